@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-http"
+
+#include "lanyard-http.h"
+
+#include <string.h>
+
+#include "lanyard-error.h"
+
+/**
+ * SECTION:lanyard-http
+ *
+ * The HTTP plumbing every provider shares: sending with a size limit,
+ * turning transport failures into #LanyardError codes, reading JSON and
+ * form-encoded replies, and mapping OAuth error replies (RFC 6749 §5.2) to
+ * messages a person can act on. Bodies are never logged: they hold tokens.
+ */
+
+void
+lanyard_http_reply_free (LanyardHttpReply *reply)
+{
+  if (reply == NULL)
+    return;
+
+  g_free (reply->content_type);
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_free (reply);
+}
+
+/**
+ * lanyard_http_new_form_post:
+ * @params: (element-type utf8 utf8): form fields
+ *
+ * Returns: (transfer full): a POST with an
+ *   `application/x-www-form-urlencoded` body, asking for JSON back (GitHub
+ *   replies form-encoded otherwise)
+ */
+SoupMessage *
+lanyard_http_new_form_post (const char *url,
+                            GHashTable *params)
+{
+  SoupMessage *message;
+  g_autoptr(GBytes) body = NULL;
+  char *encoded;
+
+  encoded = soup_form_encode_hash (params);
+  body = g_bytes_new_take (encoded, strlen (encoded));
+
+  message = soup_message_new (SOUP_METHOD_POST, url);
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Accept", "application/json");
+
+  return message;
+}
+
+typedef struct
+{
+  SoupMessage *message;
+  GInputStream *stream;
+  GByteArray *buffer;
+  char *provider_name;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->message);
+  g_clear_object (&data->stream);
+  if (data->buffer != NULL)
+    {
+      /* The buffer may hold tokens. */
+      memset (data->buffer->data, 0, data->buffer->len);
+      g_byte_array_unref (data->buffer);
+    }
+  g_free (data->provider_name);
+  g_free (data);
+}
+
+static GError *
+transport_error (const char   *provider_name,
+                 SoupMessage  *message,
+                 const GError *error)
+{
+  GUri *uri = soup_message_get_uri (message);
+  const char *host = g_uri_get_host (uri);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                        "%s (%s) did not answer in time. Check your network connection and try again.",
+                        provider_name, host);
+
+  if (error->domain == G_TLS_ERROR ||
+      soup_message_get_tls_peer_certificate_errors (message) != 0)
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                        "The secure connection to %s (%s) could not be verified. Someone may be intercepting your traffic, or the system's certificates are out of date.",
+                        provider_name, host);
+
+  return g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                      "Could not reach %s (%s): %s. Check your network connection and try again.",
+                      provider_name, host, error->message);
+}
+
+static void read_more (GTask *task);
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(LanyardHttpReply) reply = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, transport_error (data->provider_name, data->message, error));
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) > 0)
+    {
+      if (data->buffer->len + g_bytes_get_size (chunk) > LANYARD_HTTP_MAX_BODY)
+        {
+          g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                                   "%s sent an answer larger than %d KiB, which Lanyard refuses to read",
+                                   data->provider_name, LANYARD_HTTP_MAX_BODY / 1024);
+          return;
+        }
+      g_byte_array_append (data->buffer,
+                           g_bytes_get_data (chunk, NULL),
+                           g_bytes_get_size (chunk));
+      read_more (g_steal_pointer (&task));
+      return;
+    }
+
+  reply = g_new0 (LanyardHttpReply, 1);
+  reply->status = soup_message_get_status (data->message);
+  reply->content_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (data->message), NULL));
+  reply->body = g_bytes_new (data->buffer->data, data->buffer->len);
+  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) lanyard_http_reply_free);
+}
+
+static void
+read_more (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (data->stream, 16 * 1024, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), read_cb, task);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (data->stream == NULL)
+    {
+      g_task_return_error (task, transport_error (data->provider_name, data->message, error));
+      return;
+    }
+
+  read_more (g_steal_pointer (&task));
+}
+
+/**
+ * lanyard_http_send_async:
+ * @provider_name: how the provider is called in messages ("GitHub")
+ *
+ * Sends @message and reads at most %LANYARD_HTTP_MAX_BODY bytes of the
+ * answer. Any HTTP status is a successful send; see
+ * lanyard_http_check_reply().
+ */
+void
+lanyard_http_send_async (SoupSession         *session,
+                         SoupMessage         *message,
+                         const char          *provider_name,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SendData *data;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+
+  task = g_task_new (session, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_http_send_async);
+
+  data = g_new0 (SendData, 1);
+  data->message = g_object_ref (message);
+  data->buffer = g_byte_array_new ();
+  data->provider_name = g_strdup (provider_name);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, cancellable,
+                           send_cb, g_steal_pointer (&task));
+}
+
+/**
+ * lanyard_http_send_finish:
+ *
+ * Returns: (transfer full): the status, content type and body
+ */
+LanyardHttpReply *
+lanyard_http_send_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lanyard_http_parse_json_object:
+ *
+ * Returns: (transfer full): the body's top-level JSON object
+ */
+JsonObject *
+lanyard_http_parse_json_object (GBytes  *body,
+                                GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (len == 0 ||
+      !json_parser_load_from_data (parser, data, len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "the answer is not a JSON object");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static gboolean
+content_type_is (const char *content_type,
+                 const char *expected)
+{
+  gsize len = strlen (expected);
+
+  return content_type != NULL &&
+         g_ascii_strncasecmp (content_type, expected, len) == 0 &&
+         (content_type[len] == '\0' || content_type[len] == ';');
+}
+
+/**
+ * lanyard_http_parse_fields:
+ * @content_type: (nullable): the reply's media type
+ *
+ * Reads a token-endpoint style reply, JSON or form-encoded, into a flat
+ * table of strings. JSON numbers and booleans become their text; nested
+ * values are left out, because no field Lanyard reads is nested.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8):
+ */
+GHashTable *
+lanyard_http_parse_fields (const char  *content_type,
+                           GBytes      *body,
+                           GError     **error)
+{
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GList) members = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (content_type_is (content_type, "application/x-www-form-urlencoded"))
+    {
+      g_autofree char *text = g_strndup (data, len);
+
+      if (memchr (data, '\0', len) != NULL || !g_utf8_validate (text, -1, NULL))
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                       "the answer is not valid form data");
+          return NULL;
+        }
+      return soup_form_decode (text);
+    }
+
+  object = lanyard_http_parse_json_object (body, error);
+  if (object == NULL)
+    return NULL;
+
+  fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (object, l->data);
+      char *text = NULL;
+
+      if (!JSON_NODE_HOLDS_VALUE (node))
+        continue;
+
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          text = g_strdup (json_node_get_string (node));
+          break;
+        case G_TYPE_INT64:
+          text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          text = g_strdup (json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          break;
+        }
+
+      if (text != NULL)
+        g_hash_table_replace (fields, g_strdup (l->data), text);
+    }
+
+  return g_steal_pointer (&fields);
+}
+
+/* Text from a provider is shown to people: keep it short and printable so
+ * that a hostile server cannot fill a dialog or a terminal with junk. */
+static char *
+sanitize_description (const char *description)
+{
+  GString *out;
+  const char *p;
+
+  if (description == NULL || !g_utf8_validate (description, -1, NULL))
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (p = description; *p != '\0' && out->len < 300; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      g_string_append_unichar (out, g_unichar_iscntrl (c) ? ' ' : c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+
+  return g_string_free (out, out->len == 0);
+}
+
+/**
+ * lanyard_http_oauth_error:
+ * @error_code: the OAuth `error` value (RFC 6749 §4.1.2.1, §5.2), or a
+ *   provider's own (GitHub's `bad_verification_code`)
+ * @description: (nullable): the provider's `error_description`
+ *
+ * Returns: (transfer full): a #LanyardError whose code says what to do and
+ *   whose message says it in words
+ */
+GError *
+lanyard_http_oauth_error (const char *provider_name,
+                          const char *error_code,
+                          const char *description)
+{
+  g_autofree char *detail = sanitize_description (description);
+  g_autofree char *suffix = NULL;
+  g_autofree char *code = sanitize_description (error_code);
+
+  if (code == NULL)
+    code = g_strdup ("unknown_error");
+
+  suffix = detail != NULL ? g_strdup_printf (" (%s: %s)", code, detail)
+                          : g_strdup_printf (" (%s)", code);
+
+  if (g_str_equal (code, "access_denied"))
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
+                        "Access was not granted at %s%s. Connect again and approve the request to link this account.",
+                        provider_name, suffix);
+
+  if (g_str_equal (code, "invalid_grant") ||
+      g_str_equal (code, "bad_verification_code") ||
+      g_str_equal (code, "bad_refresh_token") ||
+      g_str_equal (code, "expired_token"))
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
+                        "%s no longer accepts this sign-in%s. Sign in again.",
+                        provider_name, suffix);
+
+  if (g_str_equal (code, "invalid_client") ||
+      g_str_equal (code, "unauthorized_client") ||
+      g_str_equal (code, "incorrect_client_credentials") ||
+      g_str_equal (code, "redirect_uri_mismatch") ||
+      g_str_equal (code, "invalid_scope") ||
+      g_str_equal (code, "unsupported_response_type"))
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                        "%s rejected Lanyard's application settings%s. Check the client ID, client secret, scopes and registered redirect URI in the provider configuration.",
+                        provider_name, suffix);
+
+  if (g_str_equal (code, "server_error") ||
+      g_str_equal (code, "temporarily_unavailable"))
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_SERVER,
+                        "%s could not complete the request right now%s. Try again later.",
+                        provider_name, suffix);
+
+  return g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER,
+                      "%s refused the request%s.", provider_name, suffix);
+}
+
+/**
+ * lanyard_http_check_reply:
+ * @fields: (nullable) (element-type utf8 utf8): the parsed reply, when it
+ *   could be parsed; an OAuth `error` in it wins over the status code
+ *   (GitHub reports errors with status 200)
+ *
+ * Returns: %TRUE when @reply is a success
+ */
+gboolean
+lanyard_http_check_reply (LanyardHttpReply  *reply,
+                          GHashTable        *fields,
+                          const char        *provider_name,
+                          GError           **error)
+{
+  const char *oauth_error = fields != NULL ? g_hash_table_lookup (fields, "error") : NULL;
+
+  if (oauth_error != NULL)
+    {
+      g_propagate_error (error, lanyard_http_oauth_error (provider_name, oauth_error,
+                                                          g_hash_table_lookup (fields, "error_description")));
+      return FALSE;
+    }
+
+  if (reply->status >= 200 && reply->status < 300)
+    return TRUE;
+
+  if (reply->status == 401)
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
+                 "%s no longer accepts the stored sign-in (HTTP 401). Sign in again.",
+                 provider_name);
+  else if (reply->status >= 500)
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER,
+                 "%s is having trouble (HTTP %u %s). Try again later.",
+                 provider_name, reply->status, soup_status_get_phrase (reply->status));
+  else
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER,
+                 "%s refused the request (HTTP %u %s).",
+                 provider_name, reply->status, soup_status_get_phrase (reply->status));
+
+  return FALSE;
+}
+
+/**
+ * lanyard_json_get_string:
+ *
+ * Returns: (nullable): the member's value when it is a non-empty string
+ */
+const char *
+lanyard_json_get_string (JsonObject *object,
+                         const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  const char *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  value = json_node_get_string (node);
+  return value[0] != '\0' ? value : NULL;
+}
+
+/**
+ * lanyard_json_dup_id:
+ *
+ * Reads an account id, which providers send as a string (OIDC `sub`) or a
+ * number (GitHub, GitLab), as a string.
+ *
+ * Returns: (transfer full) (nullable):
+ */
+char *
+lanyard_json_dup_id (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      {
+        const char *value = json_node_get_string (node);
+
+        if (value[0] == '\0' || strlen (value) > 255 || !g_utf8_validate (value, -1, NULL))
+          return NULL;
+        return g_strdup (value);
+      }
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    default:
+      return NULL;
+    }
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-id-token"
+
+#include "lanyard-id-token.h"
+
+#include <string.h>
+
+#include "lanyard-error.h"
+#include "lanyard-http.h"
+
+/* An ID token larger than this is not an ID token. */
+#define MAX_JWT_LENGTH (16 * 1024)
+
+/**
+ * lanyard_base64url_decode:
+ *
+ * Strict base64url (RFC 4648 §5) without padding, as JOSE uses it.
+ */
+GBytes *
+lanyard_base64url_decode (const char  *text,
+                          GError     **error)
+{
+  gsize len = strlen (text);
+  g_autoptr(GString) standard = NULL;
+  guchar *decoded;
+  gsize decoded_len;
+
+  if (len % 4 == 1)
+    goto invalid;
+
+  standard = g_string_sized_new (len + 3);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (standard, *p);
+      else if (*p == '-')
+        g_string_append_c (standard, '+');
+      else if (*p == '_')
+        g_string_append_c (standard, '/');
+      else
+        goto invalid;
+    }
+  while (standard->len % 4 != 0)
+    g_string_append_c (standard, '=');
+
+  decoded = g_base64_decode (standard->str, &decoded_len);
+  return g_bytes_new_take (decoded, decoded_len);
+
+invalid:
+  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+               "not valid base64url");
+  return NULL;
+}
+
+/**
+ * lanyard_jwt_decode_payload:
+ *
+ * Splits a compact JWS and decodes its payload. This does not verify the
+ * signature.
+ *
+ * Returns: (transfer full): the claims
+ */
+JsonObject *
+lanyard_jwt_decode_payload (const char  *jwt,
+                            GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  JsonObject *claims;
+
+  if (jwt == NULL || strlen (jwt) > MAX_JWT_LENGTH)
+    goto invalid;
+
+  parts = g_strsplit (jwt, ".", 4);
+  if (g_strv_length (parts) != 3 || parts[1][0] == '\0')
+    goto invalid;
+
+  payload = lanyard_base64url_decode (parts[1], NULL);
+  if (payload == NULL)
+    goto invalid;
+
+  claims = lanyard_http_parse_json_object (payload, NULL);
+  if (claims == NULL)
+    goto invalid;
+
+  return claims;
+
+invalid:
+  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+               "the ID token is not a well-formed JWT");
+  return NULL;
+}
+
+static gboolean
+audience_contains (JsonObject *claims,
+                   const char *client_id,
+                   guint      *n_audiences)
+{
+  JsonNode *aud = json_object_get_member (claims, "aud");
+  gboolean found = FALSE;
+
+  *n_audiences = 0;
+  if (aud == NULL)
+    return FALSE;
+
+  if (JSON_NODE_HOLDS_VALUE (aud) && json_node_get_value_type (aud) == G_TYPE_STRING)
+    {
+      *n_audiences = 1;
+      return g_strcmp0 (json_node_get_string (aud), client_id) == 0;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (aud))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (aud)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (aud), i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        continue;
+      (*n_audiences)++;
+      found |= g_strcmp0 (json_node_get_string (element), client_id) == 0;
+    }
+
+  return found;
+}
+
+static gboolean
+get_time_claim (JsonObject *claims,
+                const char *name,
+                gint64     *value)
+{
+  JsonNode *node = json_object_get_member (claims, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *value = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    *value = (gint64) json_node_get_double (node);
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * lanyard_id_token_check_claims:
+ * @expected_issuer: (nullable): the issuer the sign-in went to; %NULL when
+ *   the caller checks `iss` itself (Microsoft's tenant template)
+ * @nonce: (nullable): the flow's nonce; %NULL on refresh
+ *
+ * The claim checks of OIDC Core §3.1.3.7 (issuer, audience, authorized
+ * party, expiry, issued-at, nonce, subject). The ID token was received
+ * directly from the token endpoint over TLS, which §3.1.3.7 item 6 accepts
+ * in place of a signature check for the issuer; signature verification is
+ * added with the JOSE layer (see docs/security.md).
+ *
+ * Returns: (transfer full): the claims, when every check passed
+ */
+JsonObject *
+lanyard_id_token_check_claims (const char  *id_token,
+                               const char  *provider_name,
+                               const char  *expected_issuer,
+                               const char  *client_id,
+                               const char  *nonce,
+                               gint64       now,
+                               GError     **error)
+{
+  g_autoptr(JsonObject) claims = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *iss, *azp, *sub;
+  guint n_audiences;
+  gint64 exp, iat;
+
+  claims = lanyard_jwt_decode_payload (id_token, &local_error);
+  if (claims == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "%s sent an unusable ID token: %s", provider_name, local_error->message);
+      return NULL;
+    }
+
+  iss = lanyard_json_get_string (claims, "iss");
+  if (expected_issuer != NULL && g_strcmp0 (iss, expected_issuer) != 0)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
+                   "The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused",
+                   iss != NULL ? iss : "nobody", provider_name, expected_issuer);
+      return NULL;
+    }
+
+  if (!audience_contains (claims, client_id, &n_audiences))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s is meant for another application (its audience does not contain this client ID)",
+                   provider_name);
+      return NULL;
+    }
+
+  azp = lanyard_json_get_string (claims, "azp");
+  if ((n_audiences > 1 || azp != NULL) && g_strcmp0 (azp, client_id) != 0)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s was issued to another party (azp)", provider_name);
+      return NULL;
+    }
+
+  if (!get_time_claim (claims, "exp", &exp) || exp + LANYARD_ID_TOKEN_SKEW_SECONDS < now)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s has expired; check that this computer's clock is right",
+                   provider_name);
+      return NULL;
+    }
+
+  if (!get_time_claim (claims, "iat", &iat) || iat > now + LANYARD_ID_TOKEN_SKEW_SECONDS)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s has no valid issue time (iat); check that this computer's clock is right",
+                   provider_name);
+      return NULL;
+    }
+
+  if (nonce != NULL && g_strcmp0 (lanyard_json_get_string (claims, "nonce"), nonce) != 0)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s does not belong to this sign-in (nonce mismatch); the sign-in was refused",
+                   provider_name);
+      return NULL;
+    }
+
+  sub = lanyard_json_get_string (claims, "sub");
+  if (sub == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s names no subject (sub)", provider_name);
+      return NULL;
+    }
+
+  return g_steal_pointer (&claims);
+}

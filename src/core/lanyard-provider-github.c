@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-provider-github"
+
+#include "lanyard-provider-github.h"
+
+#include <string.h>
+
+#include "lanyard-error.h"
+#include "lanyard-provider-private.h"
+
+/**
+ * LanyardProviderGithub:
+ *
+ * GitHub OAuth Apps and GitHub App user tokens, on github.com or a GitHub
+ * Enterprise Server (`base_url`, with the API under `/api/v3`). Not OpenID
+ * Connect: the identity is the REST `/user` object, keyed by its numeric
+ * `id` (the `login` can change). Revocation uses GitHub's own API.
+ */
+struct _LanyardProviderGithub
+{
+  LanyardProvider parent_instance;
+
+  char *api_url;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardProviderGithub, lanyard_provider_github, LANYARD_TYPE_PROVIDER)
+
+#define GITHUB_WEB "https://github.com"
+#define GITHUB_API "https://api.github.com"
+
+static gboolean
+lanyard_provider_github_configure (LanyardProvider        *provider,
+                                   LanyardProviderConfig  *config,
+                                   GError                **error)
+{
+  LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (provider);
+  g_autofree char *authorize = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *user = NULL;
+  const char *base_url, *api_url;
+
+  if (!lanyard_provider_config_get_url (config, "base_url", FALSE, &base_url, error) ||
+      !lanyard_provider_config_get_url (config, "api_url", FALSE, &api_url, error))
+    return FALSE;
+
+  /* GitHub Enterprise Server serves its REST API below /api/v3. */
+  if (api_url != NULL)
+    self->api_url = g_strdup (api_url);
+  else if (base_url != NULL)
+    self->api_url = _lanyard_provider_join_url (base_url, "api/v3");
+  else
+    self->api_url = g_strdup (GITHUB_API);
+
+  if (base_url == NULL)
+    base_url = GITHUB_WEB;
+
+  authorize = _lanyard_provider_join_url (base_url, "login/oauth/authorize");
+  token = _lanyard_provider_join_url (base_url, "login/oauth/access_token");
+  user = _lanyard_provider_join_url (self->api_url, "user");
+  _lanyard_provider_set_endpoints (provider, authorize, token, user, NULL);
+
+  return TRUE;
+}
+
+/**
+ * lanyard_github_identity_from_user:
+ * @user: a GitHub REST `/user` object
+ *
+ * Shared with the demo provider, which speaks the same dialect.
+ */
+LanyardIdentity *
+lanyard_github_identity_from_user (const char  *provider_id,
+                                   const char  *provider_name,
+                                   JsonObject  *user,
+                                   GError     **error)
+{
+  g_autofree char *id = lanyard_json_dup_id (user, "id");
+
+  if (id == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "%s described the account without its numeric “id”", provider_name);
+      return NULL;
+    }
+
+  return lanyard_identity_new (provider_id, id,
+                               lanyard_json_get_string (user, "login"),
+                               lanyard_json_get_string (user, "name"),
+                               lanyard_json_get_string (user, "email"),
+                               lanyard_json_get_string (user, "avatar_url"));
+}
+
+static LanyardIdentity *
+lanyard_provider_github_identity_from_userinfo (LanyardProvider  *provider,
+                                                JsonObject       *userinfo,
+                                                GError          **error)
+{
+  return lanyard_github_identity_from_user (lanyard_provider_get_id (provider),
+                                            lanyard_provider_get_display_name (provider),
+                                            userinfo, error);
+}
+
+typedef struct
+{
+  LanyardTokenSet *tokens;
+  LanyardIdentity *identity;
+} IdentityData;
+
+static void
+identity_data_free (IdentityData *data)
+{
+  g_clear_object (&data->tokens);
+  g_clear_object (&data->identity);
+  g_free (data);
+}
+
+static const char *
+primary_verified_email (JsonNode *emails)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (emails))
+    return NULL;
+
+  array = json_node_get_array (emails);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      entry = json_node_get_object (element);
+      if (json_object_get_boolean_member_with_default (entry, "primary", FALSE) &&
+          json_object_get_boolean_member_with_default (entry, "verified", FALSE))
+        return lanyard_json_get_string (entry, "email");
+    }
+
+  return NULL;
+}
+
+static void
+emails_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  IdentityData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) emails = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *email;
+  LanyardIdentity *old = data->identity;
+
+  emails = _lanyard_provider_get_json_finish (provider, result, &error);
+
+  /* The e-mail is a nicety: an account links fine without it. */
+  email = emails != NULL ? primary_verified_email (emails) : NULL;
+  if (email == NULL)
+    {
+      g_debug ("No primary verified e-mail for the GitHub account: %s",
+               error != NULL ? error->message : "none listed");
+      g_task_return_pointer (task, g_object_ref (old), g_object_unref);
+      return;
+    }
+
+  g_task_return_pointer (task,
+                         lanyard_identity_new (lanyard_identity_get_provider_id (old),
+                                               lanyard_identity_get_account_id (old),
+                                               lanyard_identity_get_username (old),
+                                               lanyard_identity_get_display_name (old),
+                                               email,
+                                               lanyard_identity_get_avatar_url (old)),
+                         g_object_unref);
+}
+
+static void
+user_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (object);
+  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  IdentityData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *emails_url = NULL;
+
+  user = _lanyard_provider_get_json_finish (provider, result, &error);
+  if (user != NULL && !JSON_NODE_HOLDS_OBJECT (user))
+    g_set_error (&error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                 "%s sent an unreadable account description",
+                 lanyard_provider_get_display_name (provider));
+  if (error == NULL)
+    data->identity = lanyard_provider_github_identity_from_userinfo (provider, json_node_get_object (user), &error);
+  if (data->identity == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A private e-mail is absent from /user; /user/emails lists it when the
+   * token has the scope for it. */
+  if (lanyard_identity_get_email (data->identity) != NULL ||
+      !(lanyard_token_set_has_scope (data->tokens, "user:email") ||
+        lanyard_token_set_has_scope (data->tokens, "user")))
+    {
+      g_task_return_pointer (task, g_object_ref (data->identity), g_object_unref);
+      return;
+    }
+
+  emails_url = _lanyard_provider_join_url (self->api_url, "user/emails");
+  _lanyard_provider_get_json_async (provider, emails_url, data->tokens,
+                                    g_task_get_cancellable (task),
+                                    emails_cb, g_steal_pointer (&task));
+}
+
+static void
+lanyard_provider_github_fetch_identity_async (LanyardProvider     *provider,
+                                              LanyardTokenSet     *tokens,
+                                              const char          *nonce,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
+  IdentityData *data = g_new0 (IdentityData, 1);
+
+  g_task_set_source_tag (task, lanyard_provider_github_fetch_identity_async);
+  data->tokens = g_object_ref (tokens);
+  g_task_set_task_data (task, data, (GDestroyNotify) identity_data_free);
+
+  _lanyard_provider_get_json_async (provider, _lanyard_provider_get_userinfo_url (provider),
+                                    tokens, cancellable, user_cb, g_steal_pointer (&task));
+}
+
+static LanyardIdentity *
+lanyard_provider_github_fetch_identity_finish (LanyardProvider  *provider,
+                                               GAsyncResult     *result,
+                                               GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+revoke_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *provider = g_task_get_source_object (task);
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* 404: GitHub does not know the token (already revoked); the goal is met. */
+  if (reply->status == 404 ||
+      lanyard_http_check_reply (reply, NULL, lanyard_provider_get_display_name (provider), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* DELETE /applications/{client_id}/token with the application's Basic
+ * credentials; this revokes the token and the whole authorization. */
+static void
+lanyard_provider_github_revoke_async (LanyardProvider     *provider,
+                                      LanyardTokenSet     *tokens,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (provider);
+  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *authorization = NULL;
+  char *json;
+
+  g_task_set_source_tag (task, lanyard_provider_github_revoke_async);
+
+  path = g_strdup_printf ("applications/%s/token", lanyard_provider_get_client_id (provider));
+  url = _lanyard_provider_join_url (self->api_url, path);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, lanyard_token_set_get_access_token (tokens));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  body = g_bytes_new_take (json, strlen (json));
+
+  credentials = g_strconcat (lanyard_provider_get_client_id (provider), ":",
+                             _lanyard_provider_get_client_secret (provider), NULL);
+  encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  authorization = g_strconcat ("Basic ", encoded, NULL);
+
+  message = soup_message_new (SOUP_METHOD_DELETE, url);
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/vnd.github+json");
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+
+  lanyard_http_send_async (lanyard_provider_get_session (provider), message,
+                           lanyard_provider_get_display_name (provider), cancellable,
+                           revoke_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+lanyard_provider_github_revoke_finish (LanyardProvider  *provider,
+                                       GAsyncResult     *result,
+                                       GError          **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lanyard_provider_github_finalize (GObject *object)
+{
+  LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (object);
+
+  g_free (self->api_url);
+
+  G_OBJECT_CLASS (lanyard_provider_github_parent_class)->finalize (object);
+}
+
+static void
+lanyard_provider_github_class_init (LanyardProviderGithubClass *klass)
+{
+  LanyardProviderClass *provider_class = LANYARD_PROVIDER_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = lanyard_provider_github_finalize;
+
+  provider_class->type_name = "github";
+  provider_class->default_display_name = "GitHub";
+  provider_class->default_scopes = "read:user user:email";
+  /* Required at the token endpoint for the browser flow. */
+  provider_class->secret_policy = LANYARD_SECRET_REQUIRED;
+  provider_class->configure = lanyard_provider_github_configure;
+  provider_class->identity_from_userinfo = lanyard_provider_github_identity_from_userinfo;
+  provider_class->fetch_identity_async = lanyard_provider_github_fetch_identity_async;
+  provider_class->fetch_identity_finish = lanyard_provider_github_fetch_identity_finish;
+  provider_class->revoke_async = lanyard_provider_github_revoke_async;
+  provider_class->revoke_finish = lanyard_provider_github_revoke_finish;
+}
+
+static void
+lanyard_provider_github_init (LanyardProviderGithub *self)
+{
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-provider-gitlab"
+
+#include "lanyard-provider-gitlab.h"
+
+#include <string.h>
+
+#include "lanyard-provider-private.h"
+
+/**
+ * LanyardProviderGitlab:
+ *
+ * gitlab.com or a self-managed instance (`base_url`). GitLab is an OpenID
+ * Connect provider whose issuer is its base URL; the identity is the
+ * userinfo of `/oauth/userinfo`, keyed by `sub` (the user id), with the user
+ * name in `nickname`. A non-confidential application needs no secret.
+ */
+struct _LanyardProviderGitlab
+{
+  LanyardProvider parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardProviderGitlab, lanyard_provider_gitlab, LANYARD_TYPE_PROVIDER)
+
+static gboolean
+lanyard_provider_gitlab_configure (LanyardProvider        *provider,
+                                   LanyardProviderConfig  *config,
+                                   GError                **error)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *authorize = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *userinfo = NULL;
+  g_autofree char *revoke = NULL;
+  const char *base_url;
+
+  if (!lanyard_provider_config_get_url (config, "base_url", FALSE, &base_url, error))
+    return FALSE;
+
+  /* The issuer has no trailing slash; a configured one is forgiven. */
+  base = g_strdup (base_url != NULL ? base_url : "https://gitlab.com");
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+
+  authorize = _lanyard_provider_join_url (base, "oauth/authorize");
+  token = _lanyard_provider_join_url (base, "oauth/token");
+  userinfo = _lanyard_provider_join_url (base, "oauth/userinfo");
+  revoke = _lanyard_provider_join_url (base, "oauth/revoke");
+  _lanyard_provider_set_endpoints (provider, authorize, token, userinfo, revoke);
+  _lanyard_provider_set_issuer (provider, base, FALSE);
+
+  return TRUE;
+}
+
+static LanyardIdentity *
+lanyard_provider_gitlab_identity_from_userinfo (LanyardProvider  *provider,
+                                                JsonObject       *userinfo,
+                                                GError          **error)
+{
+  return _lanyard_provider_identity_from_claims (provider, userinfo, "nickname", error);
+}
+
+static void
+lanyard_provider_gitlab_class_init (LanyardProviderGitlabClass *klass)
+{
+  LanyardProviderClass *provider_class = LANYARD_PROVIDER_CLASS (klass);
+
+  provider_class->type_name = "gitlab";
+  provider_class->default_display_name = "GitLab";
+  provider_class->default_scopes = "openid profile email";
+  provider_class->secret_policy = LANYARD_SECRET_OPTIONAL;
+  provider_class->configure = lanyard_provider_gitlab_configure;
+  provider_class->identity_from_userinfo = lanyard_provider_gitlab_identity_from_userinfo;
+}
+
+static void
+lanyard_provider_gitlab_init (LanyardProviderGitlab *self)
+{
+}

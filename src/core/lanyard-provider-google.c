@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-provider-google"
+
+#include "lanyard-provider-google.h"
+
+#include "lanyard-error.h"
+#include "lanyard-provider-private.h"
+
+/**
+ * LanyardProviderGoogle:
+ *
+ * Google accounts through a "Desktop app" OAuth client. Google blocks
+ * sign-in inside embedded web views, so the browser policy is the system
+ * browser, always. The client secret is required even with PKCE. The
+ * endpoint keys exist for tests and for proxies; normally none is set.
+ */
+struct _LanyardProviderGoogle
+{
+  LanyardProvider parent_instance;
+
+  char *issuer;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardProviderGoogle, lanyard_provider_google, LANYARD_TYPE_PROVIDER)
+
+#define GOOGLE_ISSUER "https://accounts.google.com"
+
+static gboolean
+lanyard_provider_google_configure (LanyardProvider        *provider,
+                                   LanyardProviderConfig  *config,
+                                   GError                **error)
+{
+  LanyardProviderGoogle *self = LANYARD_PROVIDER_GOOGLE (provider);
+  const char *issuer, *authorize, *token, *userinfo, *revoke;
+
+  if (!lanyard_provider_config_get_url (config, "issuer", FALSE, &issuer, error) ||
+      !lanyard_provider_config_get_url (config, "authorize_url", FALSE, &authorize, error) ||
+      !lanyard_provider_config_get_url (config, "token_url", FALSE, &token, error) ||
+      !lanyard_provider_config_get_url (config, "userinfo_url", FALSE, &userinfo, error) ||
+      !lanyard_provider_config_get_url (config, "revocation_url", FALSE, &revoke, error))
+    return FALSE;
+
+  _lanyard_provider_set_endpoints (provider,
+                                   authorize != NULL ? authorize : "https://accounts.google.com/o/oauth2/v2/auth",
+                                   token != NULL ? token : "https://oauth2.googleapis.com/token",
+                                   userinfo != NULL ? userinfo : "https://openidconnect.googleapis.com/v1/userinfo",
+                                   revoke != NULL ? revoke : "https://oauth2.googleapis.com/revoke");
+  self->issuer = g_strdup (issuer != NULL ? issuer : GOOGLE_ISSUER);
+  _lanyard_provider_set_issuer (provider, self->issuer, FALSE);
+  _lanyard_provider_set_browser_policy (provider, LANYARD_BROWSER_POLICY_SYSTEM_ONLY);
+
+  return TRUE;
+}
+
+static void
+lanyard_provider_google_add_authorize_params (LanyardProvider *provider,
+                                              GHashTable      *params)
+{
+  /* A refresh token only comes with offline access, and a new one only
+   * with renewed consent. */
+  g_hash_table_insert (params, (char *) "access_type", g_strdup ("offline"));
+  g_hash_table_insert (params, (char *) "prompt", g_strdup ("consent"));
+}
+
+/* Google documents both spellings of its issuer. */
+static gboolean
+lanyard_provider_google_check_issuer (LanyardProvider  *provider,
+                                      JsonObject       *claims,
+                                      GError          **error)
+{
+  LanyardProviderGoogle *self = LANYARD_PROVIDER_GOOGLE (provider);
+  const char *iss = lanyard_json_get_string (claims, "iss");
+
+  if (g_strcmp0 (iss, self->issuer) == 0 ||
+      (g_str_equal (self->issuer, GOOGLE_ISSUER) && g_strcmp0 (iss, "accounts.google.com") == 0))
+    return TRUE;
+
+  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
+               "The ID token was issued by “%s”, not by Google; the sign-in was refused",
+               iss != NULL ? iss : "nobody");
+  return FALSE;
+}
+
+static LanyardIdentity *
+lanyard_provider_google_identity_from_userinfo (LanyardProvider  *provider,
+                                                JsonObject       *userinfo,
+                                                GError          **error)
+{
+  /* Google has no user name; the e-mail is what people recognise. The key
+   * stays `sub`: e-mail addresses can change hands. */
+  return _lanyard_provider_identity_from_claims (provider, userinfo, "email", error);
+}
+
+static void
+lanyard_provider_google_finalize (GObject *object)
+{
+  g_free (LANYARD_PROVIDER_GOOGLE (object)->issuer);
+  G_OBJECT_CLASS (lanyard_provider_google_parent_class)->finalize (object);
+}
+
+static void
+lanyard_provider_google_class_init (LanyardProviderGoogleClass *klass)
+{
+  LanyardProviderClass *provider_class = LANYARD_PROVIDER_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = lanyard_provider_google_finalize;
+
+  provider_class->type_name = "google";
+  provider_class->default_display_name = "Google";
+  provider_class->default_scopes = "openid email profile";
+  provider_class->secret_policy = LANYARD_SECRET_REQUIRED;
+  provider_class->configure = lanyard_provider_google_configure;
+  provider_class->add_authorize_params = lanyard_provider_google_add_authorize_params;
+  provider_class->check_issuer = lanyard_provider_google_check_issuer;
+  provider_class->identity_from_userinfo = lanyard_provider_google_identity_from_userinfo;
+}
+
+static void
+lanyard_provider_google_init (LanyardProviderGoogle *self)
+{
+}

@@ -1,0 +1,1181 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-provider"
+
+#include "lanyard-provider-private.h"
+
+#include <string.h>
+
+#include "lanyard-error.h"
+#include "lanyard-id-token.h"
+
+/**
+ * LanyardProvider:
+ *
+ * One configured provider instance: its id, client credentials, endpoints
+ * and policies, and the OAuth 2.0 operations on them. Subclasses (one file
+ * each) supply what differs; see #LanyardProviderClass.
+ *
+ * The client secret stays inside this object: there is no public getter, so
+ * it cannot reach the bus or a log by accident.
+ */
+typedef struct
+{
+  char *id;
+  char *display_name;
+  char *client_id;
+  char *client_secret;
+  GStrv scopes;
+  char *authorize_url;
+  char *token_url;
+  char *userinfo_url;
+  char *revocation_url;
+  char *issuer;
+  char *redirect_host;
+  LanyardBrowserPolicy browser_policy;
+  SoupSession *session;
+  guint iss_parameter_supported : 1;
+  guint is_demo : 1;
+} LanyardProviderPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (LanyardProvider, lanyard_provider, G_TYPE_OBJECT)
+
+/* g_set_str() is GLib 2.76; Debian 12 has 2.74. */
+static void
+set_str (char       **field,
+         const char  *value)
+{
+  if (*field != value)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+    }
+}
+
+static void
+lanyard_provider_finalize (GObject *object)
+{
+  LanyardProvider *self = LANYARD_PROVIDER (object);
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_free (priv->id);
+  g_free (priv->display_name);
+  g_free (priv->client_id);
+  g_free (priv->client_secret);
+  g_strfreev (priv->scopes);
+  g_free (priv->authorize_url);
+  g_free (priv->token_url);
+  g_free (priv->userinfo_url);
+  g_free (priv->revocation_url);
+  g_free (priv->issuer);
+  g_free (priv->redirect_host);
+  g_clear_object (&priv->session);
+
+  G_OBJECT_CLASS (lanyard_provider_parent_class)->finalize (object);
+}
+
+static void
+lanyard_provider_real_prepare_async (LanyardProvider     *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, lanyard_provider_real_prepare_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+lanyard_provider_real_prepare_finish (LanyardProvider  *self,
+                                      GAsyncResult     *result,
+                                      GError          **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  JsonObject *claims;
+} IdentityData;
+
+static void
+identity_data_free (IdentityData *data)
+{
+  g_clear_pointer (&data->claims, json_object_unref);
+  g_free (data);
+}
+
+static void
+finish_identity (GTask      *task,
+                 JsonObject *userinfo)
+{
+  LanyardProvider *self = g_task_get_source_object (task);
+  IdentityData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  LanyardIdentity *identity;
+
+  /* OIDC Core §5.3.2: the userinfo must be about the ID token's subject,
+   * or a substituted userinfo response could link someone else. */
+  if (data->claims != NULL && userinfo != data->claims &&
+      g_strcmp0 (lanyard_json_get_string (userinfo, "sub"),
+                 lanyard_json_get_string (data->claims, "sub")) != 0)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "%s described another account than the one that signed in (userinfo “sub” differs from the ID token's); the sign-in was refused",
+                               lanyard_provider_get_display_name (self));
+      return;
+    }
+
+  identity = LANYARD_PROVIDER_GET_CLASS (self)->identity_from_userinfo (self, userinfo, &error);
+  if (identity == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, identity, g_object_unref);
+}
+
+static void
+fetch_userinfo_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LanyardProvider *self = LANYARD_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = _lanyard_provider_get_json_finish (self, result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "%s sent an unreadable account description",
+                               lanyard_provider_get_display_name (self));
+      return;
+    }
+
+  finish_identity (task, json_node_get_object (node));
+}
+
+static gboolean
+lanyard_provider_real_check_issuer (LanyardProvider  *self,
+                                    JsonObject       *claims,
+                                    GError          **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  const char *iss = lanyard_json_get_string (claims, "iss");
+
+  if (priv->issuer != NULL && g_strcmp0 (iss, priv->issuer) == 0)
+    return TRUE;
+
+  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
+               "The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused",
+               iss != NULL ? iss : "nobody", priv->display_name,
+               priv->issuer != NULL ? priv->issuer : "unknown");
+  return FALSE;
+}
+
+/**
+ * _lanyard_provider_check_id_token:
+ * @nonce: (nullable): the flow's nonce
+ *
+ * Returns: (transfer full): the ID token's claims, when the token passed
+ *   the checks of lanyard_id_token_check_claims() and the class's issuer
+ *   check
+ */
+JsonObject *
+_lanyard_provider_check_id_token (LanyardProvider  *self,
+                                  LanyardTokenSet  *tokens,
+                                  const char       *nonce,
+                                  GError          **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(JsonObject) claims = NULL;
+  const char *id_token = lanyard_token_set_get_id_token (tokens);
+
+  if (id_token == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "%s sent no ID token although OpenID Connect was requested; the sign-in was refused",
+                   priv->display_name);
+      return NULL;
+    }
+
+  claims = lanyard_id_token_check_claims (id_token, priv->display_name, NULL, priv->client_id,
+                                          nonce, g_get_real_time () / G_USEC_PER_SEC, error);
+  if (claims == NULL ||
+      !LANYARD_PROVIDER_GET_CLASS (self)->check_issuer (self, claims, error))
+    return NULL;
+
+  return g_steal_pointer (&claims);
+}
+
+static void
+lanyard_provider_real_fetch_identity_async (LanyardProvider     *self,
+                                            LanyardTokenSet     *tokens,
+                                            const char          *nonce,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  IdentityData *data = g_new0 (IdentityData, 1);
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (task, lanyard_provider_real_fetch_identity_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) identity_data_free);
+
+  if (lanyard_provider_get_uses_nonce (self))
+    {
+      data->claims = _lanyard_provider_check_id_token (self, tokens, nonce, &error);
+      if (data->claims == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  /* An OpenID provider without a userinfo endpoint: the ID token's claims
+   * are all there is. */
+  if (priv->userinfo_url == NULL && data->claims != NULL)
+    {
+      finish_identity (task, data->claims);
+      return;
+    }
+
+  _lanyard_provider_get_json_async (self, priv->userinfo_url, tokens, cancellable,
+                                    fetch_userinfo_cb, g_steal_pointer (&task));
+}
+
+static LanyardIdentity *
+lanyard_provider_real_fetch_identity_finish (LanyardProvider  *self,
+                                             GAsyncResult     *result,
+                                             GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+revoke_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *self = g_task_get_source_object (task);
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* RFC 7009 §2.2: 200 even for tokens the server does not know. */
+  fields = lanyard_http_parse_fields (reply->content_type, reply->body, NULL);
+  if (!lanyard_http_check_reply (reply, fields, lanyard_provider_get_display_name (self), &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+lanyard_provider_real_revoke_async (LanyardProvider     *self,
+                                    LanyardTokenSet     *tokens,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  const char *refresh_token = lanyard_token_set_get_refresh_token (tokens);
+
+  g_task_set_source_tag (task, lanyard_provider_real_revoke_async);
+
+  if (priv->revocation_url == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
+                               "%s offers no way to revoke a token; Lanyard can only forget it. Revoke access in your %s account settings.",
+                               priv->display_name, priv->display_name);
+      return;
+    }
+
+  /* Revoking the refresh token ends the whole grant at most servers
+   * (RFC 7009 §2.1), so prefer it. */
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  if (refresh_token != NULL)
+    {
+      g_hash_table_insert (params, (char *) "token", (char *) refresh_token);
+      g_hash_table_insert (params, (char *) "token_type_hint", (char *) "refresh_token");
+    }
+  else
+    {
+      g_hash_table_insert (params, (char *) "token", (char *) lanyard_token_set_get_access_token (tokens));
+      g_hash_table_insert (params, (char *) "token_type_hint", (char *) "access_token");
+    }
+  g_hash_table_insert (params, (char *) "client_id", priv->client_id);
+  if (priv->client_secret != NULL)
+    g_hash_table_insert (params, (char *) "client_secret", priv->client_secret);
+
+  message = lanyard_http_new_form_post (priv->revocation_url, params);
+  lanyard_http_send_async (priv->session, message, priv->display_name, cancellable,
+                           revoke_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+lanyard_provider_real_revoke_finish (LanyardProvider  *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lanyard_provider_class_init (LanyardProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lanyard_provider_finalize;
+
+  klass->prepare_async = lanyard_provider_real_prepare_async;
+  klass->prepare_finish = lanyard_provider_real_prepare_finish;
+  klass->fetch_identity_async = lanyard_provider_real_fetch_identity_async;
+  klass->fetch_identity_finish = lanyard_provider_real_fetch_identity_finish;
+  klass->revoke_async = lanyard_provider_real_revoke_async;
+  klass->revoke_finish = lanyard_provider_real_revoke_finish;
+  klass->check_issuer = lanyard_provider_real_check_issuer;
+}
+
+static void
+lanyard_provider_init (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  priv->redirect_host = g_strdup ("127.0.0.1");
+}
+
+static GStrv
+parse_scopes (const char *scopes)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) words = g_strsplit_set (scopes != NULL ? scopes : "", " ,", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_strv_builder_add (builder, words[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * lanyard_provider_configure:
+ * @config: the instance's settings; its `type` selected this class
+ * @session: the HTTP session shared by all providers
+ *
+ * Reads the common keys (`display_name`, `client_id`, `client_secret`,
+ * `scopes`), lets the subclass read its own, and refuses unknown keys.
+ * Every message names the key and says what to do.
+ */
+gboolean
+lanyard_provider_configure (LanyardProvider        *self,
+                            LanyardProviderConfig  *config,
+                            SoupSession            *session,
+                            GError                **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  LanyardProviderClass *klass = LANYARD_PROVIDER_GET_CLASS (self);
+  const char *value;
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_CONFIG (config), FALSE);
+  g_return_val_if_fail (SOUP_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (priv->id == NULL, FALSE);
+
+  priv->id = g_strdup (lanyard_provider_config_get_id (config));
+  g_set_object (&priv->session, session);
+
+  value = lanyard_provider_config_get (config, "display_name");
+  priv->display_name = g_strdup (value != NULL ? value : klass->default_display_name);
+
+  value = lanyard_provider_config_get (config, "scopes");
+  priv->scopes = parse_scopes (value != NULL ? value : klass->default_scopes);
+
+  priv->client_id = g_strdup (lanyard_provider_config_get (config, "client_id"));
+  priv->client_secret = g_strdup (lanyard_provider_config_get (config, "client_secret"));
+
+  if (!klass->configure (self, config, error))
+    return FALSE;
+
+  /* The demo provider sets its own client id in configure(). */
+  if (priv->client_id == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   "“client_id” is missing; register an application with %s and set its client ID",
+                   priv->display_name);
+      return FALSE;
+    }
+
+  if (klass->secret_policy == LANYARD_SECRET_REQUIRED && priv->client_secret == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   "“client_secret” is missing; %s requires the client secret of the registered application",
+                   priv->display_name);
+      return FALSE;
+    }
+
+  if (klass->secret_policy == LANYARD_SECRET_FORBIDDEN && priv->client_secret != NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   "“client_secret” must not be set; %s refuses a secret from a desktop (public client) application",
+                   priv->display_name);
+      return FALSE;
+    }
+
+  return lanyard_provider_config_check_unused (config, error);
+}
+
+const char *
+lanyard_provider_get_id (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->id;
+}
+
+const char *
+lanyard_provider_get_type_name (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return LANYARD_PROVIDER_GET_CLASS (self)->type_name;
+}
+
+const char *
+lanyard_provider_get_display_name (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->display_name;
+}
+
+const char *
+lanyard_provider_get_client_id (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->client_id;
+}
+
+const char * const *
+lanyard_provider_get_scopes (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return (const char * const *) priv->scopes;
+}
+
+/**
+ * lanyard_provider_get_issuer:
+ *
+ * Returns: (nullable): the authorization server's issuer identifier, known
+ *   for OpenID Connect providers after prepare
+ */
+const char *
+lanyard_provider_get_issuer (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->issuer;
+}
+
+/**
+ * lanyard_provider_get_iss_parameter_supported:
+ *
+ * Returns: whether the server advertises RFC 9207 `iss` in authorization
+ *   responses, in which case a response without it is refused
+ */
+gboolean
+lanyard_provider_get_iss_parameter_supported (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return priv->iss_parameter_supported;
+}
+
+LanyardBrowserPolicy
+lanyard_provider_get_browser_policy (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), LANYARD_BROWSER_POLICY_ANY);
+  return priv->browser_policy;
+}
+
+/**
+ * lanyard_provider_get_redirect_host:
+ *
+ * Returns: the host written in the redirect URI: `127.0.0.1` (RFC 8252
+ *   §7.3), or `localhost` where the provider ignores the port only for that
+ *   name (Microsoft)
+ */
+const char *
+lanyard_provider_get_redirect_host (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->redirect_host;
+}
+
+/**
+ * lanyard_provider_dup_redirect_path:
+ *
+ * A distinct callback path per provider instance, so that a redirect meant
+ * for one provider can never complete another's flow (RFC 9700 §4.4.2).
+ * Register `http://127.0.0.1/callback/ID` (or `http://localhost/…` for
+ * Microsoft) with the provider.
+ */
+char *
+lanyard_provider_dup_redirect_path (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return g_strconcat ("/callback/", priv->id, NULL);
+}
+
+gboolean
+lanyard_provider_get_is_demo (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return priv->is_demo;
+}
+
+/**
+ * lanyard_provider_get_uses_nonce:
+ *
+ * Returns: whether sign-ins send an OpenID Connect `nonce`: when `openid`
+ *   is among the scopes
+ */
+gboolean
+lanyard_provider_get_uses_nonce (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return g_strv_contains ((const char * const *) priv->scopes, "openid");
+}
+
+/**
+ * lanyard_provider_can_revoke:
+ *
+ * Returns: whether unlinking can revoke the token at the provider
+ */
+gboolean
+lanyard_provider_can_revoke (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return priv->revocation_url != NULL ||
+         LANYARD_PROVIDER_GET_CLASS (self)->revoke_async != lanyard_provider_real_revoke_async;
+}
+
+SoupSession *
+lanyard_provider_get_session (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->session;
+}
+
+void
+_lanyard_provider_set_endpoints (LanyardProvider *self,
+                                 const char      *authorize_url,
+                                 const char      *token_url,
+                                 const char      *userinfo_url,
+                                 const char      *revocation_url)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->authorize_url, authorize_url);
+  set_str (&priv->token_url, token_url);
+  set_str (&priv->userinfo_url, userinfo_url);
+  set_str (&priv->revocation_url, revocation_url);
+}
+
+void
+_lanyard_provider_set_issuer (LanyardProvider *self,
+                              const char      *issuer,
+                              gboolean         iss_parameter_supported)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->issuer, issuer);
+  priv->iss_parameter_supported = !!iss_parameter_supported;
+}
+
+void
+_lanyard_provider_set_browser_policy (LanyardProvider      *self,
+                                      LanyardBrowserPolicy  policy)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  priv->browser_policy = policy;
+}
+
+void
+_lanyard_provider_set_redirect_host (LanyardProvider *self,
+                                     const char      *host)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->redirect_host, host);
+}
+
+void
+_lanyard_provider_set_is_demo (LanyardProvider *self,
+                               gboolean         is_demo)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  priv->is_demo = !!is_demo;
+}
+
+void
+_lanyard_provider_set_display_name (LanyardProvider *self,
+                                    const char      *display_name)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->display_name, display_name);
+}
+
+void
+_lanyard_provider_set_client_id (LanyardProvider *self,
+                                 const char      *client_id)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->client_id, client_id);
+}
+
+const char *
+_lanyard_provider_get_client_secret (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  return priv->client_secret;
+}
+
+const char *
+_lanyard_provider_get_userinfo_url (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  return priv->userinfo_url;
+}
+
+const char *
+_lanyard_provider_get_revocation_url (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  return priv->revocation_url;
+}
+
+/**
+ * _lanyard_provider_identity_from_claims:
+ * @claims: OpenID Connect standard claims (userinfo or ID token)
+ * @username_claim: the claim that holds the user name (`nickname` at
+ *   GitLab, `preferred_username` elsewhere)
+ *
+ * The account id is `sub`, which OIDC Core §5.7 makes the only stable key.
+ */
+LanyardIdentity *
+_lanyard_provider_identity_from_claims (LanyardProvider  *self,
+                                        JsonObject       *claims,
+                                        const char       *username_claim,
+                                        GError          **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autofree char *sub = lanyard_json_dup_id (claims, "sub");
+
+  if (sub == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "%s described the account without a subject (“sub”)", priv->display_name);
+      return NULL;
+    }
+
+  return lanyard_identity_new (priv->id, sub,
+                               lanyard_json_get_string (claims, username_claim),
+                               lanyard_json_get_string (claims, "name"),
+                               lanyard_json_get_string (claims, "email"),
+                               lanyard_json_get_string (claims, "picture"));
+}
+
+/**
+ * _lanyard_provider_join_url:
+ *
+ * Appends @path to @base, with exactly one slash between them.
+ */
+char *
+_lanyard_provider_join_url (const char *base,
+                            const char *path)
+{
+  gsize len = strlen (base);
+
+  while (len > 0 && base[len - 1] == '/')
+    len--;
+  while (*path == '/')
+    path++;
+
+  return g_strdup_printf ("%.*s/%s", (int) len, base, path);
+}
+
+static void
+get_json_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *self = g_task_get_source_object (task);
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  gsize len;
+  const char *data;
+
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!lanyard_http_check_reply (reply, NULL, lanyard_provider_get_display_name (self), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  parser = json_parser_new_immutable ();
+  data = g_bytes_get_data (reply->body, &len);
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "%s sent an answer that is not JSON",
+                               lanyard_provider_get_display_name (self));
+      return;
+    }
+
+  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
+                         (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * _lanyard_provider_get_json_async:
+ * @tokens: (nullable): when set, the request carries its access token
+ *
+ * GETs a JSON document (userinfo, discovery, e-mail list).
+ */
+void
+_lanyard_provider_get_json_async (LanyardProvider     *self,
+                                  const char          *url,
+                                  LanyardTokenSet     *tokens,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) message = NULL;
+  SoupMessageHeaders *headers;
+
+  g_task_set_source_tag (task, _lanyard_provider_get_json_async);
+
+  message = soup_message_new (SOUP_METHOD_GET, url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                               "%s: “%s” is not a usable URL", priv->display_name, url);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (tokens != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", lanyard_token_set_get_access_token (tokens), NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+      memset (authorization, 0, strlen (authorization));
+    }
+
+  lanyard_http_send_async (priv->session, message, priv->display_name, cancellable,
+                           get_json_cb, g_steal_pointer (&task));
+}
+
+JsonNode *
+_lanyard_provider_get_json_finish (LanyardProvider  *self,
+                                   GAsyncResult     *result,
+                                   GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lanyard_provider_prepare_async (LanyardProvider     *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  LANYARD_PROVIDER_GET_CLASS (self)->prepare_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+lanyard_provider_prepare_finish (LanyardProvider  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return LANYARD_PROVIDER_GET_CLASS (self)->prepare_finish (self, result, error);
+}
+
+/**
+ * lanyard_provider_build_authorize_url:
+ * @nonce: (nullable): the OpenID Connect nonce
+ *
+ * Builds the authorization request (RFC 6749 §4.1.1 with PKCE S256, RFC
+ * 7636 §4.3). Only valid after a successful prepare.
+ *
+ * Returns: (transfer full): the URL to open in a browser
+ */
+char *
+lanyard_provider_build_authorize_url (LanyardProvider *self,
+                                      const char      *redirect_uri,
+                                      const char      *state,
+                                      const char      *code_challenge,
+                                      const char      *nonce)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  LanyardProviderClass *klass;
+  g_autoptr(GHashTable) params = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *existing_query;
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  g_return_val_if_fail (priv->authorize_url != NULL, NULL);
+
+  klass = LANYARD_PROVIDER_GET_CLASS (self);
+  scope = g_strjoinv (" ", priv->scopes);
+
+  params = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (params, (char *) "response_type", g_strdup ("code"));
+  g_hash_table_insert (params, (char *) "client_id", g_strdup (priv->client_id));
+  g_hash_table_insert (params, (char *) "redirect_uri", g_strdup (redirect_uri));
+  g_hash_table_insert (params, (char *) "state", g_strdup (state));
+  g_hash_table_insert (params, (char *) "code_challenge", g_strdup (code_challenge));
+  g_hash_table_insert (params, (char *) "code_challenge_method", g_strdup ("S256"));
+  if (scope[0] != '\0')
+    g_hash_table_insert (params, (char *) "scope", g_strdup (scope));
+  if (nonce != NULL)
+    g_hash_table_insert (params, (char *) "nonce", g_strdup (nonce));
+  if (klass->add_authorize_params != NULL)
+    klass->add_authorize_params (self, params);
+
+  query = soup_form_encode_hash (params);
+
+  /* Keep a query the configured endpoint already has (some servers put
+   * tenant or policy parameters there). */
+  base = g_uri_parse (priv->authorize_url, G_URI_FLAGS_ENCODED, NULL);
+  g_return_val_if_fail (base != NULL, NULL);
+  existing_query = g_uri_get_query (base);
+  if (existing_query != NULL && existing_query[0] != '\0')
+    {
+      char *joined = g_strconcat (existing_query, "&", query, NULL);
+      g_free (query);
+      query = joined;
+    }
+
+  uri = soup_uri_copy (base, SOUP_URI_QUERY, query, SOUP_URI_NONE);
+  return g_uri_to_string (uri);
+}
+
+typedef struct
+{
+  LanyardTokenSet *previous;
+} TokenRequestData;
+
+static void
+token_request_data_free (TokenRequestData *data)
+{
+  g_clear_object (&data->previous);
+  g_free (data);
+}
+
+static void
+token_request_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *self = g_task_get_source_object (task);
+  TokenRequestData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  const char *name = lanyard_provider_get_display_name (self);
+
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fields = lanyard_http_parse_fields (reply->content_type, reply->body, &parse_error);
+  if (!lanyard_http_check_reply (reply, fields, name, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (fields == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "%s's token endpoint sent an unreadable answer: %s",
+                               name, parse_error->message);
+      return;
+    }
+
+  tokens = lanyard_token_set_new_from_fields (fields, g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (tokens == NULL)
+    {
+      g_prefix_error (&error, "%s: ", name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->previous != NULL)
+    {
+      LanyardTokenSet *merged = lanyard_token_set_merge_refresh (data->previous, tokens);
+      g_task_return_pointer (task, merged, g_object_unref);
+    }
+  else
+    {
+      g_task_return_pointer (task, g_steal_pointer (&tokens), g_object_unref);
+    }
+}
+
+static void
+send_token_request (LanyardProvider *self,
+                    GHashTable      *params,
+                    LanyardTokenSet *previous,
+                    GTask           *task)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(SoupMessage) message = NULL;
+  TokenRequestData *data = g_new0 (TokenRequestData, 1);
+
+  data->previous = previous != NULL ? g_object_ref (previous) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) token_request_data_free);
+
+  /* Client authentication in the body (client_secret_post): every provider
+   * Lanyard supports accepts it, and it keeps the code path single. */
+  g_hash_table_insert (params, (char *) "client_id", priv->client_id);
+  if (priv->client_secret != NULL)
+    g_hash_table_insert (params, (char *) "client_secret", priv->client_secret);
+
+  message = lanyard_http_new_form_post (priv->token_url, params);
+  lanyard_http_send_async (priv->session, message, priv->display_name,
+                           g_task_get_cancellable (task), token_request_cb, task);
+}
+
+/**
+ * lanyard_provider_exchange_code_async:
+ *
+ * Exchanges an authorization code for tokens (RFC 6749 §4.1.3, with the PKCE
+ * verifier of RFC 7636 §4.5).
+ */
+void
+lanyard_provider_exchange_code_async (LanyardProvider     *self,
+                                      const char          *code,
+                                      const char          *code_verifier,
+                                      const char          *redirect_uri,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GHashTable) params = NULL;
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (code != NULL && code_verifier != NULL && redirect_uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_exchange_code_async);
+
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (char *) "grant_type", (char *) "authorization_code");
+  g_hash_table_insert (params, (char *) "code", (char *) code);
+  g_hash_table_insert (params, (char *) "redirect_uri", (char *) redirect_uri);
+  g_hash_table_insert (params, (char *) "code_verifier", (char *) code_verifier);
+
+  send_token_request (self, params, NULL, task);
+}
+
+/**
+ * lanyard_provider_exchange_code_finish:
+ *
+ * Returns: (transfer full): the tokens
+ */
+LanyardTokenSet *
+lanyard_provider_exchange_code_finish (LanyardProvider  *self,
+                                       GAsyncResult     *result,
+                                       GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lanyard_provider_refresh_async:
+ * @tokens: the current tokens, with a refresh token
+ *
+ * RFC 6749 §6. The result keeps the old refresh token when the provider
+ * does not rotate it.
+ */
+void
+lanyard_provider_refresh_async (LanyardProvider     *self,
+                                LanyardTokenSet     *tokens,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(GHashTable) params = NULL;
+  const char *refresh_token;
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_refresh_async);
+
+  refresh_token = lanyard_token_set_get_refresh_token (tokens);
+  if (refresh_token == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
+                               "%s gave no refresh token for this account; sign in again to renew access",
+                               priv->display_name);
+      g_object_unref (task);
+      return;
+    }
+
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (char *) "grant_type", (char *) "refresh_token");
+  g_hash_table_insert (params, (char *) "refresh_token", (char *) refresh_token);
+
+  send_token_request (self, params, tokens, task);
+}
+
+/**
+ * lanyard_provider_refresh_finish:
+ *
+ * Returns: (transfer full): the tokens to store, before they are used
+ */
+LanyardTokenSet *
+lanyard_provider_refresh_finish (LanyardProvider  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lanyard_provider_fetch_identity_async:
+ * @nonce: (nullable): the flow's nonce, checked against an ID token
+ */
+void
+lanyard_provider_fetch_identity_async (LanyardProvider     *self,
+                                       LanyardTokenSet     *tokens,
+                                       const char          *nonce,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
+
+  LANYARD_PROVIDER_GET_CLASS (self)->fetch_identity_async (self, tokens, nonce, cancellable,
+                                                           callback, user_data);
+}
+
+/**
+ * lanyard_provider_fetch_identity_finish:
+ *
+ * Returns: (transfer full): who signed in
+ */
+LanyardIdentity *
+lanyard_provider_fetch_identity_finish (LanyardProvider  *self,
+                                        GAsyncResult     *result,
+                                        GError          **error)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return LANYARD_PROVIDER_GET_CLASS (self)->fetch_identity_finish (self, result, error);
+}
+
+void
+lanyard_provider_revoke_async (LanyardProvider     *self,
+                               LanyardTokenSet     *tokens,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
+
+  LANYARD_PROVIDER_GET_CLASS (self)->revoke_async (self, tokens, cancellable, callback, user_data);
+}
+
+/**
+ * lanyard_provider_revoke_finish:
+ *
+ * Returns: %TRUE when the provider revoked the grant; a
+ *   %LANYARD_ERROR_NOT_SUPPORTED error when it cannot
+ */
+gboolean
+lanyard_provider_revoke_finish (LanyardProvider  *self,
+                                GAsyncResult     *result,
+                                GError          **error)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return LANYARD_PROVIDER_GET_CLASS (self)->revoke_finish (self, result, error);
+}
