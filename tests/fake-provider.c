@@ -1,0 +1,814 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "fake-provider"
+
+#include "fake-provider.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "lanyard-pkce.h"
+
+/**
+ * FakeProvider:
+ *
+ * A loopback authorization server for tests that speaks the dialects of
+ * GitHub (`/github`), GitLab (`/gitlab`), Google (`/google`), Microsoft
+ * (`/ms`), a generic OpenID Connect issuer (`/oidc`) and a plain OAuth 2.0
+ * server (`/oauth2`), with their rules: GitHub and Google insist on the
+ * client secret, Microsoft refuses one, codes are single-use and bound to
+ * the PKCE challenge and redirect URI, refresh tokens rotate. It can be told
+ * to fail in the ways real providers do (#FakeFailure).
+ *
+ * Authorization auto-approves: the scripted browser in the tests follows
+ * the redirect straight back to Lanyard's loopback listener.
+ */
+struct _FakeProvider
+{
+  GObject parent_instance;
+
+  SoupServer *server;
+  char *base_url;
+  FakeFailure failure;
+  GHashTable *codes;          /* code → Grant */
+  GHashTable *access_tokens;  /* token → Grant */
+  GHashTable *refresh_tokens; /* token → Grant */
+  GHashTable *counts;         /* endpoint → count */
+  GHashTable *last_authorize;
+  char *last_revoked;
+  GPtrArray *paused;
+  guint serial;
+};
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  char *dialect;
+  char *challenge;
+  char *redirect_uri;
+  char *nonce;
+  char *scope;
+} Grant;
+
+G_DEFINE_FINAL_TYPE (FakeProvider, fake_provider, G_TYPE_OBJECT)
+
+static Grant *
+grant_ref (Grant *grant)
+{
+  g_atomic_ref_count_inc (&grant->ref_count);
+  return grant;
+}
+
+static void
+grant_unref (Grant *grant)
+{
+  if (!g_atomic_ref_count_dec (&grant->ref_count))
+    return;
+  g_free (grant->dialect);
+  g_free (grant->challenge);
+  g_free (grant->redirect_uri);
+  g_free (grant->nonce);
+  g_free (grant->scope);
+  g_free (grant);
+}
+
+static void
+fake_provider_dispose (GObject *object)
+{
+  FakeProvider *self = FAKE_PROVIDER (object);
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->paused, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fake_provider_parent_class)->dispose (object);
+}
+
+static void
+fake_provider_finalize (GObject *object)
+{
+  FakeProvider *self = FAKE_PROVIDER (object);
+
+  g_free (self->base_url);
+  g_hash_table_unref (self->codes);
+  g_hash_table_unref (self->access_tokens);
+  g_hash_table_unref (self->refresh_tokens);
+  g_hash_table_unref (self->counts);
+  g_clear_pointer (&self->last_authorize, g_hash_table_unref);
+  g_free (self->last_revoked);
+
+  G_OBJECT_CLASS (fake_provider_parent_class)->finalize (object);
+}
+
+static void
+fake_provider_class_init (FakeProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fake_provider_dispose;
+  object_class->finalize = fake_provider_finalize;
+}
+
+static void
+count (FakeProvider *self,
+       const char   *endpoint)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, endpoint));
+  g_hash_table_replace (self->counts, g_strdup (endpoint), GUINT_TO_POINTER (n + 1));
+}
+
+guint
+fake_provider_get_count (FakeProvider *self,
+                         const char   *endpoint)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, endpoint));
+}
+
+static void
+reply (SoupServerMessage *message,
+       guint              status,
+       const char        *content_type,
+       const char        *body)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+reply_json (SoupServerMessage *message,
+            guint              status,
+            JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *json = json_to_string (root, FALSE);
+
+  reply (message, status, "application/json", json);
+}
+
+static void
+reply_error (SoupServerMessage *message,
+             guint              status,
+             const char        *error,
+             const char        *description)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, error);
+  if (description != NULL)
+    {
+      json_builder_set_member_name (builder, "error_description");
+      json_builder_add_string_value (builder, description);
+    }
+  json_builder_end_object (builder);
+  reply_json (message, status, builder);
+}
+
+static char *
+issuer_for (FakeProvider *self,
+            const char   *dialect)
+{
+  if (g_str_equal (dialect, "ms"))
+    return g_strdup_printf ("%s/ms/%s/v2.0", self->base_url, FAKE_MS_TENANT_ID);
+  return g_strdup_printf ("%s/%s", self->base_url, dialect);
+}
+
+static gboolean
+dialect_has_id_token (const char *dialect)
+{
+  return g_str_equal (dialect, "gitlab") || g_str_equal (dialect, "google") ||
+         g_str_equal (dialect, "ms") || g_str_equal (dialect, "oidc");
+}
+
+static gboolean
+dialect_has_refresh (const char *dialect)
+{
+  return !g_str_equal (dialect, "github");
+}
+
+static char *
+b64url_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *json = json_to_string (root, FALSE);
+
+  return lanyard_base64url_encode ((const guint8 *) json, strlen (json));
+}
+
+/* Signed for real only once the JOSE layer exists; until then the
+ * signature is a placeholder and only the claims are checked. */
+static char *
+make_id_token (FakeProvider *self,
+               Grant        *grant)
+{
+  g_autoptr(JsonBuilder) header = json_builder_new ();
+  g_autoptr(JsonBuilder) claims = json_builder_new ();
+  g_autofree char *issuer = issuer_for (self, grant->dialect);
+  g_autofree char *header_b64 = NULL;
+  g_autofree char *claims_b64 = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  json_builder_begin_object (header);
+  json_builder_set_member_name (header, "alg");
+  json_builder_add_string_value (header, "RS256");
+  json_builder_set_member_name (header, "kid");
+  json_builder_add_string_value (header, "fake-key");
+  json_builder_end_object (header);
+
+  json_builder_begin_object (claims);
+  json_builder_set_member_name (claims, "iss");
+  json_builder_add_string_value (claims, self->failure == FAKE_FAIL_ID_TOKEN_ISSUER ? "https://evil.example" : issuer);
+  json_builder_set_member_name (claims, "aud");
+  json_builder_add_string_value (claims, self->failure == FAKE_FAIL_ID_TOKEN_AUDIENCE ? "other-client" : FAKE_CLIENT_ID);
+  json_builder_set_member_name (claims, "sub");
+  json_builder_add_string_value (claims, g_str_equal (grant->dialect, "ms") ? "per-app-subject" : "4242");
+  json_builder_set_member_name (claims, "iat");
+  json_builder_add_int_value (claims, now);
+  json_builder_set_member_name (claims, "exp");
+  json_builder_add_int_value (claims, now + 3600);
+  if (grant->nonce != NULL)
+    {
+      json_builder_set_member_name (claims, "nonce");
+      json_builder_add_string_value (claims, self->failure == FAKE_FAIL_ID_TOKEN_NONCE ? "another-nonce" : grant->nonce);
+    }
+  if (g_str_equal (grant->dialect, "ms"))
+    {
+      json_builder_set_member_name (claims, "tid");
+      json_builder_add_string_value (claims, FAKE_MS_TENANT_ID);
+      json_builder_set_member_name (claims, "oid");
+      json_builder_add_string_value (claims, "00000000-0000-0000-66f3-3332eca7ea81");
+      json_builder_set_member_name (claims, "preferred_username");
+      json_builder_add_string_value (claims, "ada@contoso.example");
+      json_builder_set_member_name (claims, "name");
+      json_builder_add_string_value (claims, "Ada Lovelace");
+    }
+  json_builder_end_object (claims);
+
+  header_b64 = b64url_json (header);
+  claims_b64 = b64url_json (claims);
+  return g_strdup_printf ("%s.%s.c2lnbmF0dXJl", header_b64, claims_b64);
+}
+
+static gboolean
+resume_cb (gpointer user_data)
+{
+  SoupServerMessage *message = user_data;
+
+  soup_server_message_unpause (message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+issue_tokens (FakeProvider      *self,
+              SoupServerMessage *message,
+              Grant             *grant)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *access_token = g_strdup_printf ("fake_at_%u_%s", ++self->serial, grant->dialect);
+  g_autofree char *refresh_token = g_strdup_printf ("fake_rt_%u_%s", self->serial, grant->dialect);
+
+  g_hash_table_insert (self->access_tokens, g_strdup (access_token), grant_ref (grant));
+
+  if (self->failure == FAKE_FAIL_TOKEN_FORM)
+    {
+      g_autofree char *form = soup_form_encode ("access_token", access_token,
+                                                "token_type", "bearer",
+                                                "scope", grant->scope != NULL ? grant->scope : "",
+                                                NULL);
+      reply (message, SOUP_STATUS_OK, "application/x-www-form-urlencoded", form);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, access_token);
+  json_builder_set_member_name (builder, "token_type");
+  json_builder_add_string_value (builder, g_str_equal (grant->dialect, "github") ? "bearer" : "Bearer");
+  if (grant->scope != NULL)
+    {
+      json_builder_set_member_name (builder, "scope");
+      json_builder_add_string_value (builder, grant->scope);
+    }
+  if (dialect_has_refresh (grant->dialect))
+    {
+      g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token), grant_ref (grant));
+      json_builder_set_member_name (builder, "refresh_token");
+      json_builder_add_string_value (builder, refresh_token);
+      json_builder_set_member_name (builder, "expires_in");
+      json_builder_add_int_value (builder, 3600);
+    }
+  if (dialect_has_id_token (grant->dialect) && grant->scope != NULL && strstr (grant->scope, "openid") != NULL)
+    {
+      g_autofree char *id_token = make_id_token (self, grant);
+
+      json_builder_set_member_name (builder, "id_token");
+      json_builder_add_string_value (builder, id_token);
+    }
+  json_builder_end_object (builder);
+
+  reply_json (message, SOUP_STATUS_OK, builder);
+}
+
+static gboolean
+is_loopback_redirect (const char *redirect_uri,
+                      const char *dialect)
+{
+  g_autoptr(GUri) uri = redirect_uri != NULL ? g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
+    return FALSE;
+
+  /* Microsoft matches loopback redirects only for the name localhost. */
+  if (g_str_equal (dialect, "ms"))
+    return g_strcmp0 (g_uri_get_host (uri), "localhost") == 0;
+
+  return g_strcmp0 (g_uri_get_host (uri), "127.0.0.1") == 0 ||
+         g_strcmp0 (g_uri_get_host (uri), "::1") == 0;
+}
+
+static void
+handle_authorize (FakeProvider      *self,
+                  SoupServerMessage *message,
+                  const char        *dialect,
+                  GHashTable        *query)
+{
+  g_autoptr(GHashTable) answer = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *code = NULL;
+  g_autofree char *issuer = issuer_for (self, dialect);
+  g_autofree char *encoded = NULL;
+  g_autofree char *location = NULL;
+  const char *redirect_uri, *state;
+  Grant *grant;
+
+  count (self, "authorize");
+  g_clear_pointer (&self->last_authorize, g_hash_table_unref);
+  self->last_authorize = query != NULL ? g_hash_table_ref (query) : NULL;
+
+  redirect_uri = query != NULL ? g_hash_table_lookup (query, "redirect_uri") : NULL;
+  if (query == NULL ||
+      g_strcmp0 (g_hash_table_lookup (query, "client_id"), FAKE_CLIENT_ID) != 0 ||
+      !is_loopback_redirect (redirect_uri, dialect) ||
+      g_strcmp0 (g_hash_table_lookup (query, "response_type"), "code") != 0 ||
+      g_strcmp0 (g_hash_table_lookup (query, "code_challenge_method"), "S256") != 0 ||
+      g_hash_table_lookup (query, "code_challenge") == NULL)
+    {
+      reply (message, SOUP_STATUS_BAD_REQUEST, "text/plain", "invalid authorization request");
+      return;
+    }
+
+  state = g_hash_table_lookup (query, "state");
+  if (self->failure == FAKE_FAIL_WRONG_STATE)
+    state = "forged-state";
+  if (self->failure != FAKE_FAIL_MISSING_STATE && state != NULL)
+    g_hash_table_insert (answer, (char *) "state", (char *) state);
+
+  if (g_str_equal (dialect, "oidc") && self->failure != FAKE_FAIL_MISSING_ISS)
+    g_hash_table_insert (answer, (char *) "iss", self->failure == FAKE_FAIL_WRONG_ISS ? (char *) "https://evil.example" : issuer);
+  else if (self->failure == FAKE_FAIL_WRONG_ISS)
+    g_hash_table_insert (answer, (char *) "iss", (char *) "https://evil.example");
+
+  if (self->failure == FAKE_FAIL_ACCESS_DENIED)
+    {
+      g_hash_table_insert (answer, (char *) "error", (char *) "access_denied");
+      g_hash_table_insert (answer, (char *) "error_description", (char *) "The user denied the request");
+    }
+  else if (self->failure != FAKE_FAIL_MISSING_CODE)
+    {
+      grant = g_new0 (Grant, 1);
+      g_atomic_ref_count_init (&grant->ref_count);
+      grant->dialect = g_strdup (dialect);
+      grant->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
+      grant->redirect_uri = g_strdup (redirect_uri);
+      grant->nonce = g_strdup (g_hash_table_lookup (query, "nonce"));
+      grant->scope = g_strdup (g_hash_table_lookup (query, "scope"));
+      code = g_strdup_printf ("code_%u", ++self->serial);
+      g_hash_table_insert (self->codes, g_strdup (code), grant);
+      g_hash_table_insert (answer, (char *) "code", code);
+    }
+
+  encoded = soup_form_encode_hash (answer);
+  location = g_strconcat (redirect_uri, "?", encoded, NULL);
+  soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, location);
+}
+
+static GHashTable *
+read_form (SoupServerMessage *message)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  return soup_form_decode (text);
+}
+
+static void
+handle_token (FakeProvider      *self,
+              SoupServerMessage *message,
+              const char        *dialect)
+{
+  g_autoptr(GHashTable) form = read_form (message);
+  const char *grant_type = g_hash_table_lookup (form, "grant_type");
+  const char *secret = g_hash_table_lookup (form, "client_secret");
+  g_autofree char *stolen_key = NULL;
+  g_autofree char *challenge = NULL;
+  Grant *grant = NULL;
+
+  count (self, g_strcmp0 (grant_type, "refresh_token") == 0 ? "refresh" : "token");
+
+  switch (self->failure)
+    {
+    case FAKE_FAIL_TOKEN_500:
+      reply (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/html", "<h1>Internal Server Error</h1>");
+      return;
+    case FAKE_FAIL_TOKEN_INVALID_JSON:
+      reply (message, SOUP_STATUS_OK, "application/json", "{\"access_token\": \"abc\", ");
+      return;
+    case FAKE_FAIL_TOKEN_INVALID_GRANT:
+      reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "The provided authorization grant is invalid, expired or revoked");
+      return;
+    case FAKE_FAIL_TOKEN_SLOW:
+      reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "too late");
+      soup_server_message_pause (message);
+      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 3, resume_cb, g_object_ref (message), g_object_unref);
+      return;
+    case FAKE_FAIL_TOKEN_NO_REPLY:
+      soup_server_message_pause (message);
+      g_ptr_array_add (self->paused, g_object_ref (message));
+      return;
+    default:
+      break;
+    }
+
+  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), FAKE_CLIENT_ID) != 0)
+    {
+      reply_error (message, SOUP_STATUS_UNAUTHORIZED, "invalid_client", "Unknown client");
+      return;
+    }
+
+  /* GitHub answers errors with 200; Microsoft refuses secrets from public
+   * clients; GitHub and Google want the secret. */
+  if ((g_str_equal (dialect, "github") || g_str_equal (dialect, "google")) &&
+      g_strcmp0 (secret, FAKE_CLIENT_SECRET) != 0)
+    {
+      reply_error (message, g_str_equal (dialect, "github") ? SOUP_STATUS_OK : SOUP_STATUS_UNAUTHORIZED,
+                   g_str_equal (dialect, "github") ? "incorrect_client_credentials" : "invalid_client",
+                   "The client_id and/or client_secret passed are incorrect.");
+      return;
+    }
+  if (g_str_equal (dialect, "ms") && secret != NULL)
+    {
+      reply_error (message, SOUP_STATUS_UNAUTHORIZED, "invalid_client",
+                   "AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "authorization_code") == 0)
+    {
+      const char *code = g_hash_table_lookup (form, "code");
+
+      if (code != NULL)
+        g_hash_table_steal_extended (self->codes, code, (gpointer *) &stolen_key, (gpointer *) &grant);
+      challenge = lanyard_pkce_challenge_s256 (g_hash_table_lookup (form, "code_verifier"));
+
+      if (grant == NULL || !g_str_equal (grant->dialect, dialect) ||
+          g_strcmp0 (grant->redirect_uri, g_hash_table_lookup (form, "redirect_uri")) != 0 ||
+          g_strcmp0 (challenge, grant->challenge) != 0)
+        reply_error (message, g_str_equal (dialect, "github") ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST,
+                     g_str_equal (dialect, "github") ? "bad_verification_code" : "invalid_grant",
+                     "The code passed is incorrect or expired.");
+      else
+        issue_tokens (self, message, grant);
+    }
+  else if (g_strcmp0 (grant_type, "refresh_token") == 0)
+    {
+      const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
+
+      /* Rotation: the old refresh token dies with its use. */
+      if (refresh_token != NULL)
+        g_hash_table_steal_extended (self->refresh_tokens, refresh_token, (gpointer *) &stolen_key, (gpointer *) &grant);
+      if (grant == NULL || !g_str_equal (grant->dialect, dialect))
+        reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Unknown refresh token");
+      else
+        issue_tokens (self, message, grant);
+    }
+  else
+    {
+      reply_error (message, SOUP_STATUS_BAD_REQUEST, "unsupported_grant_type", NULL);
+    }
+
+  g_clear_pointer (&grant, grant_unref);
+}
+
+static Grant *
+bearer_grant (FakeProvider      *self,
+              SoupServerMessage *message)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Authorization");
+
+  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer "))
+    return NULL;
+  return g_hash_table_lookup (self->access_tokens, authorization + strlen ("Bearer "));
+}
+
+static void
+handle_userinfo (FakeProvider      *self,
+                 SoupServerMessage *message,
+                 const char        *dialect,
+                 const char        *what)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Grant *grant = bearer_grant (self, message);
+  const char *sub = self->failure == FAKE_FAIL_USERINFO_OTHER_SUB ? "9999" : "4242";
+
+  count (self, "userinfo");
+
+  if (self->failure == FAKE_FAIL_USERINFO_500)
+    {
+      reply (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain", "oops");
+      return;
+    }
+  if (grant == NULL || !g_str_equal (grant->dialect, dialect))
+    {
+      reply (message, SOUP_STATUS_UNAUTHORIZED, "application/json", "{\"message\":\"Bad credentials\"}");
+      return;
+    }
+
+  if (g_str_equal (what, "emails"))
+    {
+      reply (message, SOUP_STATUS_OK, "application/json",
+             "[{\"email\":\"old@example.com\",\"primary\":false,\"verified\":true},"
+             "{\"email\":\"octocat@example.com\",\"primary\":true,\"verified\":true}]");
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  if (g_str_equal (dialect, "github"))
+    {
+      /* No public e-mail: it comes from /user/emails. */
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, 583231);
+      json_builder_set_member_name (builder, "login");
+      json_builder_add_string_value (builder, "octocat");
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, "The Octocat");
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "avatar_url");
+      json_builder_add_string_value (builder, "https://avatars.example/u/583231");
+    }
+  else if (g_str_equal (dialect, "oauth2"))
+    {
+      json_builder_set_member_name (builder, "user_id");
+      json_builder_add_int_value (builder, 77);
+      json_builder_set_member_name (builder, "handle");
+      json_builder_add_string_value (builder, "plainuser");
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, "Plain User");
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "sub");
+      json_builder_add_string_value (builder, sub);
+      json_builder_set_member_name (builder, g_str_equal (dialect, "gitlab") ? "nickname" : "preferred_username");
+      json_builder_add_string_value (builder, "tanuki");
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, "Tanu Ki");
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, "tanuki@example.com");
+      json_builder_set_member_name (builder, "picture");
+      json_builder_add_string_value (builder, "https://avatars.example/tanuki");
+    }
+  json_builder_end_object (builder);
+  reply_json (message, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_revoke (FakeProvider      *self,
+               SoupServerMessage *message,
+               const char        *dialect)
+{
+  count (self, "revoke");
+
+  if (g_str_equal (dialect, "github"))
+    {
+      const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Authorization");
+      g_autofree char *credentials = g_base64_encode ((const guchar *) FAKE_CLIENT_ID ":" FAKE_CLIENT_SECRET,
+                                                      strlen (FAKE_CLIENT_ID ":" FAKE_CLIENT_SECRET));
+      g_autofree char *expected = g_strconcat ("Basic ", credentials, NULL);
+      g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+
+      if (g_strcmp0 (authorization, expected) != 0)
+        {
+          reply (message, SOUP_STATUS_UNAUTHORIZED, "application/json", "{\"message\":\"Requires authentication\"}");
+          return;
+        }
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          reply (message, SOUP_STATUS_UNPROCESSABLE_ENTITY, "application/json", "{\"message\":\"Invalid request\"}");
+          return;
+        }
+      object = json_node_get_object (json_parser_get_root (parser));
+      g_free (self->last_revoked);
+      self->last_revoked = g_strdup (json_object_get_string_member_with_default (object, "access_token", ""));
+      if (!g_hash_table_remove (self->access_tokens, self->last_revoked))
+        {
+          soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+          return;
+        }
+      soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+
+  {
+    g_autoptr(GHashTable) form = read_form (message);
+
+    g_free (self->last_revoked);
+    self->last_revoked = g_strdup (g_hash_table_lookup (form, "token"));
+    if (self->last_revoked != NULL)
+      {
+        g_hash_table_remove (self->access_tokens, self->last_revoked);
+        g_hash_table_remove (self->refresh_tokens, self->last_revoked);
+      }
+    reply (message, SOUP_STATUS_OK, "application/json", "{}");
+  }
+}
+
+static void
+handle_discovery (FakeProvider      *self,
+                  SoupServerMessage *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *issuer = issuer_for (self, "oidc");
+  const struct { const char *member; const char *path; } endpoints[] = {
+    { "authorization_endpoint", "authorize" },
+    { "token_endpoint", "token" },
+    { "userinfo_endpoint", "userinfo" },
+    { "revocation_endpoint", "revoke" },
+  };
+
+  count (self, "discovery");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "issuer");
+  json_builder_add_string_value (builder, self->failure == FAKE_FAIL_DISCOVERY_ISSUER ? "https://evil.example" : issuer);
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/%s", issuer, endpoints[i].path);
+
+      json_builder_set_member_name (builder, endpoints[i].member);
+      json_builder_add_string_value (builder, url);
+    }
+  json_builder_set_member_name (builder, "authorization_response_iss_parameter_supported");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_end_object (builder);
+
+  reply_json (message, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  FakeProvider *self = user_data;
+  const char *method = soup_server_message_get_method (message);
+  g_auto(GStrv) parts = g_strsplit (path + 1, "/", 2);
+  const char *dialect = parts[0];
+  const char *rest = parts[1] != NULL ? parts[1] : "";
+
+  if (g_str_equal (dialect, "ms"))
+    {
+      /* /ms/{tenant}/oauth2/v2.0/… : the tenant is not checked. */
+      const char *slash = strchr (rest, '/');
+      rest = slash != NULL ? slash + 1 : "";
+      if (g_str_has_prefix (rest, "oauth2/v2.0/"))
+        rest += strlen ("oauth2/v2.0/");
+    }
+
+  if (g_str_equal (dialect, "github"))
+    {
+      if (g_str_equal (rest, "login/oauth/authorize"))
+        handle_authorize (self, message, dialect, query);
+      else if (method == SOUP_METHOD_POST && g_str_equal (rest, "login/oauth/access_token"))
+        handle_token (self, message, dialect);
+      else if (g_str_equal (rest, "api/v3/user"))
+        handle_userinfo (self, message, dialect, "user");
+      else if (g_str_equal (rest, "api/v3/user/emails"))
+        handle_userinfo (self, message, dialect, "emails");
+      else if (method == SOUP_METHOD_DELETE && g_str_has_prefix (rest, "api/v3/applications/" FAKE_CLIENT_ID "/token"))
+        handle_revoke (self, message, dialect);
+      else
+        soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  if (g_str_equal (dialect, "gitlab") && g_str_has_prefix (rest, "oauth/"))
+    rest += strlen ("oauth/");
+
+  if (g_str_equal (rest, "authorize"))
+    handle_authorize (self, message, dialect, query);
+  else if (method == SOUP_METHOD_POST && g_str_equal (rest, "token"))
+    handle_token (self, message, dialect);
+  else if (g_str_equal (rest, "userinfo") || g_str_equal (rest, "me"))
+    handle_userinfo (self, message, dialect, "user");
+  else if (method == SOUP_METHOD_POST && g_str_equal (rest, "revoke"))
+    handle_revoke (self, message, dialect);
+  else if (g_str_equal (dialect, "oidc") && g_str_equal (rest, ".well-known/openid-configuration"))
+    handle_discovery (self, message);
+  else
+    soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static void
+fake_provider_init (FakeProvider *self)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSList) listeners = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
+  self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
+  self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->paused = g_ptr_array_new_with_free_func (g_object_unref);
+
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_listen (self->server, address, 0, &error);
+  g_assert_no_error (error);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+
+  listeners = soup_server_get_listeners (self->server);
+  local = g_socket_get_local_address (listeners->data, NULL);
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%u",
+                                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+}
+
+FakeProvider *
+fake_provider_new (void)
+{
+  return g_object_new (FAKE_TYPE_PROVIDER, NULL);
+}
+
+const char *
+fake_provider_get_base_url (FakeProvider *self)
+{
+  return self->base_url;
+}
+
+void
+fake_provider_set_failure (FakeProvider *self,
+                           FakeFailure   failure)
+{
+  self->failure = failure;
+}
+
+const char *
+fake_provider_get_last_revoked (FakeProvider *self)
+{
+  return self->last_revoked;
+}
+
+GHashTable *
+fake_provider_get_last_authorize (FakeProvider *self)
+{
+  return self->last_authorize;
+}
+
+/**
+ * fake_provider_config:
+ * @dialect: github, gitlab, google, microsoft, oidc or oauth2
+ *
+ * Returns: the compound configuration for a provider of that type pointed
+ *   at this fake
+ */
+char *
+fake_provider_config (FakeProvider *self,
+                      const char   *dialect)
+{
+  const char *b = self->base_url;
+
+  if (g_str_equal (dialect, "github"))
+    return g_strdup_printf ("github client_id=%s client_secret=%s base_url=%s/github", FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b);
+  if (g_str_equal (dialect, "gitlab"))
+    return g_strdup_printf ("gitlab client_id=%s base_url=%s/gitlab", FAKE_CLIENT_ID, b);
+  if (g_str_equal (dialect, "google"))
+    return g_strdup_printf ("google client_id=%s client_secret=%s issuer=%s/google authorize_url=%s/google/authorize "
+                            "token_url=%s/google/token userinfo_url=%s/google/userinfo revocation_url=%s/google/revoke",
+                            FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b, b, b, b, b);
+  if (g_str_equal (dialect, "microsoft"))
+    return g_strdup_printf ("microsoft client_id=%s authority=%s/ms", FAKE_CLIENT_ID, b);
+  if (g_str_equal (dialect, "oidc"))
+    return g_strdup_printf ("oidc client_id=%s issuer=%s/oidc display_name='Example SSO'", FAKE_CLIENT_ID, b);
+  if (g_str_equal (dialect, "oauth2"))
+    return g_strdup_printf ("oauth2 client_id=%s authorize_url=%s/oauth2/authorize token_url=%s/oauth2/token "
+                            "userinfo_url=%s/oauth2/me revocation_url=%s/oauth2/revoke id_field=user_id username_field=handle",
+                            FAKE_CLIENT_ID, b, b, b, b);
+  g_assert_not_reached ();
+}
