@@ -508,6 +508,9 @@ lanyard_flow_wait_async (LanyardFlow         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_flow_wait_async);
+  /* The flow's own error says what was cancelled; GTask's generic one
+   * would not. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (self->wait_task != NULL || self->status == LANYARD_FLOW_STATUS_NEW)
     {

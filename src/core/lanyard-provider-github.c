@@ -186,6 +186,7 @@ user_cb (GObject      *object,
   g_autoptr(JsonNode) user = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *emails_url = NULL;
+  GCancellable *cancellable;
 
   user = _lanyard_provider_get_json_finish (provider, result, &error);
   if (user != NULL && !JSON_NODE_HOLDS_OBJECT (user))
@@ -211,8 +212,8 @@ user_cb (GObject      *object,
     }
 
   emails_url = _lanyard_provider_join_url (self->api_url, "user/emails");
-  _lanyard_provider_get_json_async (provider, emails_url, data->tokens,
-                                    g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  _lanyard_provider_get_json_async (provider, emails_url, data->tokens, cancellable,
                                     emails_cb, g_steal_pointer (&task));
 }
 
