@@ -27,26 +27,26 @@ struct _FakeProvider
   GObject parent_instance;
 
   SoupServer *server;
-  char *base_url;
+  char       *base_url;
   FakeFailure failure;
-  GHashTable *codes;          /* code → Grant */
-  GHashTable *access_tokens;  /* token → Grant */
+  GHashTable *codes; /* code → Grant */
+  GHashTable *access_tokens; /* token → Grant */
   GHashTable *refresh_tokens; /* token → Grant */
-  GHashTable *counts;         /* endpoint → count */
+  GHashTable *counts; /* endpoint → count */
   GHashTable *last_authorize;
-  char *last_revoked;
-  GPtrArray *paused;
-  guint serial;
+  char       *last_revoked;
+  GPtrArray  *paused;
+  guint       serial;
 };
 
 typedef struct
 {
   gatomicrefcount ref_count;
-  char *dialect;
-  char *challenge;
-  char *redirect_uri;
-  char *nonce;
-  char *scope;
+  char           *dialect;
+  char           *challenge;
+  char           *redirect_uri;
+  char           *nonce;
+  char           *scope;
 } Grant;
 
 G_DEFINE_FINAL_TYPE (FakeProvider, fake_provider, G_TYPE_OBJECT)
@@ -178,7 +178,7 @@ static gboolean
 dialect_has_id_token (const char *dialect)
 {
   return g_str_equal (dialect, "gitlab") || g_str_equal (dialect, "google") ||
-         g_str_equal (dialect, "ms") || g_str_equal (dialect, "oidc");
+    g_str_equal (dialect, "ms") || g_str_equal (dialect, "oidc");
 }
 
 static gboolean
@@ -207,7 +207,7 @@ make_id_token (FakeProvider *self,
   g_autofree char *issuer = issuer_for (self, grant->dialect);
   g_autofree char *header_b64 = NULL;
   g_autofree char *claims_b64 = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
   json_builder_begin_object (header);
   json_builder_set_member_name (header, "alg");
@@ -324,7 +324,7 @@ is_loopback_redirect (const char *redirect_uri,
     return g_strcmp0 (g_uri_get_host (uri), "localhost") == 0;
 
   return g_strcmp0 (g_uri_get_host (uri), "127.0.0.1") == 0 ||
-         g_strcmp0 (g_uri_get_host (uri), "::1") == 0;
+    g_strcmp0 (g_uri_get_host (uri), "::1") == 0;
 }
 
 static void
@@ -338,8 +338,8 @@ handle_authorize (FakeProvider      *self,
   g_autofree char *issuer = issuer_for (self, dialect);
   g_autofree char *encoded = NULL;
   g_autofree char *location = NULL;
-  const char *redirect_uri, *state;
-  Grant *grant;
+  const char      *redirect_uri, *state;
+  Grant           *grant;
 
   count (self, "authorize");
   g_clear_pointer (&self->last_authorize, g_hash_table_unref);
@@ -407,11 +407,11 @@ handle_token (FakeProvider      *self,
               const char        *dialect)
 {
   g_autoptr(GHashTable) form = read_form (message);
-  const char *grant_type = g_hash_table_lookup (form, "grant_type");
-  const char *secret = g_hash_table_lookup (form, "client_secret");
+  const char      *grant_type = g_hash_table_lookup (form, "grant_type");
+  const char      *secret = g_hash_table_lookup (form, "client_secret");
   g_autofree char *stolen_key = NULL;
   g_autofree char *challenge = NULL;
-  Grant *grant = NULL;
+  Grant           *grant = NULL;
 
   count (self, g_strcmp0 (grant_type, "refresh_token") == 0 ? "refresh" : "token");
 
@@ -517,7 +517,7 @@ handle_userinfo (FakeProvider      *self,
                  const char        *what)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  Grant *grant = bearer_grant (self, message);
+  Grant      *grant = bearer_grant (self, message);
   const char *sub = self->failure == FAKE_FAIL_USERINFO_OTHER_SUB ? "9999" : "4242";
 
   count (self, "userinfo");
@@ -591,7 +591,7 @@ handle_revoke (FakeProvider      *self,
 
   if (g_str_equal (dialect, "github"))
     {
-      const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Authorization");
+      const char      *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Authorization");
       g_autofree char *credentials = g_base64_encode ((const guchar *) FAKE_CLIENT_ID ":" FAKE_CLIENT_SECRET,
                                                       strlen (FAKE_CLIENT_ID ":" FAKE_CLIENT_SECRET));
       g_autofree char *expected = g_strconcat ("Basic ", credentials, NULL);
@@ -642,7 +642,11 @@ handle_discovery (FakeProvider      *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *issuer = issuer_for (self, "oidc");
-  const struct { const char *member; const char *path; } endpoints[] = {
+  const struct
+  {
+    const char *member;
+    const char *path;
+  } endpoints[] = {
     { "authorization_endpoint", "authorize" },
     { "token_endpoint", "token" },
     { "userinfo_endpoint", "userinfo" },
@@ -676,7 +680,7 @@ handle_request (SoupServer        *server,
                 gpointer           user_data)
 {
   FakeProvider *self = user_data;
-  const char *method = soup_server_message_get_method (message);
+  const char   *method = soup_server_message_get_method (message);
   g_auto(GStrv) parts = g_strsplit (path + 1, "/", 2);
   const char *dialect = parts[0];
   const char *rest = parts[1] != NULL ? parts[1] : "";

@@ -14,40 +14,41 @@ G_BEGIN_DECLS
  *
  * How the fake provider misbehaves, as real providers do.
  */
-typedef enum {
+typedef enum
+{
   FAKE_FAIL_NONE,
-  FAKE_FAIL_ACCESS_DENIED,       /* authorize answers error=access_denied */
-  FAKE_FAIL_WRONG_STATE,         /* the redirect carries another state */
-  FAKE_FAIL_MISSING_STATE,       /* the redirect carries no state */
-  FAKE_FAIL_MISSING_CODE,        /* the redirect carries no code */
-  FAKE_FAIL_WRONG_ISS,           /* the redirect names another issuer */
-  FAKE_FAIL_MISSING_ISS,         /* no iss although advertised */
-  FAKE_FAIL_TOKEN_500,           /* token endpoint: HTTP 500 */
-  FAKE_FAIL_TOKEN_INVALID_JSON,  /* token endpoint: 200 with broken JSON */
+  FAKE_FAIL_ACCESS_DENIED, /* authorize answers error=access_denied */
+  FAKE_FAIL_WRONG_STATE, /* the redirect carries another state */
+  FAKE_FAIL_MISSING_STATE, /* the redirect carries no state */
+  FAKE_FAIL_MISSING_CODE, /* the redirect carries no code */
+  FAKE_FAIL_WRONG_ISS, /* the redirect names another issuer */
+  FAKE_FAIL_MISSING_ISS, /* no iss although advertised */
+  FAKE_FAIL_TOKEN_500, /* token endpoint: HTTP 500 */
+  FAKE_FAIL_TOKEN_INVALID_JSON, /* token endpoint: 200 with broken JSON */
   FAKE_FAIL_TOKEN_INVALID_GRANT, /* token endpoint: invalid_grant */
-  FAKE_FAIL_TOKEN_SLOW,          /* token endpoint answers after 3 s */
-  FAKE_FAIL_TOKEN_NO_REPLY,      /* token endpoint never answers */
-  FAKE_FAIL_TOKEN_FORM,          /* token endpoint answers form-encoded */
-  FAKE_FAIL_USERINFO_500,        /* userinfo: HTTP 500 */
-  FAKE_FAIL_USERINFO_OTHER_SUB,  /* userinfo describes someone else */
-  FAKE_FAIL_ID_TOKEN_NONCE,      /* ID token with another nonce */
-  FAKE_FAIL_ID_TOKEN_AUDIENCE,   /* ID token for another client */
-  FAKE_FAIL_ID_TOKEN_ISSUER,     /* ID token from another issuer */
-  FAKE_FAIL_DISCOVERY_ISSUER,    /* discovery names another issuer */
+  FAKE_FAIL_TOKEN_SLOW, /* token endpoint answers after 3 s */
+  FAKE_FAIL_TOKEN_NO_REPLY, /* token endpoint never answers */
+  FAKE_FAIL_TOKEN_FORM, /* token endpoint answers form-encoded */
+  FAKE_FAIL_USERINFO_500, /* userinfo: HTTP 500 */
+  FAKE_FAIL_USERINFO_OTHER_SUB, /* userinfo describes someone else */
+  FAKE_FAIL_ID_TOKEN_NONCE, /* ID token with another nonce */
+  FAKE_FAIL_ID_TOKEN_AUDIENCE, /* ID token for another client */
+  FAKE_FAIL_ID_TOKEN_ISSUER, /* ID token from another issuer */
+  FAKE_FAIL_DISCOVERY_ISSUER, /* discovery names another issuer */
 } FakeFailure;
 
 #define FAKE_TYPE_PROVIDER (fake_provider_get_type ())
 G_DECLARE_FINAL_TYPE (FakeProvider, fake_provider, FAKE, PROVIDER, GObject)
 
-FakeProvider *fake_provider_new            (void);
-const char   *fake_provider_get_base_url   (FakeProvider *self);
-void          fake_provider_set_failure    (FakeProvider *self,
-                                            FakeFailure   failure);
-guint         fake_provider_get_count      (FakeProvider *self,
-                                            const char   *endpoint);
+FakeProvider *fake_provider_new (void);
+const char   *fake_provider_get_base_url (FakeProvider *self);
+void          fake_provider_set_failure (FakeProvider *self,
+                                         FakeFailure   failure);
+guint         fake_provider_get_count (FakeProvider *self,
+                                       const char   *endpoint);
 const char   *fake_provider_get_last_revoked (FakeProvider *self);
 GHashTable   *fake_provider_get_last_authorize (FakeProvider *self);
-char         *fake_provider_config         (FakeProvider *self,
-                                            const char   *dialect);
+char         *fake_provider_config (FakeProvider *self,
+                                    const char   *dialect);
 
 G_END_DECLS

@@ -10,9 +10,9 @@ test_compound_basic (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardProviderConfig) config =
-    lanyard_provider_config_new_from_compound ("gitlab", "LANYARD_PROVIDER_GITLAB",
-                                               "gitlab client_id=abc client_secret=def base_url=https://gitlab.example.com",
-                                               &error);
+               lanyard_provider_config_new_from_compound ("gitlab", "LANYARD_PROVIDER_GITLAB",
+                                                          "gitlab client_id=abc client_secret=def base_url=https://gitlab.example.com",
+                                                          &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (lanyard_provider_config_peek (config, "type"), ==, "gitlab");
@@ -26,10 +26,10 @@ test_compound_quotes_spaces_equals (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardProviderConfig) config =
-    lanyard_provider_config_new_from_compound ("corp", "LANYARD_PROVIDER_CORP",
-                                               "  oidc   display_name=\"Corp SSO\"  client_secret='a=b c'"
-                                               " scopes=\"openid  profile\" client_id=x\\ y issuer=https://sso.example.com/?a=b ",
-                                               &error);
+               lanyard_provider_config_new_from_compound ("corp", "LANYARD_PROVIDER_CORP",
+                                                          "  oidc   display_name=\"Corp SSO\"  client_secret='a=b c'"
+                                                          " scopes=\"openid  profile\" client_id=x\\ y issuer=https://sso.example.com/?a=b ",
+                                                          &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (lanyard_provider_config_peek (config, "type"), ==, "oidc");
@@ -43,7 +43,11 @@ test_compound_quotes_spaces_equals (void)
 static void
 test_compound_errors (void)
 {
-  const struct { const char *value; const char *message; } cases[] = {
+  const struct
+  {
+    const char *value;
+    const char *message;
+  } cases[] = {
     { "", "LANYARD_PROVIDER_X is empty; it must start with the provider type, e.g. “gitlab client_id=…”" },
     { "   ", "LANYARD_PROVIDER_X is empty; it must start with the provider type, e.g. “gitlab client_id=…”" },
     { "client_id=abc gitlab", "LANYARD_PROVIDER_X must start with the provider type (github, gitlab, google, microsoft, oidc, oauth2 or demo), not with “client_id=…”" },
@@ -57,7 +61,7 @@ test_compound_errors (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(LanyardProviderConfig) config =
-        lanyard_provider_config_new_from_compound ("x", "LANYARD_PROVIDER_X", cases[i].value, &error);
+                   lanyard_provider_config_new_from_compound ("x", "LANYARD_PROVIDER_X", cases[i].value, &error);
 
       g_assert_null (config);
       g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED);
@@ -70,7 +74,7 @@ test_compound_unterminated_quote (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardProviderConfig) config =
-    lanyard_provider_config_new_from_compound ("x", "LANYARD_PROVIDER_X", "gitlab client_id=\"abc", &error);
+               lanyard_provider_config_new_from_compound ("x", "LANYARD_PROVIDER_X", "gitlab client_id=\"abc", &error);
 
   g_assert_null (config);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED);
@@ -103,7 +107,11 @@ problem_for (const char *compound)
 static void
 test_validation_messages (void)
 {
-  const struct { const char *compound; const char *problem; } cases[] = {
+  const struct
+  {
+    const char *compound;
+    const char *problem;
+  } cases[] = {
     { "gitlub client_id=a", PREFIX "the type “gitlub” is unknown; use one of github, gitlab, google, microsoft, oidc, oauth2, demo" },
     { "gitlab", PREFIX "“client_id” is missing; register an application with GitLab and set its client ID" },
     { "github client_id=a", PREFIX "“client_secret” is missing; GitHub requires the client secret of the registered application" },
@@ -227,7 +235,7 @@ write_config (const char *dir,
               const char *contents)
 {
   g_autofree char *lanyard_dir = g_build_filename (dir, "lanyard", NULL);
-  char *path = g_build_filename (lanyard_dir, "providers.conf", NULL);
+  char            *path = g_build_filename (lanyard_dir, "providers.conf", NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (lanyard_dir, 0700), ==, 0);
@@ -261,9 +269,9 @@ test_key_files_and_environment (void)
     "LANYARD_PROVIDER_=gitlab client_id=a",
     NULL,
   };
-  const char * const *problems;
+  const char *const          *problems;
   const LanyardProviderEntry *entry;
-  GPtrArray *entries;
+  GPtrArray                  *entries;
 
   g_assert_no_error (error);
   user_path = write_config (user_dir,
@@ -335,9 +343,9 @@ test_unreadable_file (void)
   g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
   g_autofree char *path = write_config (root, "this is not a key file\n[provider x\n");
   g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
-  const char *dirs[] = { root, NULL };
-  const char * const *problems;
-  g_autofree char *expected = g_strdup_printf ("%s cannot be read: ", path);
+  const char        *dirs[] = { root, NULL };
+  const char *const *problems;
+  g_autofree char   *expected = g_strdup_printf ("%s cannot be read: ", path);
 
   lanyard_provider_registry_load (registry, dirs, NULL);
   problems = lanyard_provider_registry_get_problems (registry);

@@ -13,13 +13,13 @@ static GString *captured_log;
 
 typedef struct
 {
-  FakeProvider *fake;
+  FakeProvider            *fake;
   LanyardProviderRegistry *registry;
 } Fixture;
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   f->fake = fake_provider_new ();
   f->registry = lanyard_provider_registry_new ();
@@ -28,8 +28,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->registry);
   g_assert_finalize_object (f->fake);
@@ -53,8 +53,8 @@ add_provider (Fixture    *f,
 }
 
 static LanyardFlow *
-start_flow (LanyardProvider  *provider,
-            GError          **error)
+start_flow (LanyardProvider *provider,
+            GError         **error)
 {
   g_autoptr(LanyardFlow) flow = lanyard_flow_new (provider);
   g_autoptr(GAsyncResult) result = NULL;
@@ -69,8 +69,8 @@ start_flow (LanyardProvider  *provider,
 }
 
 static gboolean
-wait_flow (LanyardFlow  *flow,
-           GError      **error)
+wait_flow (LanyardFlow *flow,
+           GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -101,11 +101,11 @@ port_is_open (guint port)
 /* A whole sign-in: start, let the scripted browser follow the authorize
  * URL back to the listener, wait for the end. */
 static LanyardFlow *
-sign_in (Fixture      *f,
-         const char   *id,
-         const char   *dialect,
-         TestPage    **page_out,
-         GError      **error)
+sign_in (Fixture    *f,
+         const char *id,
+         const char *dialect,
+         TestPage  **page_out,
+         GError    **error)
 {
   LanyardProvider *provider = add_provider (f, id, dialect);
   g_autoptr(LanyardFlow) flow = start_flow (provider, error);
@@ -151,13 +151,13 @@ assert_identity (LanyardFlow *flow,
 }
 
 static void
-test_github (Fixture       *f,
-             gconstpointer  data)
+test_github (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TestPage) page = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "github", "github", &page, &error);
-  GHashTable *authorize = fake_provider_get_last_authorize (f->fake);
+  GHashTable      *authorize = fake_provider_get_last_authorize (f->fake);
   LanyardTokenSet *tokens;
 
   g_assert_no_error (error);
@@ -180,14 +180,14 @@ test_github (Fixture       *f,
 }
 
 static void
-test_gitlab (Fixture       *f,
-             gconstpointer  data)
+test_gitlab (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "work", "gitlab", NULL, &error);
-  GHashTable *authorize = fake_provider_get_last_authorize (f->fake);
+  GHashTable      *authorize = fake_provider_get_last_authorize (f->fake);
   LanyardTokenSet *tokens;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
   g_assert_no_error (error);
   assert_identity (flow, "work", "4242", "tanuki", "Tanu Ki", "tanuki@example.com");
@@ -202,8 +202,8 @@ test_gitlab (Fixture       *f,
 }
 
 static void
-test_google (Fixture       *f,
-             gconstpointer  data)
+test_google (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "google", "google", NULL, &error);
@@ -219,8 +219,8 @@ test_google (Fixture       *f,
 }
 
 static void
-test_microsoft (Fixture       *f,
-                gconstpointer  data)
+test_microsoft (Fixture      *f,
+                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "ms", "microsoft", NULL, &error);
@@ -235,8 +235,8 @@ test_microsoft (Fixture       *f,
 }
 
 static void
-test_oidc (Fixture       *f,
-           gconstpointer  data)
+test_oidc (Fixture      *f,
+           gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "corp", "oidc", NULL, &error);
@@ -254,8 +254,8 @@ test_oidc (Fixture       *f,
 }
 
 static void
-test_oauth2 (Fixture       *f,
-             gconstpointer  data)
+test_oauth2 (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "plain", "oauth2", NULL, &error);
@@ -267,8 +267,8 @@ test_oauth2 (Fixture       *f,
 }
 
 static void
-test_token_reply_form_encoded (Fixture       *f,
-                               gconstpointer  data)
+test_token_reply_form_encoded (Fixture      *f,
+                               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = NULL;
@@ -343,14 +343,14 @@ typedef struct
 {
   FakeFailure failure;
   const char *dialect;
-  GQuark domain;
-  int code;
+  GQuark      domain;
+  int         code;
   const char *message;
 } FailureCase;
 
 static void
-test_failure (Fixture       *f,
-              gconstpointer  data)
+test_failure (Fixture      *f,
+              gconstpointer data)
 {
   const FailureCase *c = data;
   g_autoptr(GError) error = NULL;
@@ -372,8 +372,8 @@ test_failure (Fixture       *f,
 }
 
 static void
-test_wrong_client_secret (Fixture       *f,
-                          gconstpointer  data)
+test_wrong_client_secret (Fixture      *f,
+                          gconstpointer data)
 {
   g_autofree char *compound = g_strdup_printf ("github client_id=%s client_secret=wrong base_url=%s/github",
                                                FAKE_CLIENT_ID, fake_provider_get_base_url (f->fake));
@@ -391,8 +391,8 @@ test_wrong_client_secret (Fixture       *f,
 }
 
 static void
-test_replayed_state (Fixture       *f,
-                     gconstpointer  data)
+test_replayed_state (Fixture      *f,
+                     gconstpointer data)
 {
   LanyardProvider *provider = add_provider (f, "github", "github");
   g_autoptr(LanyardFlow) first = start_flow (provider, NULL);
@@ -427,8 +427,8 @@ test_replayed_state (Fixture       *f,
 }
 
 static void
-test_timeout (Fixture       *f,
-              gconstpointer  data)
+test_timeout (Fixture      *f,
+              gconstpointer data)
 {
   g_autoptr(LanyardFlow) flow = lanyard_flow_new (add_provider (f, "github", "github"));
   g_autoptr(GAsyncResult) result = NULL;
@@ -450,8 +450,8 @@ test_timeout (Fixture       *f,
 }
 
 static void
-test_cancel (Fixture       *f,
-             gconstpointer  data)
+test_cancel (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(LanyardFlow) flow = start_flow (add_provider (f, "github", "github"), NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -468,8 +468,8 @@ test_cancel (Fixture       *f,
 }
 
 static void
-test_cancel_during_exchange (Fixture       *f,
-                             gconstpointer  data)
+test_cancel_during_exchange (Fixture      *f,
+                             gconstpointer data)
 {
   g_autoptr(LanyardFlow) flow = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -491,8 +491,8 @@ test_cancel_during_exchange (Fixture       *f,
 }
 
 static void
-test_unreachable_provider (Fixture       *f,
-                           gconstpointer  data)
+test_unreachable_provider (Fixture      *f,
+                           gconstpointer data)
 {
   g_autoptr(LanyardProviderConfig) config = NULL;
   g_autoptr(LanyardFlow) flow = NULL;
@@ -518,8 +518,8 @@ test_unreachable_provider (Fixture       *f,
 }
 
 static void
-test_revoke (Fixture       *f,
-             gconstpointer  data)
+test_revoke (Fixture      *f,
+             gconstpointer data)
 {
   const char *dialect = data;
   g_autoptr(GError) error = NULL;
@@ -535,15 +535,15 @@ test_revoke (Fixture       *f,
 
   /* The refresh token where there is one: it ends the whole grant. */
   expected = lanyard_token_set_get_refresh_token (tokens) != NULL
-             ? lanyard_token_set_get_refresh_token (tokens)
-             : lanyard_token_set_get_access_token (tokens);
+    ? lanyard_token_set_get_refresh_token (tokens)
+    : lanyard_token_set_get_access_token (tokens);
   g_assert_cmpstr (fake_provider_get_last_revoked (f->fake), ==, expected);
   g_assert_cmpuint (fake_provider_get_count (f->fake, "revoke"), ==, 1);
 }
 
 static void
-test_revoke_not_supported (Fixture       *f,
-                           gconstpointer  data)
+test_revoke_not_supported (Fixture      *f,
+                           gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "ms", "microsoft", NULL, &error);
@@ -558,8 +558,8 @@ test_revoke_not_supported (Fixture       *f,
 }
 
 static void
-test_refresh_rotation (Fixture       *f,
-                       gconstpointer  data)
+test_refresh_rotation (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "work", "gitlab", NULL, &error);
@@ -585,8 +585,8 @@ test_refresh_rotation (Fixture       *f,
 }
 
 static void
-test_refresh_without_refresh_token (Fixture       *f,
-                                    gconstpointer  data)
+test_refresh_without_refresh_token (Fixture      *f,
+                                    gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "github", "github", NULL, &error);
@@ -604,8 +604,8 @@ test_refresh_without_refresh_token (Fixture       *f,
 /* Run last: everything this process logged (with debug output on) is
  * searched for tokens, codes, PKCE secrets and the client secret. */
 static void
-test_no_secrets_in_logs (Fixture       *f,
-                         gconstpointer  data)
+test_no_secrets_in_logs (Fixture      *f,
+                         gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardFlow) flow = sign_in (f, "github", "github", NULL, &error);
@@ -715,7 +715,7 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (failures); i++)
     {
-      g_autofree char *path = NULL;
+      g_autofree char   *path = NULL;
       static const char *names[] = {
         [FAKE_FAIL_ACCESS_DENIED] = "access-denied",
         [FAKE_FAIL_WRONG_STATE] = "wrong-state",

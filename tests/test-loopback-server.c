@@ -32,9 +32,9 @@ can_connect (const char *host,
 }
 
 static gboolean
-check_state (GHashTable  *params,
-             gpointer     user_data,
-             GError     **error)
+check_state (GHashTable *params,
+             gpointer    user_data,
+             GError    **error)
 {
   if (g_strcmp0 (g_hash_table_lookup (params, "state"), "good") == 0)
     return TRUE;
@@ -55,7 +55,7 @@ test_answer_and_close (void)
   g_autoptr(TestPage) page = NULL;
   g_autofree char *favicon_url = NULL;
   g_autofree char *url = NULL;
-  guint port;
+  guint            port;
 
   g_assert_true (lanyard_loopback_server_start (server, &error));
   g_assert_no_error (error);
@@ -142,7 +142,7 @@ static void
 test_stop_on_dispose (void)
 {
   LanyardLoopbackServer *server = lanyard_loopback_server_new ("/cb");
-  guint port;
+  guint                  port;
 
   g_assert_true (lanyard_loopback_server_start (server, NULL));
   port = lanyard_loopback_server_get_port (server);
@@ -158,8 +158,8 @@ test_loopback_only (void)
 {
   g_autoptr(LanyardLoopbackServer) server = lanyard_loopback_server_new ("/cb");
   struct ifaddrs *addresses = NULL;
-  guint tried = 0;
-  guint port;
+  guint           tried = 0;
+  guint           port;
 
   g_assert_true (lanyard_loopback_server_start (server, NULL));
   port = lanyard_loopback_server_get_port (server);
@@ -169,13 +169,11 @@ test_loopback_only (void)
     {
       g_autoptr(GSocketAddress) address = NULL;
       g_autofree char *host = NULL;
-      GInetAddress *inet;
+      GInetAddress    *inet;
 
       if (a->ifa_addr == NULL || (a->ifa_addr->sa_family != AF_INET && a->ifa_addr->sa_family != AF_INET6))
         continue;
-      address = g_socket_address_new_from_native (a->ifa_addr, a->ifa_addr->sa_family == AF_INET
-                                                               ? sizeof (struct sockaddr_in)
-                                                               : sizeof (struct sockaddr_in6));
+      address = g_socket_address_new_from_native (a->ifa_addr, a->ifa_addr->sa_family == AF_INET ? sizeof (struct sockaddr_in) : sizeof (struct sockaddr_in6));
       inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
       if (g_inet_address_get_is_loopback (inet) || g_inet_address_get_is_link_local (inet))
         continue;

@@ -40,7 +40,7 @@ test_new_verifier (void)
 
   for (guint i = 0; i < 200; i++)
     {
-      char *verifier = lanyard_pkce_new_verifier ();
+      char            *verifier = lanyard_pkce_new_verifier ();
       g_autofree char *challenge = lanyard_pkce_challenge_s256 (verifier);
 
       g_assert_true (lanyard_pkce_verifier_is_valid (verifier));
@@ -55,7 +55,7 @@ test_new_verifier (void)
 static void
 test_base64url (void)
 {
-  const guint8 bytes[] = { 0xfb, 0xff, 0xfe, 0x00 };
+  const guint8     bytes[] = { 0xfb, 0xff, 0xfe, 0x00 };
   g_autofree char *one = lanyard_base64url_encode (bytes, 1);
   g_autofree char *three = lanyard_base64url_encode (bytes, 3);
   g_autofree char *four = lanyard_base64url_encode (bytes, 4);

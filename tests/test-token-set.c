@@ -8,18 +8,18 @@
 #define NOW ((gint64) 1700000000)
 
 static GHashTable *
-parse (const char  *content_type,
-       const char  *body,
-       GError     **error)
+parse (const char *content_type,
+       const char *body,
+       GError    **error)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
   return lanyard_http_parse_fields (content_type, bytes, error);
 }
 
 static LanyardTokenSet *
-tokens_from (const char  *content_type,
-             const char  *body,
-             GError     **error)
+tokens_from (const char *content_type,
+             const char *body,
+             GError    **error)
 {
   g_autoptr(GHashTable) fields = parse (content_type, body, error);
 
@@ -93,7 +93,11 @@ test_missing_access_token (void)
 static void
 test_bad_values (void)
 {
-  const struct { const char *body; const char *message; } cases[] = {
+  const struct
+  {
+    const char *body;
+    const char *message;
+  } cases[] = {
     { "{\"access_token\":\"at\",\"expires_in\":-5}", "The token response's “expires_in” is not a number of seconds" },
     { "{\"access_token\":\"at\",\"expires_in\":\"soon\"}", "The token response's “expires_in” is not a number of seconds" },
     { "{\"access_token\":\"a t\"}", "The token response's “access_token” contains characters a token cannot have" },
@@ -139,7 +143,11 @@ test_huge_values (void)
 static void
 test_unparseable (void)
 {
-  const struct { const char *content_type; const char *body; } cases[] = {
+  const struct
+  {
+    const char *content_type;
+    const char *body;
+  } cases[] = {
     { "application/json", "" },
     { "application/json", "{\"access_token\": " },
     { "application/json", "[\"access_token\"]" },
@@ -160,7 +168,7 @@ test_unparseable (void)
 static void
 test_serialise_round_trip (void)
 {
-  const char * const scopes[] = { "openid", "email", NULL };
+  const char *const scopes[] = { "openid", "email", NULL };
   g_autoptr(LanyardTokenSet) tokens = lanyard_token_set_new ("at", "Bearer", "rt", NOW + 60, scopes, "a.b.c");
   g_autoptr(LanyardTokenSet) minimal = lanyard_token_set_new ("at", NULL, NULL, 0, NULL, NULL);
   g_autofree char *json = lanyard_token_set_to_json (tokens);
@@ -201,7 +209,7 @@ test_deserialise_refuses (void)
 static void
 test_compare (void)
 {
-  const char * const scopes[] = { "a", NULL };
+  const char *const scopes[] = { "a", NULL };
   g_autoptr(LanyardTokenSet) a = lanyard_token_set_new ("at", NULL, "rt", 10, scopes, NULL);
   g_autoptr(LanyardTokenSet) same = lanyard_token_set_new ("at", "Bearer", "rt", 10, scopes, NULL);
   g_autoptr(LanyardTokenSet) other_expiry = lanyard_token_set_new ("at", NULL, "rt", 11, scopes, NULL);
@@ -217,7 +225,7 @@ test_compare (void)
 static void
 test_merge_refresh (void)
 {
-  const char * const scopes[] = { "read_user", NULL };
+  const char *const scopes[] = { "read_user", NULL };
   g_autoptr(LanyardTokenSet) previous = lanyard_token_set_new ("old", NULL, "rt-old", NOW, scopes, "id.old.token");
   g_autoptr(LanyardTokenSet) kept = lanyard_token_set_new ("new", NULL, NULL, NOW + 3600, NULL, NULL);
   g_autoptr(LanyardTokenSet) rotated = lanyard_token_set_new ("new", NULL, "rt-new", NOW + 3600, NULL, NULL);
@@ -235,7 +243,13 @@ test_merge_refresh (void)
 static void
 test_oauth_error_mapping (void)
 {
-  const struct { const char *code; const char *description; int expected; const char *message; } cases[] = {
+  const struct
+  {
+    const char *code;
+    const char *description;
+    int         expected;
+    const char *message;
+  } cases[] = {
     { "access_denied", "The user denied", LANYARD_ERROR_ACCESS_DENIED,
       "Access was not granted at GitHub (access_denied: The user denied). Connect again and approve the request to link this account." },
     { "invalid_grant", NULL, LANYARD_ERROR_INVALID_GRANT, "GitHub no longer accepts this sign-in (invalid_grant). Sign in again." },
@@ -273,7 +287,12 @@ test_long_description_is_cut (void)
 static void
 test_http_status_mapping (void)
 {
-  const struct { guint status; int expected; const char *message; } cases[] = {
+  const struct
+  {
+    guint       status;
+    int         expected;
+    const char *message;
+  } cases[] = {
     { 500, LANYARD_ERROR_SERVER, "GitLab is having trouble (HTTP 500 Internal Server Error). Try again later." },
     { 503, LANYARD_ERROR_SERVER, "GitLab is having trouble (HTTP 503 Service Unavailable). Try again later." },
     { 401, LANYARD_ERROR_INVALID_GRANT, "GitLab no longer accepts the stored sign-in (HTTP 401). Sign in again." },

@@ -26,9 +26,9 @@ test_wait_result (GAsyncResult **slot)
 
 typedef struct
 {
-  guint status;
-  char *body;
-  char *final_uri;
+  guint   status;
+  char   *body;
+  char   *final_uri;
   GError *error;
 } TestPage;
 

@@ -26,19 +26,19 @@ struct _LanyardDemoServer
   GObject parent_instance;
 
   SoupServer *server;
-  guint port;
-  GHashTable *codes;           /* code → Grant */
-  GHashTable *access_tokens;   /* token → Grant */
-  GHashTable *refresh_tokens;  /* token → Grant */
+  guint       port;
+  GHashTable *codes; /* code → Grant */
+  GHashTable *access_tokens; /* token → Grant */
+  GHashTable *refresh_tokens; /* token → Grant */
 };
 
 typedef struct
 {
   gatomicrefcount ref_count;
-  char *flavor;
-  char *username;
-  char *challenge;
-  char *redirect_uri;
+  char           *flavor;
+  char           *username;
+  char           *challenge;
+  char           *redirect_uri;
 } Grant;
 
 G_DEFINE_FINAL_TYPE (LanyardDemoServer, lanyard_demo_server, G_TYPE_OBJECT)
@@ -100,7 +100,7 @@ lanyard_demo_server_init (LanyardDemoServer *self)
 LanyardDemoServer *
 lanyard_demo_server_get_default (void)
 {
-  static gsize initialized;
+  static gsize              initialized;
   static LanyardDemoServer *instance;
 
   if (g_once_init_enter (&initialized))
@@ -119,15 +119,15 @@ send_html (SoupServerMessage *message,
            const char        *body_html)
 {
   g_autofree char *escaped_title = g_markup_escape_text (title, -1);
-  char *page = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                                "<meta name=\"viewport\" content=\"width=device-width\">"
-                                "<title>%s</title><style>"
-                                "body{font-family:system-ui,sans-serif;max-width:28em;margin:3em auto;padding:0 1em;color:#222;background:#fafafa}"
-                                ".demo{display:inline-block;background:#e5a50a;color:#000;border-radius:4px;padding:2px 8px;font-weight:bold}"
-                                "button{font-size:1em;padding:.5em 1.2em;margin-right:.5em}"
-                                "@media(prefers-color-scheme:dark){body{color:#eee;background:#242424}}"
-                                "</style></head><body><p class=\"demo\">Demo</p><h1>%s</h1>%s</body></html>\n",
-                                escaped_title, escaped_title, body_html);
+  char            *page = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                                      "<meta name=\"viewport\" content=\"width=device-width\">"
+                                                      "<title>%s</title><style>"
+                                                      "body{font-family:system-ui,sans-serif;max-width:28em;margin:3em auto;padding:0 1em;color:#222;background:#fafafa}"
+                                                      ".demo{display:inline-block;background:#e5a50a;color:#000;border-radius:4px;padding:2px 8px;font-weight:bold}"
+                                                      "button{font-size:1em;padding:.5em 1.2em;margin-right:.5em}"
+                                                      "@media(prefers-color-scheme:dark){body{color:#eee;background:#242424}}"
+                                                      "</style></head><body><p class=\"demo\">Demo</p><h1>%s</h1>%s</body></html>\n",
+                                           escaped_title, escaped_title, body_html);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (message), "Cache-Control", "no-store");
   soup_server_message_set_status (message, status, NULL);
@@ -155,7 +155,7 @@ redirect_uri_is_loopback (const char *redirect_uri)
 
   host = g_uri_get_host (uri);
   return g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "::1") == 0 ||
-         g_strcmp0 (host, "localhost") == 0;
+    g_strcmp0 (host, "localhost") == 0;
 }
 
 static void
@@ -163,7 +163,7 @@ append_hidden (GString    *html,
                GHashTable *query,
                const char *name)
 {
-  const char *value = g_hash_table_lookup (query, name);
+  const char      *value = g_hash_table_lookup (query, name);
   g_autofree char *escaped = NULL;
 
   if (value == NULL)
@@ -184,7 +184,7 @@ handle_authorize (SoupServerMessage *message,
                   GHashTable        *query)
 {
   g_autoptr(GString) html = g_string_new (NULL);
-  const char *redirect_uri = query != NULL ? g_hash_table_lookup (query, "redirect_uri") : NULL;
+  const char      *redirect_uri = query != NULL ? g_hash_table_lookup (query, "redirect_uri") : NULL;
   g_autofree char *title = g_strdup_printf ("Sign in to %s", flavor_name (flavor));
 
   /* RFC 6749 §4.1.2.1: with a bad redirect URI, tell the person, never
@@ -204,7 +204,8 @@ handle_authorize (SoupServerMessage *message,
   g_string_append_printf (html,
                           "<p>Lanyard asks to link your demo account. Nothing here is real: "
                           "no password is needed and nothing leaves this computer.</p>"
-                          "<form method=\"get\" action=\"/%s/approve\">", flavor);
+                          "<form method=\"get\" action=\"/%s/approve\">",
+                          flavor);
   append_hidden (html, query, "redirect_uri");
   append_hidden (html, query, "state");
   append_hidden (html, query, "code_challenge");
@@ -240,7 +241,7 @@ redirect_with (SoupServerMessage *message,
   g_autoptr(GUri) uri = NULL;
   g_autofree char *query = NULL;
   g_autofree char *location = NULL;
-  va_list args;
+  va_list          args;
 
   va_start (args, first_name);
   query = soup_form_encode_valist (first_name, args);
@@ -259,8 +260,8 @@ handle_approve (LanyardDemoServer *self,
 {
   const char *redirect_uri = query != NULL ? g_hash_table_lookup (query, "redirect_uri") : NULL;
   const char *state, *username, *challenge;
-  Grant *grant;
-  char *code;
+  Grant      *grant;
+  char       *code;
 
   if (!redirect_uri_is_loopback (redirect_uri))
     {
@@ -308,7 +309,7 @@ issue_tokens (LanyardDemoServer *self,
 {
   g_autofree char *json = NULL;
   g_autofree char *random = lanyard_random_token (24);
-  char *access_token = g_strconcat ("demo_at_", random, NULL);
+  char            *access_token = g_strconcat ("demo_at_", random, NULL);
 
   /* Like GitHub OAuth Apps, the GitHub-like tokens do not expire; like
    * GitLab, the GitLab-like ones last two hours and come with a refresh
@@ -317,7 +318,7 @@ issue_tokens (LanyardDemoServer *self,
   if (g_str_equal (grant->flavor, "gitlab"))
     {
       g_autofree char *random_refresh = lanyard_random_token (24);
-      char *refresh_token = g_strconcat ("demo_rt_", random_refresh, NULL);
+      char            *refresh_token = g_strconcat ("demo_rt_", random_refresh, NULL);
 
       g_hash_table_insert (self->refresh_tokens, refresh_token, grant_ref (grant));
       json = g_strdup_printf ("{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":7200,"
@@ -352,10 +353,10 @@ handle_token (LanyardDemoServer *self,
 
   if (g_strcmp0 (grant_type, "authorization_code") == 0)
     {
-      const char *code = g_hash_table_lookup (form, "code");
+      const char      *code = g_hash_table_lookup (form, "code");
       g_autofree char *challenge = NULL;
       g_autofree char *stolen_code = NULL;
-      Grant *grant = NULL;
+      Grant           *grant = NULL;
 
       /* Codes are single-use: taken out of the table whatever happens. */
       if (code != NULL)
@@ -376,9 +377,9 @@ handle_token (LanyardDemoServer *self,
 
   if (g_strcmp0 (grant_type, "refresh_token") == 0)
     {
-      const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
+      const char      *refresh_token = g_hash_table_lookup (form, "refresh_token");
       g_autofree char *stolen = NULL;
-      Grant *grant = NULL;
+      Grant           *grant = NULL;
 
       if (refresh_token != NULL)
         g_hash_table_steal_extended (self->refresh_tokens, refresh_token, (gpointer *) &stolen, (gpointer *) &grant);
@@ -414,7 +415,7 @@ account_number (const char *username)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
-  gsize len = sizeof digest;
+  gsize  len = sizeof digest;
 
   g_checksum_update (checksum, (const guchar *) username, -1);
   g_checksum_get_digest (checksum, digest, &len);
@@ -427,7 +428,7 @@ handle_user (LanyardDemoServer *self,
              SoupServerMessage *message,
              const char        *flavor)
 {
-  Grant *grant = grant_for_bearer (self, message);
+  Grant           *grant = grant_for_bearer (self, message);
   g_autofree char *json = NULL;
   g_autofree char *avatar = NULL;
 
@@ -476,10 +477,10 @@ handle_avatar (SoupServerMessage *message,
                const char        *name)
 {
   g_autofree char *initial = g_utf8_strup (name, 1);
-  char *svg = g_strdup_printf ("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"96\">"
-                               "<rect width=\"96\" height=\"96\" rx=\"48\" fill=\"#e5a50a\"/>"
-                               "<text x=\"48\" y=\"62\" font-size=\"44\" text-anchor=\"middle\" "
-                               "font-family=\"sans-serif\">%c</text></svg>",
+  char            *svg = g_strdup_printf ("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"96\">"
+                                                     "<rect width=\"96\" height=\"96\" rx=\"48\" fill=\"#e5a50a\"/>"
+                                                     "<text x=\"48\" y=\"62\" font-size=\"44\" text-anchor=\"middle\" "
+                                                     "font-family=\"sans-serif\">%c</text></svg>",
                                g_ascii_isalnum (initial[0]) ? initial[0] : '?');
 
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
@@ -494,7 +495,7 @@ handle_request (SoupServer        *server,
                 gpointer           user_data)
 {
   LanyardDemoServer *self = user_data;
-  const char *method = soup_server_message_get_method (message);
+  const char        *method = soup_server_message_get_method (message);
   g_auto(GStrv) parts = g_strsplit (path + 1, "/", 3);
   const char *flavor = parts[0];
   const char *rest = parts[0] != NULL ? parts[1] : NULL;
@@ -531,8 +532,8 @@ handle_request (SoupServer        *server,
  * Starts listening on 127.0.0.1 on an ephemeral port, once per process.
  */
 gboolean
-lanyard_demo_server_start (LanyardDemoServer  *self,
-                           GError            **error)
+lanyard_demo_server_start (LanyardDemoServer *self,
+                           GError           **error)
 {
   g_autoptr(GInetAddress) loopback = NULL;
   g_autoptr(GSocketAddress) address = NULL;

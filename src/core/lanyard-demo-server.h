@@ -10,12 +10,12 @@ G_DECLARE_FINAL_TYPE (LanyardDemoServer, lanyard_demo_server, LANYARD, DEMO_SERV
 
 #define LANYARD_DEMO_CLIENT_ID "lanyard-demo"
 
-LanyardDemoServer *lanyard_demo_server_get_default  (void);
-gboolean           lanyard_demo_server_start        (LanyardDemoServer  *self,
-                                                     GError            **error);
-char              *lanyard_demo_server_dup_base_url (LanyardDemoServer  *self,
-                                                     const char         *flavor);
-char              *lanyard_demo_approve_url         (const char         *authorize_url,
-                                                     const char         *username);
+LanyardDemoServer *lanyard_demo_server_get_default (void);
+gboolean           lanyard_demo_server_start (LanyardDemoServer *self,
+                                              GError           **error);
+char              *lanyard_demo_server_dup_base_url (LanyardDemoServer *self,
+                                                     const char        *flavor);
+char              *lanyard_demo_approve_url (const char *authorize_url,
+                                             const char *username);
 
 G_END_DECLS

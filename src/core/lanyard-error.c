@@ -3,7 +3,7 @@
 
 #include "lanyard-error.h"
 
-G_DEFINE_QUARK (lanyard-error-quark, lanyard_error)
+G_DEFINE_QUARK (lanyard - error - quark, lanyard_error)
 
 /**
  * lanyard_error_code_to_nick:

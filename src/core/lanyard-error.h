@@ -35,7 +35,8 @@ G_BEGIN_DECLS
  * Codes a user interface can act on. Cancellation is reported with
  * %G_IO_ERROR_CANCELLED, as everywhere in GIO.
  */
-typedef enum {
+typedef enum
+{
   LANYARD_ERROR_MISCONFIGURED,
   LANYARD_ERROR_ACCESS_DENIED,
   LANYARD_ERROR_INVALID_GRANT,

@@ -32,26 +32,27 @@ struct _LanyardFlow
   GObject parent_instance;
 
   LanyardProvider *provider;
-  char *verifier;
-  char *state;
-  char *nonce;
-  char *redirect_uri;
-  char *authorize_url;
+  char            *verifier;
+  char            *state;
+  char            *nonce;
+  char            *redirect_uri;
+  char            *authorize_url;
 
   LanyardLoopbackServer *server;
-  GCancellable *cancellable;
-  guint timeout_seconds;
-  guint timeout_id;
-  gboolean timed_out;
+  GCancellable          *cancellable;
+  guint                  timeout_seconds;
+  guint                  timeout_id;
+  gboolean               timed_out;
 
   LanyardFlowStatus status;
-  GTask *wait_task;
-  GError *error;
-  LanyardTokenSet *tokens;
-  LanyardIdentity *identity;
+  GTask            *wait_task;
+  GError           *error;
+  LanyardTokenSet  *tokens;
+  LanyardIdentity  *identity;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_STATUS,
   N_PROPS
@@ -191,8 +192,8 @@ lanyard_flow_set_timeout (LanyardFlow *self,
 }
 
 static void
-set_status (LanyardFlow       *self,
-            LanyardFlowStatus  status)
+set_status (LanyardFlow      *self,
+            LanyardFlowStatus status)
 {
   if (self->status == status)
     return;
@@ -318,17 +319,17 @@ callback_cb (GObject      *object,
 /* Runs inside the listener, before the browser gets its page: the page
  * then says whether the sign-in can go on. */
 static gboolean
-check_callback (GHashTable  *params,
-                gpointer     user_data,
-                GError     **error)
+check_callback (GHashTable *params,
+                gpointer    user_data,
+                GError    **error)
 {
   LanyardFlow *self = user_data;
-  const char *name = lanyard_provider_get_display_name (self->provider);
-  const char *state = g_hash_table_lookup (params, "state");
-  const char *iss = g_hash_table_lookup (params, "iss");
-  const char *issuer = lanyard_provider_get_issuer (self->provider);
-  const char *oauth_error = g_hash_table_lookup (params, "error");
-  const char *code = g_hash_table_lookup (params, "code");
+  const char  *name = lanyard_provider_get_display_name (self->provider);
+  const char  *state = g_hash_table_lookup (params, "state");
+  const char  *iss = g_hash_table_lookup (params, "iss");
+  const char  *issuer = lanyard_provider_get_issuer (self->provider);
+  const char  *oauth_error = g_hash_table_lookup (params, "error");
+  const char  *code = g_hash_table_lookup (params, "code");
 
   /* RFC 6749 §10.12: the state binds the answer to this sign-in, for error
    * answers as much as for codes. */
@@ -359,8 +360,7 @@ check_callback (GHashTable  *params,
 
   if (oauth_error != NULL)
     {
-      g_propagate_error (error, lanyard_http_oauth_error (name, oauth_error,
-                                                          g_hash_table_lookup (params, "error_description")));
+      g_propagate_error (error, lanyard_http_oauth_error (name, oauth_error, g_hash_table_lookup (params, "error_description")));
       return FALSE;
     }
 
@@ -403,10 +403,10 @@ prepare_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LanyardFlow *self = g_task_get_source_object (task);
+  LanyardFlow     *self = g_task_get_source_object (task);
   g_autofree char *path = NULL;
   g_autofree char *challenge = NULL;
-  GError *error = NULL;
+  GError          *error = NULL;
 
   if (!lanyard_provider_prepare_finish (LANYARD_PROVIDER (object), result, &error))
     goto failed;
@@ -452,10 +452,10 @@ forward_cancel_cb (GCancellable *cancellable,
  * builds the authorize URL. The timeout starts now.
  */
 void
-lanyard_flow_start_async (LanyardFlow         *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+lanyard_flow_start_async (LanyardFlow        *self,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -482,9 +482,9 @@ lanyard_flow_start_async (LanyardFlow         *self,
 }
 
 gboolean
-lanyard_flow_start_finish (LanyardFlow   *self,
-                           GAsyncResult  *result,
-                           GError       **error)
+lanyard_flow_start_finish (LanyardFlow  *self,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -497,10 +497,10 @@ lanyard_flow_start_finish (LanyardFlow   *self,
  * Waits for the end of the flow. Only one wait at a time.
  */
 void
-lanyard_flow_wait_async (LanyardFlow         *self,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+lanyard_flow_wait_async (LanyardFlow        *self,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -537,9 +537,9 @@ lanyard_flow_wait_async (LanyardFlow         *self,
  *   then available
  */
 gboolean
-lanyard_flow_wait_finish (LanyardFlow   *self,
-                          GAsyncResult  *result,
-                          GError       **error)
+lanyard_flow_wait_finish (LanyardFlow  *self,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

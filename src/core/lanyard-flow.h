@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * @LANYARD_FLOW_STATUS_SUCCEEDED: identity and tokens are available
  * @LANYARD_FLOW_STATUS_FAILED: ended with an error (cancelled, timed out…)
  */
-typedef enum {
+typedef enum
+{
   LANYARD_FLOW_STATUS_NEW,
   LANYARD_FLOW_STATUS_STARTING,
   LANYARD_FLOW_STATUS_WAITING,
@@ -31,31 +32,31 @@ typedef enum {
 #define LANYARD_TYPE_FLOW (lanyard_flow_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardFlow, lanyard_flow, LANYARD, FLOW, GObject)
 
-LanyardFlow       *lanyard_flow_new                (LanyardProvider      *provider);
-void               lanyard_flow_set_timeout        (LanyardFlow          *self,
-                                                    guint                 seconds);
-LanyardProvider   *lanyard_flow_get_provider       (LanyardFlow          *self);
-LanyardFlowStatus  lanyard_flow_get_status         (LanyardFlow          *self);
-const char        *lanyard_flow_get_state          (LanyardFlow          *self);
-const char        *lanyard_flow_get_authorize_url  (LanyardFlow          *self);
-const char        *lanyard_flow_get_redirect_uri   (LanyardFlow          *self);
-gboolean           lanyard_flow_is_listening       (LanyardFlow          *self);
-LanyardIdentity   *lanyard_flow_get_identity       (LanyardFlow          *self);
-LanyardTokenSet   *lanyard_flow_get_tokens         (LanyardFlow          *self);
-void               lanyard_flow_start_async        (LanyardFlow          *self,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data);
-gboolean           lanyard_flow_start_finish       (LanyardFlow          *self,
-                                                    GAsyncResult         *result,
-                                                    GError              **error);
-void               lanyard_flow_wait_async         (LanyardFlow          *self,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data);
-gboolean           lanyard_flow_wait_finish        (LanyardFlow          *self,
-                                                    GAsyncResult         *result,
-                                                    GError              **error);
-void               lanyard_flow_cancel             (LanyardFlow          *self);
+LanyardFlow      *lanyard_flow_new (LanyardProvider *provider);
+void              lanyard_flow_set_timeout (LanyardFlow *self,
+                                            guint        seconds);
+LanyardProvider  *lanyard_flow_get_provider (LanyardFlow *self);
+LanyardFlowStatus lanyard_flow_get_status (LanyardFlow *self);
+const char       *lanyard_flow_get_state (LanyardFlow *self);
+const char       *lanyard_flow_get_authorize_url (LanyardFlow *self);
+const char       *lanyard_flow_get_redirect_uri (LanyardFlow *self);
+gboolean          lanyard_flow_is_listening (LanyardFlow *self);
+LanyardIdentity  *lanyard_flow_get_identity (LanyardFlow *self);
+LanyardTokenSet  *lanyard_flow_get_tokens (LanyardFlow *self);
+void              lanyard_flow_start_async (LanyardFlow        *self,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean          lanyard_flow_start_finish (LanyardFlow  *self,
+                                             GAsyncResult *result,
+                                             GError      **error);
+void              lanyard_flow_wait_async (LanyardFlow        *self,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+gboolean          lanyard_flow_wait_finish (LanyardFlow  *self,
+                                            GAsyncResult *result,
+                                            GError      **error);
+void              lanyard_flow_cancel (LanyardFlow *self);
 
 G_END_DECLS

@@ -56,10 +56,10 @@ lanyard_http_new_form_post (const char *url,
 
 typedef struct
 {
-  SoupMessage *message;
+  SoupMessage  *message;
   GInputStream *stream;
-  GByteArray *buffer;
-  char *provider_name;
+  GByteArray   *buffer;
+  char         *provider_name;
 } SendData;
 
 static void
@@ -82,7 +82,7 @@ transport_error (const char   *provider_name,
                  SoupMessage  *message,
                  const GError *error)
 {
-  GUri *uri = soup_message_get_uri (message);
+  GUri       *uri = soup_message_get_uri (message);
   const char *host = g_uri_get_host (uri);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -184,12 +184,12 @@ send_cb (GObject      *object,
  * lanyard_http_check_reply().
  */
 void
-lanyard_http_send_async (SoupSession         *session,
-                         SoupMessage         *message,
-                         const char          *provider_name,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+lanyard_http_send_async (SoupSession        *session,
+                         SoupMessage        *message,
+                         const char         *provider_name,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   SendData *data;
@@ -216,8 +216,8 @@ lanyard_http_send_async (SoupSession         *session,
  * Returns: (transfer full): the status, content type and body
  */
 LanyardHttpReply *
-lanyard_http_send_finish (GAsyncResult  *result,
-                          GError       **error)
+lanyard_http_send_finish (GAsyncResult *result,
+                          GError      **error)
 {
   g_return_val_if_fail (G_IS_TASK (result), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_http_send_async, NULL);
@@ -234,7 +234,7 @@ lanyard_http_parse_json_object (GBytes  *body,
                                 GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize len;
+  gsize       len;
   const char *data = g_bytes_get_data (body, &len);
 
   if (len == 0 ||
@@ -256,8 +256,8 @@ content_type_is (const char *content_type,
   gsize len = strlen (expected);
 
   return content_type != NULL &&
-         g_ascii_strncasecmp (content_type, expected, len) == 0 &&
-         (content_type[len] == '\0' || content_type[len] == ';');
+    g_ascii_strncasecmp (content_type, expected, len) == 0 &&
+    (content_type[len] == '\0' || content_type[len] == ';');
 }
 
 /**
@@ -271,14 +271,14 @@ content_type_is (const char *content_type,
  * Returns: (transfer full) (element-type utf8 utf8):
  */
 GHashTable *
-lanyard_http_parse_fields (const char  *content_type,
-                           GBytes      *body,
-                           GError     **error)
+lanyard_http_parse_fields (const char *content_type,
+                           GBytes     *body,
+                           GError    **error)
 {
   g_autoptr(GHashTable) fields = NULL;
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GList) members = NULL;
-  gsize len;
+  gsize       len;
   const char *data = g_bytes_get_data (body, &len);
 
   if (content_type_is (content_type, "application/x-www-form-urlencoded"))
@@ -304,7 +304,7 @@ lanyard_http_parse_fields (const char  *content_type,
   for (const GList *l = members; l != NULL; l = l->next)
     {
       JsonNode *node = json_object_get_member (object, l->data);
-      char *text = NULL;
+      char     *text = NULL;
 
       if (!JSON_NODE_HOLDS_VALUE (node))
         continue;
@@ -336,7 +336,7 @@ lanyard_http_parse_fields (const char  *content_type,
 static char *
 sanitize_description (const char *description)
 {
-  GString *out;
+  GString    *out;
   const char *p;
 
   if (description == NULL || !g_utf8_validate (description, -1, NULL))
@@ -420,17 +420,16 @@ lanyard_http_oauth_error (const char *provider_name,
  * Returns: %TRUE when @reply is a success
  */
 gboolean
-lanyard_http_check_reply (LanyardHttpReply  *reply,
-                          GHashTable        *fields,
-                          const char        *provider_name,
-                          GError           **error)
+lanyard_http_check_reply (LanyardHttpReply *reply,
+                          GHashTable       *fields,
+                          const char       *provider_name,
+                          GError          **error)
 {
   const char *oauth_error = fields != NULL ? g_hash_table_lookup (fields, "error") : NULL;
 
   if (oauth_error != NULL)
     {
-      g_propagate_error (error, lanyard_http_oauth_error (provider_name, oauth_error,
-                                                          g_hash_table_lookup (fields, "error_description")));
+      g_propagate_error (error, lanyard_http_oauth_error (provider_name, oauth_error, g_hash_table_lookup (fields, "error_description")));
       return FALSE;
     }
 
@@ -462,7 +461,7 @@ const char *
 lanyard_json_get_string (JsonObject *object,
                          const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode   *node = json_object_get_member (object, member);
   const char *value;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||

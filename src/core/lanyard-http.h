@@ -12,40 +12,40 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint status;
-  char *content_type;
+  guint   status;
+  char   *content_type;
   GBytes *body;
 } LanyardHttpReply;
 
-void              lanyard_http_reply_free       (LanyardHttpReply  *reply);
+void lanyard_http_reply_free (LanyardHttpReply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardHttpReply, lanyard_http_reply_free)
 
-SoupMessage      *lanyard_http_new_form_post    (const char        *url,
-                                                 GHashTable        *params);
-void              lanyard_http_send_async       (SoupSession       *session,
-                                                 SoupMessage       *message,
-                                                 const char        *provider_name,
-                                                 GCancellable      *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer           user_data);
-LanyardHttpReply *lanyard_http_send_finish      (GAsyncResult      *result,
-                                                 GError           **error);
+SoupMessage      *lanyard_http_new_form_post (const char *url,
+                                              GHashTable *params);
+void              lanyard_http_send_async (SoupSession        *session,
+                                           SoupMessage        *message,
+                                           const char         *provider_name,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+LanyardHttpReply *lanyard_http_send_finish (GAsyncResult *result,
+                                            GError      **error);
 
-GHashTable       *lanyard_http_parse_fields     (const char        *content_type,
-                                                 GBytes            *body,
-                                                 GError           **error);
-JsonObject       *lanyard_http_parse_json_object (GBytes           *body,
-                                                 GError           **error);
-GError           *lanyard_http_oauth_error      (const char        *provider_name,
-                                                 const char        *error_code,
-                                                 const char        *description);
-gboolean          lanyard_http_check_reply      (LanyardHttpReply  *reply,
-                                                 GHashTable        *fields,
-                                                 const char        *provider_name,
-                                                 GError           **error);
-char             *lanyard_json_dup_id           (JsonObject        *object,
-                                                 const char        *member);
-const char       *lanyard_json_get_string       (JsonObject        *object,
-                                                 const char        *member);
+GHashTable *lanyard_http_parse_fields (const char *content_type,
+                                       GBytes     *body,
+                                       GError    **error);
+JsonObject *lanyard_http_parse_json_object (GBytes  *body,
+                                            GError **error);
+GError     *lanyard_http_oauth_error (const char *provider_name,
+                                      const char *error_code,
+                                      const char *description);
+gboolean    lanyard_http_check_reply (LanyardHttpReply *reply,
+                                      GHashTable       *fields,
+                                      const char       *provider_name,
+                                      GError          **error);
+char       *lanyard_json_dup_id (JsonObject *object,
+                                 const char *member);
+const char *lanyard_json_get_string (JsonObject *object,
+                                     const char *member);
 
 G_END_DECLS

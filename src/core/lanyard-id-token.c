@@ -17,13 +17,13 @@
  * Strict base64url (RFC 4648 §5) without padding, as JOSE uses it.
  */
 GBytes *
-lanyard_base64url_decode (const char  *text,
-                          GError     **error)
+lanyard_base64url_decode (const char *text,
+                          GError    **error)
 {
   gsize len = strlen (text);
   g_autoptr(GString) standard = NULL;
   guchar *decoded;
-  gsize decoded_len;
+  gsize   decoded_len;
 
   if (len % 4 == 1)
     goto invalid;
@@ -61,8 +61,8 @@ invalid:
  * Returns: (transfer full): the claims
  */
 JsonObject *
-lanyard_jwt_decode_payload (const char  *jwt,
-                            GError     **error)
+lanyard_jwt_decode_payload (const char *jwt,
+                            GError    **error)
 {
   g_auto(GStrv) parts = NULL;
   g_autoptr(GBytes) payload = NULL;
@@ -97,7 +97,7 @@ audience_contains (JsonObject *claims,
                    guint      *n_audiences)
 {
   JsonNode *aud = json_object_get_member (claims, "aud");
-  gboolean found = FALSE;
+  gboolean  found = FALSE;
 
   *n_audiences = 0;
   if (aud == NULL)
@@ -160,19 +160,19 @@ get_time_claim (JsonObject *claims,
  * Returns: (transfer full): the claims, when every check passed
  */
 JsonObject *
-lanyard_id_token_check_claims (const char  *id_token,
-                               const char  *provider_name,
-                               const char  *expected_issuer,
-                               const char  *client_id,
-                               const char  *nonce,
-                               gint64       now,
-                               GError     **error)
+lanyard_id_token_check_claims (const char *id_token,
+                               const char *provider_name,
+                               const char *expected_issuer,
+                               const char *client_id,
+                               const char *nonce,
+                               gint64      now,
+                               GError    **error)
 {
   g_autoptr(JsonObject) claims = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *iss, *azp, *sub;
-  guint n_audiences;
-  gint64 exp, iat;
+  guint       n_audiences;
+  gint64      exp, iat;
 
   claims = lanyard_jwt_decode_payload (id_token, &local_error);
   if (claims == NULL)

@@ -8,16 +8,16 @@ G_BEGIN_DECLS
 /* Clock skew tolerated between this computer and the issuer. */
 #define LANYARD_ID_TOKEN_SKEW_SECONDS 300
 
-GBytes     *lanyard_base64url_decode      (const char  *text,
-                                           GError     **error);
-JsonObject *lanyard_jwt_decode_payload    (const char  *jwt,
-                                           GError     **error);
-JsonObject *lanyard_id_token_check_claims (const char  *id_token,
-                                           const char  *provider_name,
-                                           const char  *expected_issuer,
-                                           const char  *client_id,
-                                           const char  *nonce,
-                                           gint64       now,
-                                           GError     **error);
+GBytes     *lanyard_base64url_decode (const char *text,
+                                      GError    **error);
+JsonObject *lanyard_jwt_decode_payload (const char *jwt,
+                                        GError    **error);
+JsonObject *lanyard_id_token_check_claims (const char *id_token,
+                                           const char *provider_name,
+                                           const char *expected_issuer,
+                                           const char *client_id,
+                                           const char *nonce,
+                                           gint64      now,
+                                           GError    **error);
 
 G_END_DECLS

@@ -22,7 +22,8 @@ struct _LanyardIdentity
   char *avatar_url;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_PROVIDER_ID,
   PROP_ACCOUNT_ID,
@@ -88,7 +89,7 @@ lanyard_identity_set_property (GObject      *object,
                                const GValue *value,
                                GParamSpec   *pspec)
 {
-  char **field = field_for_prop (LANYARD_IDENTITY (object), prop_id);
+  char      **field = field_for_prop (LANYARD_IDENTITY (object), prop_id);
   const char *str = g_value_get_string (value);
 
   if (field == NULL)
@@ -105,7 +106,7 @@ lanyard_identity_set_property (GObject      *object,
 static void
 lanyard_identity_class_init (LanyardIdentityClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass     *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = lanyard_identity_finalize;
@@ -206,9 +207,9 @@ lanyard_identity_equal (LanyardIdentity *a,
   g_return_val_if_fail (LANYARD_IS_IDENTITY (b), FALSE);
 
   return g_strcmp0 (a->provider_id, b->provider_id) == 0 &&
-         g_strcmp0 (a->account_id, b->account_id) == 0 &&
-         g_strcmp0 (a->username, b->username) == 0 &&
-         g_strcmp0 (a->display_name, b->display_name) == 0 &&
-         g_strcmp0 (a->email, b->email) == 0 &&
-         g_strcmp0 (a->avatar_url, b->avatar_url) == 0;
+    g_strcmp0 (a->account_id, b->account_id) == 0 &&
+    g_strcmp0 (a->username, b->username) == 0 &&
+    g_strcmp0 (a->display_name, b->display_name) == 0 &&
+    g_strcmp0 (a->email, b->email) == 0 &&
+    g_strcmp0 (a->avatar_url, b->avatar_url) == 0;
 }

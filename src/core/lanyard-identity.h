@@ -8,19 +8,19 @@ G_BEGIN_DECLS
 #define LANYARD_TYPE_IDENTITY (lanyard_identity_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardIdentity, lanyard_identity, LANYARD, IDENTITY, GObject)
 
-LanyardIdentity *lanyard_identity_new              (const char      *provider_id,
-                                                    const char      *account_id,
-                                                    const char      *username,
-                                                    const char      *display_name,
-                                                    const char      *email,
-                                                    const char      *avatar_url);
-const char      *lanyard_identity_get_provider_id  (LanyardIdentity *self);
-const char      *lanyard_identity_get_account_id   (LanyardIdentity *self);
-const char      *lanyard_identity_get_username     (LanyardIdentity *self);
+LanyardIdentity *lanyard_identity_new (const char *provider_id,
+                                       const char *account_id,
+                                       const char *username,
+                                       const char *display_name,
+                                       const char *email,
+                                       const char *avatar_url);
+const char      *lanyard_identity_get_provider_id (LanyardIdentity *self);
+const char      *lanyard_identity_get_account_id (LanyardIdentity *self);
+const char      *lanyard_identity_get_username (LanyardIdentity *self);
 const char      *lanyard_identity_get_display_name (LanyardIdentity *self);
-const char      *lanyard_identity_get_email        (LanyardIdentity *self);
-const char      *lanyard_identity_get_avatar_url   (LanyardIdentity *self);
-gboolean         lanyard_identity_equal            (LanyardIdentity *a,
-                                                    LanyardIdentity *b);
+const char      *lanyard_identity_get_email (LanyardIdentity *self);
+const char      *lanyard_identity_get_avatar_url (LanyardIdentity *self);
+gboolean         lanyard_identity_equal (LanyardIdentity *a,
+                                         LanyardIdentity *b);
 
 G_END_DECLS

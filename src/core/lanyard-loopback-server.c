@@ -21,18 +21,18 @@ struct _LanyardLoopbackServer
 {
   GObject parent_instance;
 
-  char *path;
+  char       *path;
   SoupServer *server;
-  guint port;
+  guint       port;
 
-  GTask *wait_task;
+  GTask               *wait_task;
   LanyardCallbackCheck check;
-  gpointer check_data;
-  gulong cancelled_id;
+  gpointer             check_data;
+  gulong               cancelled_id;
 
   SoupServerMessage *answered;
-  GHashTable *params;
-  GError *error;
+  GHashTable        *params;
+  GError            *error;
 
   guint listening : 1;
 };
@@ -104,9 +104,9 @@ send_page (SoupServerMessage *message,
            const char        *text)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-  g_autofree char *escaped_title = g_markup_escape_text (title, -1);
-  g_autofree char *escaped_text = g_markup_escape_text (text, -1);
-  char *page;
+  g_autofree char    *escaped_title = g_markup_escape_text (title, -1);
+  g_autofree char    *escaped_text = g_markup_escape_text (text, -1);
+  char               *page;
 
   page = g_strdup_printf ("<!DOCTYPE html>\n"
                           "<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -136,7 +136,7 @@ remote_is_loopback (SoupServerMessage *message)
   GSocketAddress *remote = soup_server_message_get_remote_address (message);
 
   return G_IS_INET_SOCKET_ADDRESS (remote) &&
-         g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+    g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 }
 
 static void
@@ -231,10 +231,10 @@ first_listener_port (SoupServer *server)
 }
 
 static gboolean
-listen_on (SoupServer           *server,
-           GSocketFamily         family,
-           guint                 port,
-           GError              **error)
+listen_on (SoupServer   *server,
+           GSocketFamily family,
+           guint         port,
+           GError      **error)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
@@ -250,8 +250,8 @@ listen_on (SoupServer           *server,
  * without IPv6 gets IPv4 only.
  */
 gboolean
-lanyard_loopback_server_start (LanyardLoopbackServer  *self,
-                               GError                **error)
+lanyard_loopback_server_start (LanyardLoopbackServer *self,
+                               GError               **error)
 {
   g_return_val_if_fail (LANYARD_IS_LOOPBACK_SERVER (self), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
@@ -417,9 +417,9 @@ lanyard_loopback_server_wait_async (LanyardLoopbackServer *self,
  *   parameters, accepted by the check
  */
 GHashTable *
-lanyard_loopback_server_wait_finish (LanyardLoopbackServer  *self,
-                                     GAsyncResult           *result,
-                                     GError                **error)
+lanyard_loopback_server_wait_finish (LanyardLoopbackServer *self,
+                                     GAsyncResult          *result,
+                                     GError               **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -23,7 +23,8 @@ lanyard_base64url_encode (const guint8 *data,
     {
       if (*p == '=')
         break;
-      *out++ = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+      *out++ = *p == '+' ? '-' : *p == '/' ? '_'
+                                           : *p;
     }
   *out = '\0';
 
@@ -44,7 +45,7 @@ char *
 lanyard_random_token (gsize n_bytes)
 {
   g_autofree guint8 *bytes = g_malloc (n_bytes);
-  char *token;
+  char              *token;
 
   g_return_val_if_fail (n_bytes > 0 && n_bytes <= 96, NULL);
 
@@ -108,7 +109,7 @@ lanyard_pkce_challenge_s256 (const char *verifier)
 {
   g_autoptr(GChecksum) checksum = NULL;
   guint8 digest[32];
-  gsize digest_len = sizeof digest;
+  gsize  digest_len = sizeof digest;
 
   if (!lanyard_pkce_verifier_is_valid (verifier))
     return NULL;
@@ -130,7 +131,7 @@ gboolean
 lanyard_constant_time_equal (const char *a,
                              const char *b)
 {
-  gsize len_a, len_b;
+  gsize  len_a, len_b;
   guint8 diff;
 
   if (a == NULL || b == NULL)

@@ -23,8 +23,8 @@ struct _LanyardProviderConfig
 {
   GObject parent_instance;
 
-  char *id;
-  char *source;
+  char       *id;
+  char       *source;
   GHashTable *values;
   GHashTable *known;
 };
@@ -108,10 +108,10 @@ lanyard_provider_config_new (const char *id,
  * `=`.
  */
 LanyardProviderConfig *
-lanyard_provider_config_new_from_compound (const char  *id,
-                                           const char  *source,
-                                           const char  *compound,
-                                           GError     **error)
+lanyard_provider_config_new_from_compound (const char *id,
+                                           const char *source,
+                                           const char *compound,
+                                           GError    **error)
 {
   g_autoptr(LanyardProviderConfig) self = NULL;
   g_autoptr(GError) shell_error = NULL;
@@ -147,7 +147,7 @@ lanyard_provider_config_new_from_compound (const char  *id,
 
   for (guint i = 1; words[i] != NULL; i++)
     {
-      const char *eq = strchr (words[i], '=');
+      const char      *eq = strchr (words[i], '=');
       g_autofree char *key = NULL;
 
       if (eq == NULL || eq == words[i])
@@ -252,8 +252,8 @@ host_is_loopback (const char *host)
  * providers).
  */
 gboolean
-lanyard_url_is_acceptable (const char  *url,
-                           GError     **error)
+lanyard_url_is_acceptable (const char *url,
+                           GError    **error)
 {
   g_autoptr(GUri) uri = NULL;
   const char *scheme, *host;
@@ -296,11 +296,11 @@ lanyard_url_is_acceptable (const char  *url,
  * Reads and validates an endpoint URL (see lanyard_url_is_acceptable()).
  */
 gboolean
-lanyard_provider_config_get_url (LanyardProviderConfig  *self,
-                                 const char             *key,
-                                 gboolean                required,
-                                 const char            **url,
-                                 GError                **error)
+lanyard_provider_config_get_url (LanyardProviderConfig *self,
+                                 const char            *key,
+                                 gboolean               required,
+                                 const char           **url,
+                                 GError               **error)
 {
   g_autoptr(GError) local_error = NULL;
   const char *value = lanyard_provider_config_get (self, key);
@@ -331,7 +331,7 @@ static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 /**
@@ -341,15 +341,15 @@ compare_strings (gconstpointer a,
  * naming it and the keys that type does know.
  */
 gboolean
-lanyard_provider_config_check_unused (LanyardProviderConfig  *self,
-                                      GError                **error)
+lanyard_provider_config_check_unused (LanyardProviderConfig *self,
+                                      GError               **error)
 {
   g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
   g_autoptr(GPtrArray) known = g_ptr_array_new ();
   g_autofree char *unknown_list = NULL;
   g_autofree char *known_list = NULL;
-  GHashTableIter iter;
-  gpointer key;
+  GHashTableIter   iter;
+  gpointer         key;
 
   g_return_val_if_fail (LANYARD_IS_PROVIDER_CONFIG (self), FALSE);
 

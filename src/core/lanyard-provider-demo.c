@@ -29,14 +29,14 @@ struct _LanyardProviderDemo
 G_DEFINE_FINAL_TYPE (LanyardProviderDemo, lanyard_provider_demo, LANYARD_TYPE_PROVIDER)
 
 static gboolean
-lanyard_provider_demo_configure (LanyardProvider        *provider,
-                                 LanyardProviderConfig  *config,
-                                 GError                **error)
+lanyard_provider_demo_configure (LanyardProvider       *provider,
+                                 LanyardProviderConfig *config,
+                                 GError               **error)
 {
   LanyardProviderDemo *self = LANYARD_PROVIDER_DEMO (provider);
-  const char *flavor = lanyard_provider_config_get (config, "flavor");
-  const char *display_name = lanyard_provider_config_peek (config, "display_name");
-  g_autofree char *labelled = NULL;
+  const char          *flavor = lanyard_provider_config_get (config, "flavor");
+  const char          *display_name = lanyard_provider_config_peek (config, "display_name");
+  g_autofree char     *labelled = NULL;
 
   if (flavor == NULL)
     flavor = "github";
@@ -64,13 +64,13 @@ lanyard_provider_demo_configure (LanyardProvider        *provider,
 
 /* The demo server starts on first use, not when the configuration loads. */
 static void
-lanyard_provider_demo_prepare_async (LanyardProvider     *provider,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+lanyard_provider_demo_prepare_async (LanyardProvider    *provider,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
 {
   LanyardProviderDemo *self = LANYARD_PROVIDER_DEMO (provider);
-  LanyardDemoServer *server = lanyard_demo_server_get_default ();
+  LanyardDemoServer   *server = lanyard_demo_server_get_default ();
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *base = NULL;
@@ -98,17 +98,17 @@ lanyard_provider_demo_prepare_async (LanyardProvider     *provider,
 }
 
 static gboolean
-lanyard_provider_demo_prepare_finish (LanyardProvider  *provider,
-                                      GAsyncResult     *result,
-                                      GError          **error)
+lanyard_provider_demo_prepare_finish (LanyardProvider *provider,
+                                      GAsyncResult    *result,
+                                      GError         **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static LanyardIdentity *
-lanyard_provider_demo_identity_from_userinfo (LanyardProvider  *provider,
-                                              JsonObject       *userinfo,
-                                              GError          **error)
+lanyard_provider_demo_identity_from_userinfo (LanyardProvider *provider,
+                                              JsonObject      *userinfo,
+                                              GError         **error)
 {
   LanyardProviderDemo *self = LANYARD_PROVIDER_DEMO (provider);
 

@@ -29,15 +29,15 @@ G_DEFINE_FINAL_TYPE (LanyardProviderGithub, lanyard_provider_github, LANYARD_TYP
 #define GITHUB_API "https://api.github.com"
 
 static gboolean
-lanyard_provider_github_configure (LanyardProvider        *provider,
-                                   LanyardProviderConfig  *config,
-                                   GError                **error)
+lanyard_provider_github_configure (LanyardProvider       *provider,
+                                   LanyardProviderConfig *config,
+                                   GError               **error)
 {
   LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (provider);
-  g_autofree char *authorize = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *user = NULL;
-  const char *base_url, *api_url;
+  g_autofree char       *authorize = NULL;
+  g_autofree char       *token = NULL;
+  g_autofree char       *user = NULL;
+  const char            *base_url, *api_url;
 
   if (!lanyard_provider_config_get_url (config, "base_url", FALSE, &base_url, error) ||
       !lanyard_provider_config_get_url (config, "api_url", FALSE, &api_url, error))
@@ -69,10 +69,10 @@ lanyard_provider_github_configure (LanyardProvider        *provider,
  * Shared with the demo provider, which speaks the same dialect.
  */
 LanyardIdentity *
-lanyard_github_identity_from_user (const char  *provider_id,
-                                   const char  *provider_name,
-                                   JsonObject  *user,
-                                   GError     **error)
+lanyard_github_identity_from_user (const char *provider_id,
+                                   const char *provider_name,
+                                   JsonObject *user,
+                                   GError    **error)
 {
   g_autofree char *id = lanyard_json_dup_id (user, "id");
 
@@ -91,9 +91,9 @@ lanyard_github_identity_from_user (const char  *provider_id,
 }
 
 static LanyardIdentity *
-lanyard_provider_github_identity_from_userinfo (LanyardProvider  *provider,
-                                                JsonObject       *userinfo,
-                                                GError          **error)
+lanyard_provider_github_identity_from_userinfo (LanyardProvider *provider,
+                                                JsonObject      *userinfo,
+                                                GError         **error)
 {
   return lanyard_github_identity_from_user (lanyard_provider_get_id (provider),
                                             lanyard_provider_get_display_name (provider),
@@ -125,7 +125,7 @@ primary_verified_email (JsonNode *emails)
   array = json_node_get_array (emails);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
+      JsonNode   *element = json_array_get_element (array, i);
       JsonObject *entry;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -149,7 +149,7 @@ emails_cb (GObject      *object,
   IdentityData *data = g_task_get_task_data (task);
   g_autoptr(JsonNode) emails = NULL;
   g_autoptr(GError) error = NULL;
-  const char *email;
+  const char      *email;
   LanyardIdentity *old = data->identity;
 
   emails = _lanyard_provider_get_json_finish (provider, result, &error);
@@ -180,13 +180,13 @@ user_cb (GObject      *object,
          gpointer      user_data)
 {
   LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (object);
-  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  LanyardProvider       *provider = LANYARD_PROVIDER (object);
   g_autoptr(GTask) task = user_data;
   IdentityData *data = g_task_get_task_data (task);
   g_autoptr(JsonNode) user = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *emails_url = NULL;
-  GCancellable *cancellable;
+  GCancellable    *cancellable;
 
   user = _lanyard_provider_get_json_finish (provider, result, &error);
   if (user != NULL && !JSON_NODE_HOLDS_OBJECT (user))
@@ -218,12 +218,12 @@ user_cb (GObject      *object,
 }
 
 static void
-lanyard_provider_github_fetch_identity_async (LanyardProvider     *provider,
-                                              LanyardTokenSet     *tokens,
-                                              const char          *nonce,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data)
+lanyard_provider_github_fetch_identity_async (LanyardProvider    *provider,
+                                              LanyardTokenSet    *tokens,
+                                              const char         *nonce,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data)
 {
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
   IdentityData *data = g_new0 (IdentityData, 1);
@@ -237,9 +237,9 @@ lanyard_provider_github_fetch_identity_async (LanyardProvider     *provider,
 }
 
 static LanyardIdentity *
-lanyard_provider_github_fetch_identity_finish (LanyardProvider  *provider,
-                                               GAsyncResult     *result,
-                                               GError          **error)
+lanyard_provider_github_fetch_identity_finish (LanyardProvider *provider,
+                                               GAsyncResult    *result,
+                                               GError         **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -272,11 +272,11 @@ revoke_cb (GObject      *object,
 /* DELETE /applications/{client_id}/token with the application's Basic
  * credentials; this revokes the token and the whole authorization. */
 static void
-lanyard_provider_github_revoke_async (LanyardProvider     *provider,
-                                      LanyardTokenSet     *tokens,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
+lanyard_provider_github_revoke_async (LanyardProvider    *provider,
+                                      LanyardTokenSet    *tokens,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data)
 {
   LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (provider);
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
@@ -289,7 +289,7 @@ lanyard_provider_github_revoke_async (LanyardProvider     *provider,
   g_autofree char *credentials = NULL;
   g_autofree char *encoded = NULL;
   g_autofree char *authorization = NULL;
-  char *json;
+  char            *json;
 
   g_task_set_source_tag (task, lanyard_provider_github_revoke_async);
 
@@ -320,9 +320,9 @@ lanyard_provider_github_revoke_async (LanyardProvider     *provider,
 }
 
 static gboolean
-lanyard_provider_github_revoke_finish (LanyardProvider  *provider,
-                                       GAsyncResult     *result,
-                                       GError          **error)
+lanyard_provider_github_revoke_finish (LanyardProvider *provider,
+                                       GAsyncResult    *result,
+                                       GError         **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -8,9 +8,9 @@ G_BEGIN_DECLS
 #define LANYARD_TYPE_PROVIDER_GITHUB (lanyard_provider_github_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardProviderGithub, lanyard_provider_github, LANYARD, PROVIDER_GITHUB, LanyardProvider)
 
-LanyardIdentity *lanyard_github_identity_from_user (const char  *provider_id,
-                                                    const char  *provider_name,
-                                                    JsonObject  *user,
-                                                    GError     **error);
+LanyardIdentity *lanyard_github_identity_from_user (const char *provider_id,
+                                                    const char *provider_name,
+                                                    JsonObject *user,
+                                                    GError    **error);
 
 G_END_DECLS

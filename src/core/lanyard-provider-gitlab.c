@@ -23,16 +23,16 @@ struct _LanyardProviderGitlab
 G_DEFINE_FINAL_TYPE (LanyardProviderGitlab, lanyard_provider_gitlab, LANYARD_TYPE_PROVIDER)
 
 static gboolean
-lanyard_provider_gitlab_configure (LanyardProvider        *provider,
-                                   LanyardProviderConfig  *config,
-                                   GError                **error)
+lanyard_provider_gitlab_configure (LanyardProvider       *provider,
+                                   LanyardProviderConfig *config,
+                                   GError               **error)
 {
   g_autofree char *base = NULL;
   g_autofree char *authorize = NULL;
   g_autofree char *token = NULL;
   g_autofree char *userinfo = NULL;
   g_autofree char *revoke = NULL;
-  const char *base_url;
+  const char      *base_url;
 
   if (!lanyard_provider_config_get_url (config, "base_url", FALSE, &base_url, error))
     return FALSE;
@@ -53,9 +53,9 @@ lanyard_provider_gitlab_configure (LanyardProvider        *provider,
 }
 
 static LanyardIdentity *
-lanyard_provider_gitlab_identity_from_userinfo (LanyardProvider  *provider,
-                                                JsonObject       *userinfo,
-                                                GError          **error)
+lanyard_provider_gitlab_identity_from_userinfo (LanyardProvider *provider,
+                                                JsonObject      *userinfo,
+                                                GError         **error)
 {
   return _lanyard_provider_identity_from_claims (provider, userinfo, "nickname", error);
 }

@@ -26,12 +26,12 @@ G_DEFINE_FINAL_TYPE (LanyardProviderGoogle, lanyard_provider_google, LANYARD_TYP
 #define GOOGLE_ISSUER "https://accounts.google.com"
 
 static gboolean
-lanyard_provider_google_configure (LanyardProvider        *provider,
-                                   LanyardProviderConfig  *config,
-                                   GError                **error)
+lanyard_provider_google_configure (LanyardProvider       *provider,
+                                   LanyardProviderConfig *config,
+                                   GError               **error)
 {
   LanyardProviderGoogle *self = LANYARD_PROVIDER_GOOGLE (provider);
-  const char *issuer, *authorize, *token, *userinfo, *revoke;
+  const char            *issuer, *authorize, *token, *userinfo, *revoke;
 
   if (!lanyard_provider_config_get_url (config, "issuer", FALSE, &issuer, error) ||
       !lanyard_provider_config_get_url (config, "authorize_url", FALSE, &authorize, error) ||
@@ -64,12 +64,12 @@ lanyard_provider_google_add_authorize_params (LanyardProvider *provider,
 
 /* Google documents both spellings of its issuer. */
 static gboolean
-lanyard_provider_google_check_issuer (LanyardProvider  *provider,
-                                      JsonObject       *claims,
-                                      GError          **error)
+lanyard_provider_google_check_issuer (LanyardProvider *provider,
+                                      JsonObject      *claims,
+                                      GError         **error)
 {
   LanyardProviderGoogle *self = LANYARD_PROVIDER_GOOGLE (provider);
-  const char *iss = lanyard_json_get_string (claims, "iss");
+  const char            *iss = lanyard_json_get_string (claims, "iss");
 
   if (g_strcmp0 (iss, self->issuer) == 0 ||
       (g_str_equal (self->issuer, GOOGLE_ISSUER) && g_strcmp0 (iss, "accounts.google.com") == 0))
@@ -82,9 +82,9 @@ lanyard_provider_google_check_issuer (LanyardProvider  *provider,
 }
 
 static LanyardIdentity *
-lanyard_provider_google_identity_from_userinfo (LanyardProvider  *provider,
-                                                JsonObject       *userinfo,
-                                                GError          **error)
+lanyard_provider_google_identity_from_userinfo (LanyardProvider *provider,
+                                                JsonObject      *userinfo,
+                                                GError         **error)
 {
   /* Google has no user name; the e-mail is what people recognise. The key
    * stays `sub`: e-mail addresses can change hands. */

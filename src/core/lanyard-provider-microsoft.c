@@ -40,15 +40,15 @@ tenant_is_valid (const char *tenant)
 }
 
 static gboolean
-lanyard_provider_microsoft_configure (LanyardProvider        *provider,
-                                      LanyardProviderConfig  *config,
-                                      GError                **error)
+lanyard_provider_microsoft_configure (LanyardProvider       *provider,
+                                      LanyardProviderConfig *config,
+                                      GError               **error)
 {
   LanyardProviderMicrosoft *self = LANYARD_PROVIDER_MICROSOFT (provider);
-  g_autofree char *base = NULL;
-  g_autofree char *authorize = NULL;
-  g_autofree char *token = NULL;
-  const char *authority, *tenant;
+  g_autofree char          *base = NULL;
+  g_autofree char          *authorize = NULL;
+  g_autofree char          *token = NULL;
+  const char               *authority, *tenant;
 
   if (!lanyard_provider_config_get_url (config, "authority", FALSE, &authority, error))
     return FALSE;
@@ -82,7 +82,7 @@ static gboolean
 is_guid (const char *text)
 {
   static const guint groups[] = { 8, 4, 4, 4, 12 };
-  const char *p = text;
+  const char        *p = text;
 
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
     {
@@ -100,14 +100,14 @@ is_guid (const char *text)
 /* With the multi-tenant authorities the issuer is a template,
  * `{authority}/{tenantid}/v2.0`: substitute the token's `tid`. */
 static gboolean
-lanyard_provider_microsoft_check_issuer (LanyardProvider  *provider,
-                                         JsonObject       *claims,
-                                         GError          **error)
+lanyard_provider_microsoft_check_issuer (LanyardProvider *provider,
+                                         JsonObject      *claims,
+                                         GError         **error)
 {
   LanyardProviderMicrosoft *self = LANYARD_PROVIDER_MICROSOFT (provider);
-  const char *iss = lanyard_json_get_string (claims, "iss");
-  const char *tid = lanyard_json_get_string (claims, "tid");
-  g_autofree char *expected = NULL;
+  const char               *iss = lanyard_json_get_string (claims, "iss");
+  const char               *tid = lanyard_json_get_string (claims, "tid");
+  g_autofree char          *expected = NULL;
 
   if (tid == NULL || !is_guid (tid))
     {
@@ -139,12 +139,12 @@ lanyard_provider_microsoft_check_issuer (LanyardProvider  *provider,
 }
 
 static LanyardIdentity *
-lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider  *provider,
-                                                   JsonObject       *claims,
-                                                   GError          **error)
+lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider *provider,
+                                                   JsonObject      *claims,
+                                                   GError         **error)
 {
-  const char *oid = lanyard_json_get_string (claims, "oid");
-  const char *tid = lanyard_json_get_string (claims, "tid");
+  const char      *oid = lanyard_json_get_string (claims, "oid");
+  const char      *tid = lanyard_json_get_string (claims, "tid");
   g_autofree char *account_id = NULL;
 
   if (oid == NULL || tid == NULL)
@@ -165,12 +165,12 @@ lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider  *provider,
 
 /* Everything needed is in the ID token; no Graph call, no extra scope. */
 static void
-lanyard_provider_microsoft_fetch_identity_async (LanyardProvider     *provider,
-                                                 LanyardTokenSet     *tokens,
-                                                 const char          *nonce,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data)
+lanyard_provider_microsoft_fetch_identity_async (LanyardProvider    *provider,
+                                                 LanyardTokenSet    *tokens,
+                                                 const char         *nonce,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data)
 {
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
   g_autoptr(JsonObject) claims = NULL;
@@ -190,9 +190,9 @@ lanyard_provider_microsoft_fetch_identity_async (LanyardProvider     *provider,
 }
 
 static LanyardIdentity *
-lanyard_provider_microsoft_fetch_identity_finish (LanyardProvider  *provider,
-                                                  GAsyncResult     *result,
-                                                  GError          **error)
+lanyard_provider_microsoft_fetch_identity_finish (LanyardProvider *provider,
+                                                  GAsyncResult    *result,
+                                                  GError         **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -37,12 +37,12 @@ dup_field (LanyardProviderConfig *config,
 }
 
 static gboolean
-lanyard_provider_oauth2_configure (LanyardProvider        *provider,
-                                   LanyardProviderConfig  *config,
-                                   GError                **error)
+lanyard_provider_oauth2_configure (LanyardProvider       *provider,
+                                   LanyardProviderConfig *config,
+                                   GError               **error)
 {
   LanyardProviderOauth2 *self = LANYARD_PROVIDER_OAUTH2 (provider);
-  const char *authorize, *token, *userinfo, *revoke;
+  const char            *authorize, *token, *userinfo, *revoke;
 
   if (!lanyard_provider_config_get_url (config, "authorize_url", TRUE, &authorize, error) ||
       !lanyard_provider_config_get_url (config, "token_url", TRUE, &token, error) ||
@@ -68,12 +68,12 @@ lanyard_provider_oauth2_configure (LanyardProvider        *provider,
 }
 
 static LanyardIdentity *
-lanyard_provider_oauth2_identity_from_userinfo (LanyardProvider  *provider,
-                                                JsonObject       *userinfo,
-                                                GError          **error)
+lanyard_provider_oauth2_identity_from_userinfo (LanyardProvider *provider,
+                                                JsonObject      *userinfo,
+                                                GError         **error)
 {
   LanyardProviderOauth2 *self = LANYARD_PROVIDER_OAUTH2 (provider);
-  g_autofree char *id = lanyard_json_dup_id (userinfo, self->id_field);
+  g_autofree char       *id = lanyard_json_dup_id (userinfo, self->id_field);
 
   if (id == NULL)
     {

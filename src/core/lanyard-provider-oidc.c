@@ -20,19 +20,19 @@ struct _LanyardProviderOidc
 {
   LanyardProvider parent_instance;
 
-  char *issuer;
+  char    *issuer;
   gboolean discovered;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardProviderOidc, lanyard_provider_oidc, LANYARD_TYPE_PROVIDER)
 
 static gboolean
-lanyard_provider_oidc_configure (LanyardProvider        *provider,
-                                 LanyardProviderConfig  *config,
-                                 GError                **error)
+lanyard_provider_oidc_configure (LanyardProvider       *provider,
+                                 LanyardProviderConfig *config,
+                                 GError               **error)
 {
   LanyardProviderOidc *self = LANYARD_PROVIDER_OIDC (provider);
-  const char *issuer;
+  const char          *issuer;
 
   if (!lanyard_provider_config_get_url (config, "issuer", TRUE, &issuer, error))
     return FALSE;
@@ -49,12 +49,12 @@ lanyard_provider_oidc_configure (LanyardProvider        *provider,
 }
 
 static gboolean
-read_endpoint (LanyardProvider  *provider,
-               JsonObject       *document,
-               const char       *member,
-               gboolean          required,
-               const char      **url,
-               GError          **error)
+read_endpoint (LanyardProvider *provider,
+               JsonObject      *document,
+               const char      *member,
+               gboolean         required,
+               const char     **url,
+               GError         **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -86,7 +86,7 @@ discovery_cb (GObject      *object,
               gpointer      user_data)
 {
   LanyardProviderOidc *self = LANYARD_PROVIDER_OIDC (object);
-  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  LanyardProvider     *provider = LANYARD_PROVIDER (object);
   g_autoptr(GTask) task = user_data;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
@@ -138,10 +138,10 @@ discovery_cb (GObject      *object,
 }
 
 static void
-lanyard_provider_oidc_prepare_async (LanyardProvider     *provider,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+lanyard_provider_oidc_prepare_async (LanyardProvider    *provider,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
 {
   LanyardProviderOidc *self = LANYARD_PROVIDER_OIDC (provider);
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
@@ -161,17 +161,17 @@ lanyard_provider_oidc_prepare_async (LanyardProvider     *provider,
 }
 
 static gboolean
-lanyard_provider_oidc_prepare_finish (LanyardProvider  *provider,
-                                      GAsyncResult     *result,
-                                      GError          **error)
+lanyard_provider_oidc_prepare_finish (LanyardProvider *provider,
+                                      GAsyncResult    *result,
+                                      GError         **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static LanyardIdentity *
-lanyard_provider_oidc_identity_from_userinfo (LanyardProvider  *provider,
-                                              JsonObject       *userinfo,
-                                              GError          **error)
+lanyard_provider_oidc_identity_from_userinfo (LanyardProvider *provider,
+                                              JsonObject      *userinfo,
+                                              GError         **error)
 {
   return _lanyard_provider_identity_from_claims (provider, userinfo, "preferred_username", error);
 }

@@ -9,45 +9,45 @@
 
 G_BEGIN_DECLS
 
-void        _lanyard_provider_set_endpoints        (LanyardProvider      *self,
-                                                    const char           *authorize_url,
-                                                    const char           *token_url,
-                                                    const char           *userinfo_url,
-                                                    const char           *revocation_url);
-void        _lanyard_provider_set_issuer           (LanyardProvider      *self,
-                                                    const char           *issuer,
-                                                    gboolean              iss_parameter_supported);
-void        _lanyard_provider_set_browser_policy   (LanyardProvider      *self,
-                                                    LanyardBrowserPolicy  policy);
-void        _lanyard_provider_set_redirect_host    (LanyardProvider      *self,
-                                                    const char           *host);
-void        _lanyard_provider_set_is_demo          (LanyardProvider      *self,
-                                                    gboolean              is_demo);
-void        _lanyard_provider_set_display_name     (LanyardProvider      *self,
-                                                    const char           *display_name);
-void        _lanyard_provider_set_client_id        (LanyardProvider      *self,
-                                                    const char           *client_id);
-const char *_lanyard_provider_get_client_secret    (LanyardProvider      *self);
-const char *_lanyard_provider_get_userinfo_url     (LanyardProvider      *self);
-const char *_lanyard_provider_get_revocation_url   (LanyardProvider      *self);
-void        _lanyard_provider_get_json_async       (LanyardProvider      *self,
-                                                    const char           *url,
-                                                    LanyardTokenSet      *tokens,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data);
-JsonNode   *_lanyard_provider_get_json_finish      (LanyardProvider      *self,
-                                                    GAsyncResult         *result,
-                                                    GError              **error);
-JsonObject *_lanyard_provider_check_id_token       (LanyardProvider      *self,
-                                                    LanyardTokenSet      *tokens,
-                                                    const char           *nonce,
-                                                    GError              **error);
+void             _lanyard_provider_set_endpoints (LanyardProvider *self,
+                                                  const char      *authorize_url,
+                                                  const char      *token_url,
+                                                  const char      *userinfo_url,
+                                                  const char      *revocation_url);
+void             _lanyard_provider_set_issuer (LanyardProvider *self,
+                                               const char      *issuer,
+                                               gboolean         iss_parameter_supported);
+void             _lanyard_provider_set_browser_policy (LanyardProvider     *self,
+                                                       LanyardBrowserPolicy policy);
+void             _lanyard_provider_set_redirect_host (LanyardProvider *self,
+                                                      const char      *host);
+void             _lanyard_provider_set_is_demo (LanyardProvider *self,
+                                                gboolean         is_demo);
+void             _lanyard_provider_set_display_name (LanyardProvider *self,
+                                                     const char      *display_name);
+void             _lanyard_provider_set_client_id (LanyardProvider *self,
+                                                  const char      *client_id);
+const char      *_lanyard_provider_get_client_secret (LanyardProvider *self);
+const char      *_lanyard_provider_get_userinfo_url (LanyardProvider *self);
+const char      *_lanyard_provider_get_revocation_url (LanyardProvider *self);
+void             _lanyard_provider_get_json_async (LanyardProvider    *self,
+                                                   const char         *url,
+                                                   LanyardTokenSet    *tokens,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+JsonNode        *_lanyard_provider_get_json_finish (LanyardProvider *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error);
+JsonObject      *_lanyard_provider_check_id_token (LanyardProvider *self,
+                                                   LanyardTokenSet *tokens,
+                                                   const char      *nonce,
+                                                   GError         **error);
 LanyardIdentity *_lanyard_provider_identity_from_claims (LanyardProvider *self,
-                                                    JsonObject           *claims,
-                                                    const char           *username_claim,
-                                                    GError              **error);
-char       *_lanyard_provider_join_url             (const char           *base,
-                                                    const char           *path);
+                                                         JsonObject      *claims,
+                                                         const char      *username_claim,
+                                                         GError         **error);
+char            *_lanyard_provider_join_url (const char *base,
+                                             const char *path);
 
 G_END_DECLS

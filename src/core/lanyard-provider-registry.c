@@ -34,8 +34,8 @@ struct _LanyardProviderRegistry
   GObject parent_instance;
 
   SoupSession *session;
-  GPtrArray *entries;   /* LanyardProviderEntry */
-  GPtrArray *problems;  /* char*, NULL-terminated */
+  GPtrArray   *entries; /* LanyardProviderEntry */
+  GPtrArray   *problems; /* char*, NULL-terminated */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardProviderRegistry, lanyard_provider_registry, G_TYPE_OBJECT)
@@ -49,7 +49,8 @@ G_DEFINE_FINAL_TYPE (LanyardProviderRegistry, lanyard_provider_registry, G_TYPE_
 static GType
 type_for_name (const char *type_name)
 {
-  static const struct {
+  static const struct
+  {
     const char *name;
     GType (*get_type) (void);
   } types[] = {
@@ -74,10 +75,10 @@ type_for_name (const char *type_name)
  *
  * Returns: (transfer none): the provider types, for messages and help
  */
-const char * const *
+const char *const *
 lanyard_provider_registry_get_type_names (void)
 {
-  static const char * const names[] = {
+  static const char *const names[] = {
     "github", "gitlab", "google", "microsoft", "oidc", "oauth2", "demo", NULL
   };
   return names;
@@ -183,12 +184,12 @@ lanyard_provider_registry_add_config (LanyardProviderRegistry *self,
 {
   g_autoptr(LanyardProvider) provider = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *known = NULL;
+  g_autofree char      *known = NULL;
   LanyardProviderEntry *entry;
-  const char *type_name;
-  const char *display_name;
-  GType type;
-  guint index;
+  const char           *type_name;
+  const char           *display_name;
+  GType                 type;
+  guint                 index;
 
   g_return_if_fail (LANYARD_IS_PROVIDER_REGISTRY (self));
   g_return_if_fail (LANYARD_IS_PROVIDER_CONFIG (config));
@@ -244,8 +245,7 @@ load_key_file (LanyardProviderRegistry *self,
   if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error))
     {
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        add_problem (self, g_strdup_printf ("%s cannot be read: %s. Its providers are not available.",
-                                            path, error->message));
+        add_problem (self, g_strdup_printf ("%s cannot be read: %s. Its providers are not available.", path, error->message));
       return;
     }
 
@@ -258,16 +258,14 @@ load_key_file (LanyardProviderRegistry *self,
 
       if (!g_str_has_prefix (groups[i], "provider "))
         {
-          add_problem (self, g_strdup_printf ("%s: the group [%s] is not understood; provider groups are named [provider ID]",
-                                              path, groups[i]));
+          add_problem (self, g_strdup_printf ("%s: the group [%s] is not understood; provider groups are named [provider ID]", path, groups[i]));
           continue;
         }
 
       id = groups[i] + strlen ("provider ");
       if (!lanyard_provider_id_is_valid (id))
         {
-          add_problem (self, g_strdup_printf ("%s: [%s]: “%s” is not a valid provider id; use lower-case letters, digits and dashes, starting with a letter",
-                                              path, groups[i], id));
+          add_problem (self, g_strdup_printf ("%s: [%s]: “%s” is not a valid provider id; use lower-case letters, digits and dashes, starting with a letter", path, groups[i], id));
           continue;
         }
 
@@ -294,7 +292,7 @@ static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 static char *
@@ -318,8 +316,8 @@ id_from_variable (const char *name)
  */
 void
 lanyard_provider_registry_load (LanyardProviderRegistry *self,
-                                const char * const      *config_dirs,
-                                const char * const      *envp)
+                                const char *const       *config_dirs,
+                                const char *const       *envp)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) variables = g_ptr_array_new ();
@@ -341,20 +339,19 @@ lanyard_provider_registry_load (LanyardProviderRegistry *self,
 
   for (guint i = 0; i < variables->len; i++)
     {
-      const char *assignment = g_ptr_array_index (variables, i);
-      const char *eq = strchr (assignment, '=');
+      const char      *assignment = g_ptr_array_index (variables, i);
+      const char      *eq = strchr (assignment, '=');
       g_autofree char *name = g_strndup (assignment, eq - assignment);
       g_autofree char *id = id_from_variable (name);
       g_autofree char *source = g_strdup_printf ("environment variable %s", name);
       g_autoptr(LanyardProviderConfig) config = NULL;
       g_autoptr(GError) error = NULL;
       LanyardProviderEntry *entry;
-      guint index;
+      guint                 index;
 
       if (id == NULL)
         {
-          add_problem (self, g_strdup_printf ("%s does not name a valid provider id; use LANYARD_PROVIDER_ followed by letters, digits and underscores, starting with a letter",
-                                              name));
+          add_problem (self, g_strdup_printf ("%s does not name a valid provider id; use LANYARD_PROVIDER_ followed by letters, digits and underscores, starting with a letter", name));
           continue;
         }
 
@@ -390,14 +387,14 @@ lanyard_provider_registry_load_default (LanyardProviderRegistry *self)
 {
   g_autoptr(GPtrArray) dirs = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
-  const char * const *system_dirs = g_get_system_config_dirs ();
+  const char *const *system_dirs = g_get_system_config_dirs ();
 
   g_ptr_array_add (dirs, (gpointer) g_get_user_config_dir ());
   for (guint i = 0; system_dirs[i] != NULL; i++)
     g_ptr_array_add (dirs, (gpointer) system_dirs[i]);
   g_ptr_array_add (dirs, NULL);
 
-  lanyard_provider_registry_load (self, (const char * const *) dirs->pdata, (const char * const *) envp);
+  lanyard_provider_registry_load (self, (const char *const *) dirs->pdata, (const char *const *) envp);
 }
 
 /**
@@ -409,7 +406,7 @@ lanyard_provider_registry_load_default (LanyardProviderRegistry *self)
 void
 lanyard_provider_registry_add_demo_providers (LanyardProviderRegistry *self)
 {
-  static const char * const flavors[] = { "github", "gitlab" };
+  static const char *const flavors[] = { "github", "gitlab" };
 
   g_return_if_fail (LANYARD_IS_PROVIDER_REGISTRY (self));
 
@@ -477,9 +474,9 @@ lanyard_provider_registry_lookup (LanyardProviderRegistry *self,
  * Returns: (transfer none): configuration problems that belong to no
  *   single provider
  */
-const char * const *
+const char *const *
 lanyard_provider_registry_get_problems (LanyardProviderRegistry *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER_REGISTRY (self), NULL);
-  return (const char * const *) self->problems->pdata;
+  return (const char *const *) self->problems->pdata;
 }

@@ -20,32 +20,32 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  char *id;
-  char *type_name;
-  char *display_name;
-  char *source;
+  char            *id;
+  char            *type_name;
+  char            *display_name;
+  char            *source;
   LanyardProvider *provider;
-  char *problem;
+  char            *problem;
 } LanyardProviderEntry;
 
 #define LANYARD_TYPE_PROVIDER_REGISTRY (lanyard_provider_registry_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardProviderRegistry, lanyard_provider_registry, LANYARD, PROVIDER_REGISTRY, GObject)
 
-LanyardProviderRegistry    *lanyard_provider_registry_new               (void);
-SoupSession                *lanyard_provider_registry_get_session       (LanyardProviderRegistry  *self);
-void                        lanyard_provider_registry_load              (LanyardProviderRegistry  *self,
-                                                                         const char * const       *config_dirs,
-                                                                         const char * const       *envp);
-void                        lanyard_provider_registry_load_default      (LanyardProviderRegistry  *self);
+LanyardProviderRegistry    *lanyard_provider_registry_new (void);
+SoupSession                *lanyard_provider_registry_get_session (LanyardProviderRegistry *self);
+void                        lanyard_provider_registry_load (LanyardProviderRegistry *self,
+                                                            const char *const       *config_dirs,
+                                                            const char *const       *envp);
+void                        lanyard_provider_registry_load_default (LanyardProviderRegistry *self);
 void                        lanyard_provider_registry_add_demo_providers (LanyardProviderRegistry *self);
-void                        lanyard_provider_registry_add_config        (LanyardProviderRegistry  *self,
-                                                                         LanyardProviderConfig    *config);
-GPtrArray                  *lanyard_provider_registry_get_entries       (LanyardProviderRegistry  *self);
-const LanyardProviderEntry *lanyard_provider_registry_get_entry         (LanyardProviderRegistry  *self,
-                                                                         const char               *id);
-LanyardProvider            *lanyard_provider_registry_lookup            (LanyardProviderRegistry  *self,
-                                                                         const char               *id);
-const char * const         *lanyard_provider_registry_get_problems      (LanyardProviderRegistry  *self);
-const char * const         *lanyard_provider_registry_get_type_names    (void);
+void                        lanyard_provider_registry_add_config (LanyardProviderRegistry *self,
+                                                                  LanyardProviderConfig   *config);
+GPtrArray                  *lanyard_provider_registry_get_entries (LanyardProviderRegistry *self);
+const LanyardProviderEntry *lanyard_provider_registry_get_entry (LanyardProviderRegistry *self,
+                                                                 const char              *id);
+LanyardProvider            *lanyard_provider_registry_lookup (LanyardProviderRegistry *self,
+                                                              const char              *id);
+const char *const          *lanyard_provider_registry_get_problems (LanyardProviderRegistry *self);
+const char *const          *lanyard_provider_registry_get_type_names (void);
 
 G_END_DECLS

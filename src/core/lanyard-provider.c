@@ -20,29 +20,29 @@
  */
 typedef struct
 {
-  char *id;
-  char *display_name;
-  char *client_id;
-  char *client_secret;
-  GStrv scopes;
-  char *authorize_url;
-  char *token_url;
-  char *userinfo_url;
-  char *revocation_url;
-  char *issuer;
-  char *redirect_host;
+  char                *id;
+  char                *display_name;
+  char                *client_id;
+  char                *client_secret;
+  GStrv                scopes;
+  char                *authorize_url;
+  char                *token_url;
+  char                *userinfo_url;
+  char                *revocation_url;
+  char                *issuer;
+  char                *redirect_host;
   LanyardBrowserPolicy browser_policy;
-  SoupSession *session;
-  guint iss_parameter_supported : 1;
-  guint is_demo : 1;
+  SoupSession         *session;
+  guint                iss_parameter_supported : 1;
+  guint                is_demo : 1;
 } LanyardProviderPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (LanyardProvider, lanyard_provider, G_TYPE_OBJECT)
 
 /* g_set_str() is GLib 2.76; Debian 12 has 2.74. */
 static void
-set_str (char       **field,
-         const char  *value)
+set_str (char      **field,
+         const char *value)
 {
   if (*field != value)
     {
@@ -54,7 +54,7 @@ set_str (char       **field,
 static void
 lanyard_provider_finalize (GObject *object)
 {
-  LanyardProvider *self = LANYARD_PROVIDER (object);
+  LanyardProvider        *self = LANYARD_PROVIDER (object);
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
 
   g_free (priv->id);
@@ -74,10 +74,10 @@ lanyard_provider_finalize (GObject *object)
 }
 
 static void
-lanyard_provider_real_prepare_async (LanyardProvider     *self,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+lanyard_provider_real_prepare_async (LanyardProvider    *self,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
@@ -86,9 +86,9 @@ lanyard_provider_real_prepare_async (LanyardProvider     *self,
 }
 
 static gboolean
-lanyard_provider_real_prepare_finish (LanyardProvider  *self,
-                                      GAsyncResult     *result,
-                                      GError          **error)
+lanyard_provider_real_prepare_finish (LanyardProvider *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -110,7 +110,7 @@ finish_identity (GTask      *task,
                  JsonObject *userinfo)
 {
   LanyardProvider *self = g_task_get_source_object (task);
-  IdentityData *data = g_task_get_task_data (task);
+  IdentityData    *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   LanyardIdentity *identity;
 
@@ -162,12 +162,12 @@ fetch_userinfo_cb (GObject      *object,
 }
 
 static gboolean
-lanyard_provider_real_check_issuer (LanyardProvider  *self,
-                                    JsonObject       *claims,
-                                    GError          **error)
+lanyard_provider_real_check_issuer (LanyardProvider *self,
+                                    JsonObject      *claims,
+                                    GError         **error)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
-  const char *iss = lanyard_json_get_string (claims, "iss");
+  const char             *iss = lanyard_json_get_string (claims, "iss");
 
   if (priv->issuer != NULL && g_strcmp0 (iss, priv->issuer) == 0)
     return TRUE;
@@ -188,10 +188,10 @@ lanyard_provider_real_check_issuer (LanyardProvider  *self,
  *   check
  */
 JsonObject *
-_lanyard_provider_check_id_token (LanyardProvider  *self,
-                                  LanyardTokenSet  *tokens,
-                                  const char       *nonce,
-                                  GError          **error)
+_lanyard_provider_check_id_token (LanyardProvider *self,
+                                  LanyardTokenSet *tokens,
+                                  const char      *nonce,
+                                  GError         **error)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(JsonObject) claims = NULL;
@@ -215,12 +215,12 @@ _lanyard_provider_check_id_token (LanyardProvider  *self,
 }
 
 static void
-lanyard_provider_real_fetch_identity_async (LanyardProvider     *self,
-                                            LanyardTokenSet     *tokens,
-                                            const char          *nonce,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
+lanyard_provider_real_fetch_identity_async (LanyardProvider    *self,
+                                            LanyardTokenSet    *tokens,
+                                            const char         *nonce,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -253,9 +253,9 @@ lanyard_provider_real_fetch_identity_async (LanyardProvider     *self,
 }
 
 static LanyardIdentity *
-lanyard_provider_real_fetch_identity_finish (LanyardProvider  *self,
-                                             GAsyncResult     *result,
-                                             GError          **error)
+lanyard_provider_real_fetch_identity_finish (LanyardProvider *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -287,11 +287,11 @@ revoke_cb (GObject      *object,
 }
 
 static void
-lanyard_provider_real_revoke_async (LanyardProvider     *self,
-                                    LanyardTokenSet     *tokens,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
+lanyard_provider_real_revoke_async (LanyardProvider    *self,
+                                    LanyardTokenSet    *tokens,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -332,9 +332,9 @@ lanyard_provider_real_revoke_async (LanyardProvider     *self,
 }
 
 static gboolean
-lanyard_provider_real_revoke_finish (LanyardProvider  *self,
-                                     GAsyncResult     *result,
-                                     GError          **error)
+lanyard_provider_real_revoke_finish (LanyardProvider *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -386,14 +386,14 @@ parse_scopes (const char *scopes)
  * Every message names the key and says what to do.
  */
 gboolean
-lanyard_provider_configure (LanyardProvider        *self,
-                            LanyardProviderConfig  *config,
-                            SoupSession            *session,
-                            GError                **error)
+lanyard_provider_configure (LanyardProvider       *self,
+                            LanyardProviderConfig *config,
+                            SoupSession           *session,
+                            GError               **error)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
-  LanyardProviderClass *klass = LANYARD_PROVIDER_GET_CLASS (self);
-  const char *value;
+  LanyardProviderClass   *klass = LANYARD_PROVIDER_GET_CLASS (self);
+  const char             *value;
 
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
   g_return_val_if_fail (LANYARD_IS_PROVIDER_CONFIG (config), FALSE);
@@ -477,13 +477,13 @@ lanyard_provider_get_client_id (LanyardProvider *self)
   return priv->client_id;
 }
 
-const char * const *
+const char *const *
 lanyard_provider_get_scopes (LanyardProvider *self)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
 
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
-  return (const char * const *) priv->scopes;
+  return (const char *const *) priv->scopes;
 }
 
 /**
@@ -579,7 +579,7 @@ lanyard_provider_get_uses_nonce (LanyardProvider *self)
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
 
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
-  return g_strv_contains ((const char * const *) priv->scopes, "openid");
+  return g_strv_contains ((const char *const *) priv->scopes, "openid");
 }
 
 /**
@@ -594,7 +594,7 @@ lanyard_provider_can_revoke (LanyardProvider *self)
 
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
   return priv->revocation_url != NULL ||
-         LANYARD_PROVIDER_GET_CLASS (self)->revoke_async != lanyard_provider_real_revoke_async;
+    LANYARD_PROVIDER_GET_CLASS (self)->revoke_async != lanyard_provider_real_revoke_async;
 }
 
 SoupSession *
@@ -633,8 +633,8 @@ _lanyard_provider_set_issuer (LanyardProvider *self,
 }
 
 void
-_lanyard_provider_set_browser_policy (LanyardProvider      *self,
-                                      LanyardBrowserPolicy  policy)
+_lanyard_provider_set_browser_policy (LanyardProvider     *self,
+                                      LanyardBrowserPolicy policy)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
 
@@ -710,13 +710,13 @@ _lanyard_provider_get_revocation_url (LanyardProvider *self)
  * The account id is `sub`, which OIDC Core §5.7 makes the only stable key.
  */
 LanyardIdentity *
-_lanyard_provider_identity_from_claims (LanyardProvider  *self,
-                                        JsonObject       *claims,
-                                        const char       *username_claim,
-                                        GError          **error)
+_lanyard_provider_identity_from_claims (LanyardProvider *self,
+                                        JsonObject      *claims,
+                                        const char      *username_claim,
+                                        GError         **error)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
-  g_autofree char *sub = lanyard_json_dup_id (claims, "sub");
+  g_autofree char        *sub = lanyard_json_dup_id (claims, "sub");
 
   if (sub == NULL)
     {
@@ -761,7 +761,7 @@ get_json_cb (GObject      *object,
   g_autoptr(LanyardHttpReply) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = NULL;
-  gsize len;
+  gsize       len;
   const char *data;
 
   reply = lanyard_http_send_finish (result, &error);
@@ -798,12 +798,12 @@ get_json_cb (GObject      *object,
  * GETs a JSON document (userinfo, discovery, e-mail list).
  */
 void
-_lanyard_provider_get_json_async (LanyardProvider     *self,
-                                  const char          *url,
-                                  LanyardTokenSet     *tokens,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+_lanyard_provider_get_json_async (LanyardProvider    *self,
+                                  const char         *url,
+                                  LanyardTokenSet    *tokens,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -835,27 +835,27 @@ _lanyard_provider_get_json_async (LanyardProvider     *self,
 }
 
 JsonNode *
-_lanyard_provider_get_json_finish (LanyardProvider  *self,
-                                   GAsyncResult     *result,
-                                   GError          **error)
+_lanyard_provider_get_json_finish (LanyardProvider *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-lanyard_provider_prepare_async (LanyardProvider     *self,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+lanyard_provider_prepare_async (LanyardProvider    *self,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
   g_return_if_fail (LANYARD_IS_PROVIDER (self));
   LANYARD_PROVIDER_GET_CLASS (self)->prepare_async (self, cancellable, callback, user_data);
 }
 
 gboolean
-lanyard_provider_prepare_finish (LanyardProvider  *self,
-                                 GAsyncResult     *result,
-                                 GError          **error)
+lanyard_provider_prepare_finish (LanyardProvider *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
   return LANYARD_PROVIDER_GET_CLASS (self)->prepare_finish (self, result, error);
@@ -878,7 +878,7 @@ lanyard_provider_build_authorize_url (LanyardProvider *self,
                                       const char      *nonce)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
-  LanyardProviderClass *klass;
+  LanyardProviderClass   *klass;
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *scope = NULL;
   g_autofree char *query = NULL;
@@ -942,7 +942,7 @@ token_request_cb (GObject      *object,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LanyardProvider *self = g_task_get_source_object (task);
+  LanyardProvider  *self = g_task_get_source_object (task);
   TokenRequestData *data = g_task_get_task_data (task);
   g_autoptr(LanyardHttpReply) reply = NULL;
   g_autoptr(GHashTable) fields = NULL;
@@ -1023,13 +1023,13 @@ send_token_request (LanyardProvider *self,
  * verifier of RFC 7636 §4.5).
  */
 void
-lanyard_provider_exchange_code_async (LanyardProvider     *self,
-                                      const char          *code,
-                                      const char          *code_verifier,
-                                      const char          *redirect_uri,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
+lanyard_provider_exchange_code_async (LanyardProvider    *self,
+                                      const char         *code,
+                                      const char         *code_verifier,
+                                      const char         *redirect_uri,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data)
 {
   g_autoptr(GHashTable) params = NULL;
   GTask *task;
@@ -1055,9 +1055,9 @@ lanyard_provider_exchange_code_async (LanyardProvider     *self,
  * Returns: (transfer full): the tokens
  */
 LanyardTokenSet *
-lanyard_provider_exchange_code_finish (LanyardProvider  *self,
-                                       GAsyncResult     *result,
-                                       GError          **error)
+lanyard_provider_exchange_code_finish (LanyardProvider *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1071,16 +1071,16 @@ lanyard_provider_exchange_code_finish (LanyardProvider  *self,
  * does not rotate it.
  */
 void
-lanyard_provider_refresh_async (LanyardProvider     *self,
-                                LanyardTokenSet     *tokens,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+lanyard_provider_refresh_async (LanyardProvider    *self,
+                                LanyardTokenSet    *tokens,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(GHashTable) params = NULL;
   const char *refresh_token;
-  GTask *task;
+  GTask      *task;
 
   g_return_if_fail (LANYARD_IS_PROVIDER (self));
   g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
@@ -1111,9 +1111,9 @@ lanyard_provider_refresh_async (LanyardProvider     *self,
  * Returns: (transfer full): the tokens to store, before they are used
  */
 LanyardTokenSet *
-lanyard_provider_refresh_finish (LanyardProvider  *self,
-                                 GAsyncResult     *result,
-                                 GError          **error)
+lanyard_provider_refresh_finish (LanyardProvider *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1124,12 +1124,12 @@ lanyard_provider_refresh_finish (LanyardProvider  *self,
  * @nonce: (nullable): the flow's nonce, checked against an ID token
  */
 void
-lanyard_provider_fetch_identity_async (LanyardProvider     *self,
-                                       LanyardTokenSet     *tokens,
-                                       const char          *nonce,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
+lanyard_provider_fetch_identity_async (LanyardProvider    *self,
+                                       LanyardTokenSet    *tokens,
+                                       const char         *nonce,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data)
 {
   g_return_if_fail (LANYARD_IS_PROVIDER (self));
   g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
@@ -1144,20 +1144,20 @@ lanyard_provider_fetch_identity_async (LanyardProvider     *self,
  * Returns: (transfer full): who signed in
  */
 LanyardIdentity *
-lanyard_provider_fetch_identity_finish (LanyardProvider  *self,
-                                        GAsyncResult     *result,
-                                        GError          **error)
+lanyard_provider_fetch_identity_finish (LanyardProvider *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
   return LANYARD_PROVIDER_GET_CLASS (self)->fetch_identity_finish (self, result, error);
 }
 
 void
-lanyard_provider_revoke_async (LanyardProvider     *self,
-                               LanyardTokenSet     *tokens,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+lanyard_provider_revoke_async (LanyardProvider    *self,
+                               LanyardTokenSet    *tokens,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
 {
   g_return_if_fail (LANYARD_IS_PROVIDER (self));
   g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
@@ -1172,9 +1172,9 @@ lanyard_provider_revoke_async (LanyardProvider     *self,
  *   %LANYARD_ERROR_NOT_SUPPORTED error when it cannot
  */
 gboolean
-lanyard_provider_revoke_finish (LanyardProvider  *self,
-                                GAsyncResult     *result,
-                                GError          **error)
+lanyard_provider_revoke_finish (LanyardProvider *self,
+                                GAsyncResult    *result,
+                                GError         **error)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
   return LANYARD_PROVIDER_GET_CLASS (self)->revoke_finish (self, result, error);

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * @LANYARD_BROWSER_POLICY_SYSTEM_ONLY: the system browser only; the provider
  *   blocks embedded views (Google)
  */
-typedef enum {
+typedef enum
+{
   LANYARD_BROWSER_POLICY_ANY,
   LANYARD_BROWSER_POLICY_SYSTEM_ONLY,
 } LanyardBrowserPolicy;
@@ -28,7 +29,8 @@ typedef enum {
  * @LANYARD_SECRET_REQUIRED: the provider refuses the token request without one
  * @LANYARD_SECRET_FORBIDDEN: the provider refuses public clients that send one
  */
-typedef enum {
+typedef enum
+{
   LANYARD_SECRET_OPTIONAL,
   LANYARD_SECRET_REQUIRED,
   LANYARD_SECRET_FORBIDDEN,
@@ -61,116 +63,116 @@ struct _LanyardProviderClass
 {
   GObjectClass parent_class;
 
-  const char *type_name;
-  const char *default_display_name;
-  const char *default_scopes;
+  const char         *type_name;
+  const char         *default_display_name;
+  const char         *default_scopes;
   LanyardSecretPolicy secret_policy;
 
-  gboolean          (*configure)              (LanyardProvider        *self,
-                                               LanyardProviderConfig  *config,
-                                               GError                **error);
-  void              (*prepare_async)          (LanyardProvider        *self,
-                                               GCancellable           *cancellable,
-                                               GAsyncReadyCallback     callback,
-                                               gpointer                user_data);
-  gboolean          (*prepare_finish)         (LanyardProvider        *self,
-                                               GAsyncResult           *result,
-                                               GError                **error);
-  void              (*add_authorize_params)   (LanyardProvider        *self,
-                                               GHashTable             *params);
-  void              (*fetch_identity_async)   (LanyardProvider        *self,
-                                               LanyardTokenSet        *tokens,
-                                               const char             *nonce,
-                                               GCancellable           *cancellable,
-                                               GAsyncReadyCallback     callback,
-                                               gpointer                user_data);
-  LanyardIdentity  *(*fetch_identity_finish)  (LanyardProvider        *self,
-                                               GAsyncResult           *result,
-                                               GError                **error);
-  LanyardIdentity  *(*identity_from_userinfo) (LanyardProvider        *self,
-                                               JsonObject             *userinfo,
-                                               GError                **error);
-  gboolean          (*check_issuer)           (LanyardProvider        *self,
-                                               JsonObject             *claims,
-                                               GError                **error);
-  void              (*revoke_async)           (LanyardProvider        *self,
-                                               LanyardTokenSet        *tokens,
-                                               GCancellable           *cancellable,
-                                               GAsyncReadyCallback     callback,
-                                               gpointer                user_data);
-  gboolean          (*revoke_finish)          (LanyardProvider        *self,
-                                               GAsyncResult           *result,
-                                               GError                **error);
+  gboolean (*configure) (LanyardProvider       *self,
+                         LanyardProviderConfig *config,
+                         GError               **error);
+  void (*prepare_async) (LanyardProvider    *self,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data);
+  gboolean (*prepare_finish) (LanyardProvider *self,
+                              GAsyncResult    *result,
+                              GError         **error);
+  void (*add_authorize_params) (LanyardProvider *self,
+                                GHashTable      *params);
+  void (*fetch_identity_async) (LanyardProvider    *self,
+                                LanyardTokenSet    *tokens,
+                                const char         *nonce,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data);
+  LanyardIdentity *(*fetch_identity_finish) (LanyardProvider *self,
+                                             GAsyncResult    *result,
+                                             GError         **error);
+  LanyardIdentity *(*identity_from_userinfo) (LanyardProvider *self,
+                                              JsonObject      *userinfo,
+                                              GError         **error);
+  gboolean (*check_issuer) (LanyardProvider *self,
+                            JsonObject      *claims,
+                            GError         **error);
+  void (*revoke_async) (LanyardProvider    *self,
+                        LanyardTokenSet    *tokens,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data);
+  gboolean (*revoke_finish) (LanyardProvider *self,
+                             GAsyncResult    *result,
+                             GError         **error);
 
   gpointer padding[8];
 };
 
-gboolean              lanyard_provider_configure           (LanyardProvider        *self,
-                                                            LanyardProviderConfig  *config,
-                                                            SoupSession            *session,
-                                                            GError                **error);
+gboolean lanyard_provider_configure (LanyardProvider       *self,
+                                     LanyardProviderConfig *config,
+                                     SoupSession           *session,
+                                     GError               **error);
 
-const char           *lanyard_provider_get_id              (LanyardProvider        *self);
-const char           *lanyard_provider_get_type_name       (LanyardProvider        *self);
-const char           *lanyard_provider_get_display_name    (LanyardProvider        *self);
-const char           *lanyard_provider_get_client_id       (LanyardProvider        *self);
-const char * const   *lanyard_provider_get_scopes          (LanyardProvider        *self);
-const char           *lanyard_provider_get_issuer          (LanyardProvider        *self);
-gboolean              lanyard_provider_get_iss_parameter_supported (LanyardProvider *self);
-LanyardBrowserPolicy  lanyard_provider_get_browser_policy  (LanyardProvider        *self);
-const char           *lanyard_provider_get_redirect_host   (LanyardProvider        *self);
-char                 *lanyard_provider_dup_redirect_path   (LanyardProvider        *self);
-gboolean              lanyard_provider_get_is_demo         (LanyardProvider        *self);
-gboolean              lanyard_provider_get_uses_nonce      (LanyardProvider        *self);
-gboolean              lanyard_provider_can_revoke          (LanyardProvider        *self);
-SoupSession          *lanyard_provider_get_session         (LanyardProvider        *self);
+const char          *lanyard_provider_get_id (LanyardProvider *self);
+const char          *lanyard_provider_get_type_name (LanyardProvider *self);
+const char          *lanyard_provider_get_display_name (LanyardProvider *self);
+const char          *lanyard_provider_get_client_id (LanyardProvider *self);
+const char *const   *lanyard_provider_get_scopes (LanyardProvider *self);
+const char          *lanyard_provider_get_issuer (LanyardProvider *self);
+gboolean             lanyard_provider_get_iss_parameter_supported (LanyardProvider *self);
+LanyardBrowserPolicy lanyard_provider_get_browser_policy (LanyardProvider *self);
+const char          *lanyard_provider_get_redirect_host (LanyardProvider *self);
+char                *lanyard_provider_dup_redirect_path (LanyardProvider *self);
+gboolean             lanyard_provider_get_is_demo (LanyardProvider *self);
+gboolean             lanyard_provider_get_uses_nonce (LanyardProvider *self);
+gboolean             lanyard_provider_can_revoke (LanyardProvider *self);
+SoupSession         *lanyard_provider_get_session (LanyardProvider *self);
 
-void                  lanyard_provider_prepare_async       (LanyardProvider        *self,
-                                                            GCancellable           *cancellable,
-                                                            GAsyncReadyCallback     callback,
-                                                            gpointer                user_data);
-gboolean              lanyard_provider_prepare_finish      (LanyardProvider        *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
-char                 *lanyard_provider_build_authorize_url (LanyardProvider        *self,
-                                                            const char             *redirect_uri,
-                                                            const char             *state,
-                                                            const char             *code_challenge,
-                                                            const char             *nonce);
-void                  lanyard_provider_exchange_code_async (LanyardProvider        *self,
-                                                            const char             *code,
-                                                            const char             *code_verifier,
-                                                            const char             *redirect_uri,
-                                                            GCancellable           *cancellable,
-                                                            GAsyncReadyCallback     callback,
-                                                            gpointer                user_data);
-LanyardTokenSet      *lanyard_provider_exchange_code_finish (LanyardProvider       *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
-void                  lanyard_provider_refresh_async       (LanyardProvider        *self,
-                                                            LanyardTokenSet        *tokens,
-                                                            GCancellable           *cancellable,
-                                                            GAsyncReadyCallback     callback,
-                                                            gpointer                user_data);
-LanyardTokenSet      *lanyard_provider_refresh_finish      (LanyardProvider        *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
-void                  lanyard_provider_fetch_identity_async (LanyardProvider       *self,
-                                                            LanyardTokenSet        *tokens,
-                                                            const char             *nonce,
-                                                            GCancellable           *cancellable,
-                                                            GAsyncReadyCallback     callback,
-                                                            gpointer                user_data);
-LanyardIdentity      *lanyard_provider_fetch_identity_finish (LanyardProvider      *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
-void                  lanyard_provider_revoke_async        (LanyardProvider        *self,
-                                                            LanyardTokenSet        *tokens,
-                                                            GCancellable           *cancellable,
-                                                            GAsyncReadyCallback     callback,
-                                                            gpointer                user_data);
-gboolean              lanyard_provider_revoke_finish       (LanyardProvider        *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
+void             lanyard_provider_prepare_async (LanyardProvider    *self,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean         lanyard_provider_prepare_finish (LanyardProvider *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error);
+char            *lanyard_provider_build_authorize_url (LanyardProvider *self,
+                                                       const char      *redirect_uri,
+                                                       const char      *state,
+                                                       const char      *code_challenge,
+                                                       const char      *nonce);
+void             lanyard_provider_exchange_code_async (LanyardProvider    *self,
+                                                       const char         *code,
+                                                       const char         *code_verifier,
+                                                       const char         *redirect_uri,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+LanyardTokenSet *lanyard_provider_exchange_code_finish (LanyardProvider *self,
+                                                        GAsyncResult    *result,
+                                                        GError         **error);
+void             lanyard_provider_refresh_async (LanyardProvider    *self,
+                                                 LanyardTokenSet    *tokens,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+LanyardTokenSet *lanyard_provider_refresh_finish (LanyardProvider *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error);
+void             lanyard_provider_fetch_identity_async (LanyardProvider    *self,
+                                                        LanyardTokenSet    *tokens,
+                                                        const char         *nonce,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+LanyardIdentity *lanyard_provider_fetch_identity_finish (LanyardProvider *self,
+                                                         GAsyncResult    *result,
+                                                         GError         **error);
+void             lanyard_provider_revoke_async (LanyardProvider    *self,
+                                                LanyardTokenSet    *tokens,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+gboolean         lanyard_provider_revoke_finish (LanyardProvider *self,
+                                                 GAsyncResult    *result,
+                                                 GError         **error);
 
 G_END_DECLS

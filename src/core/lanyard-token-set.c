@@ -31,12 +31,12 @@ struct _LanyardTokenSet
 {
   GObject parent_instance;
 
-  char *access_token;
-  char *token_type;
-  char *refresh_token;
+  char  *access_token;
+  char  *token_type;
+  char  *refresh_token;
   gint64 expires_at;
-  GStrv scopes;
-  char *id_token;
+  GStrv  scopes;
+  char  *id_token;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardTokenSet, lanyard_token_set, G_TYPE_OBJECT)
@@ -103,12 +103,12 @@ split_scopes (const char *scope)
  * @scopes: (nullable) (array zero-terminated=1): granted scopes
  */
 LanyardTokenSet *
-lanyard_token_set_new (const char         *access_token,
-                       const char         *token_type,
-                       const char         *refresh_token,
-                       gint64              expires_at,
-                       const char * const *scopes,
-                       const char         *id_token)
+lanyard_token_set_new (const char        *access_token,
+                       const char        *token_type,
+                       const char        *refresh_token,
+                       gint64             expires_at,
+                       const char *const *scopes,
+                       const char        *id_token)
 {
   LanyardTokenSet *self;
 
@@ -181,9 +181,9 @@ check_token_field (GHashTable  *fields,
  * Error replies must have been turned into a #GError before.
  */
 LanyardTokenSet *
-lanyard_token_set_new_from_fields (GHashTable  *fields,
-                                   gint64       now,
-                                   GError     **error)
+lanyard_token_set_new_from_fields (GHashTable *fields,
+                                   gint64      now,
+                                   GError    **error)
 {
   const char *access_token, *refresh_token, *id_token, *token_type;
   const char *expires_in_str;
@@ -232,7 +232,7 @@ lanyard_token_set_new_from_fields (GHashTable  *fields,
   scopes = split_scopes (g_hash_table_lookup (fields, "scope"));
 
   return lanyard_token_set_new (access_token, "Bearer", refresh_token,
-                                expires_at, (const char * const *) scopes, id_token);
+                                expires_at, (const char *const *) scopes, id_token);
 }
 
 /**
@@ -256,7 +256,7 @@ lanyard_token_set_merge_refresh (LanyardTokenSet *previous,
                                 refreshed->token_type,
                                 refreshed->refresh_token != NULL ? refreshed->refresh_token : previous->refresh_token,
                                 refreshed->expires_at,
-                                (const char * const *) (refreshed->scopes[0] != NULL ? refreshed->scopes : previous->scopes),
+                                (const char *const *) (refreshed->scopes[0] != NULL ? refreshed->scopes : previous->scopes),
                                 refreshed->id_token != NULL ? refreshed->id_token : previous->id_token);
 }
 
@@ -323,17 +323,17 @@ get_optional_string (JsonObject *object,
  * rather than guessing.
  */
 LanyardTokenSet *
-lanyard_token_set_new_from_json (const char  *json,
-                                 GError     **error)
+lanyard_token_set_new_from_json (const char *json,
+                                 GError    **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
   g_auto(GStrv) scopes_strv = NULL;
   JsonObject *object;
-  JsonNode *node;
-  JsonArray *array;
+  JsonNode   *node;
+  JsonArray  *array;
   const char *access_token;
-  gint64 format, expires_at;
+  gint64      format, expires_at;
 
   g_return_val_if_fail (json != NULL, NULL);
 
@@ -383,7 +383,7 @@ lanyard_token_set_new_from_json (const char  *json,
                                 get_optional_string (object, "token_type"),
                                 get_optional_string (object, "refresh_token"),
                                 expires_at,
-                                (const char * const *) scopes_strv,
+                                (const char *const *) scopes_strv,
                                 get_optional_string (object, "id_token"));
 }
 
@@ -400,11 +400,11 @@ lanyard_token_set_equal (LanyardTokenSet *a,
   g_return_val_if_fail (LANYARD_IS_TOKEN_SET (b), FALSE);
 
   return g_strcmp0 (a->access_token, b->access_token) == 0 &&
-         g_strcmp0 (a->token_type, b->token_type) == 0 &&
-         g_strcmp0 (a->refresh_token, b->refresh_token) == 0 &&
-         a->expires_at == b->expires_at &&
-         g_strv_equal ((const char * const *) a->scopes, (const char * const *) b->scopes) &&
-         g_strcmp0 (a->id_token, b->id_token) == 0;
+    g_strcmp0 (a->token_type, b->token_type) == 0 &&
+    g_strcmp0 (a->refresh_token, b->refresh_token) == 0 &&
+    a->expires_at == b->expires_at &&
+    g_strv_equal ((const char *const *) a->scopes, (const char *const *) b->scopes) &&
+    g_strcmp0 (a->id_token, b->id_token) == 0;
 }
 
 const char *
@@ -435,11 +435,11 @@ lanyard_token_set_get_expires_at (LanyardTokenSet *self)
   return self->expires_at;
 }
 
-const char * const *
+const char *const *
 lanyard_token_set_get_scopes (LanyardTokenSet *self)
 {
   g_return_val_if_fail (LANYARD_IS_TOKEN_SET (self), NULL);
-  return (const char * const *) self->scopes;
+  return (const char *const *) self->scopes;
 }
 
 gboolean
@@ -447,7 +447,7 @@ lanyard_token_set_has_scope (LanyardTokenSet *self,
                              const char      *scope)
 {
   g_return_val_if_fail (LANYARD_IS_TOKEN_SET (self), FALSE);
-  return g_strv_contains ((const char * const *) self->scopes, scope);
+  return g_strv_contains ((const char *const *) self->scopes, scope);
 }
 
 const char *
