@@ -596,17 +596,26 @@ lanyard_demo_approve_url (const char *authorize_url,
 {
   g_autoptr(GUri) uri = g_uri_parse (authorize_url, G_URI_FLAGS_ENCODED, NULL);
   g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GHashTable) answer = NULL;
   g_autoptr(GUri) approve = NULL;
+  GHashTableIter   iter;
+  gpointer         key, value;
   g_autofree char *path = NULL;
   g_autofree char *query = NULL;
 
   if (uri == NULL || g_uri_get_query (uri) == NULL || !g_str_has_suffix (g_uri_get_path (uri), "/authorize"))
     return NULL;
 
+  /* soup_form_decode() values share their key's allocation: add ours to a
+   * table that owns nothing. */
   params = soup_form_decode (g_uri_get_query (uri));
-  g_hash_table_insert (params, g_strdup ("decision"), g_strdup ("approve"));
-  g_hash_table_insert (params, g_strdup ("username"), g_strdup (username));
-  query = soup_form_encode_hash (params);
+  answer = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (answer, key, value);
+  g_hash_table_insert (answer, (char *) "decision", (char *) "approve");
+  g_hash_table_insert (answer, (char *) "username", (char *) username);
+  query = soup_form_encode_hash (answer);
 
   path = g_strndup (g_uri_get_path (uri), strlen (g_uri_get_path (uri)) - strlen ("authorize"));
   {

@@ -70,7 +70,8 @@ send_data_free (SendData *data)
   if (data->buffer != NULL)
     {
       /* The buffer may hold tokens. */
-      memset (data->buffer->data, 0, data->buffer->len);
+      if (data->buffer->len > 0)
+        memset (data->buffer->data, 0, data->buffer->len);
       g_byte_array_unref (data->buffer);
     }
   g_free (data->provider_name);
