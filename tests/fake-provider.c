@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lanyard-pkce.h"
+#include "test-keys.h"
 
 /**
  * FakeProvider:
@@ -37,6 +38,13 @@ struct _FakeProvider
   char       *last_revoked;
   GPtrArray  *paused;
   guint       serial;
+  TestKey    *signing_key;
+  GPtrArray  *published; /* TestKey */
+  char       *jwks_override;
+  char       *jwks_cache_control;
+  JsonObject *claim_changes;
+  char       *header_override;
+  gboolean    corrupt_signature;
 };
 
 typedef struct
@@ -96,6 +104,12 @@ fake_provider_finalize (GObject *object)
   g_hash_table_unref (self->counts);
   g_clear_pointer (&self->last_authorize, g_hash_table_unref);
   g_free (self->last_revoked);
+  g_clear_pointer (&self->signing_key, test_key_unref);
+  g_ptr_array_unref (self->published);
+  g_free (self->jwks_override);
+  g_free (self->jwks_cache_control);
+  g_clear_pointer (&self->claim_changes, json_object_unref);
+  g_free (self->header_override);
 
   G_OBJECT_CLASS (fake_provider_parent_class)->finalize (object);
 }
@@ -188,33 +202,14 @@ dialect_has_refresh (const char *dialect)
 }
 
 static char *
-b64url_json (JsonBuilder *builder)
+claims_json (FakeProvider *self,
+             Grant        *grant)
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *json = json_to_string (root, FALSE);
-
-  return lanyard_base64url_encode ((const guint8 *) json, strlen (json));
-}
-
-/* Signed for real only once the JOSE layer exists; until then the
- * signature is a placeholder and only the claims are checked. */
-static char *
-make_id_token (FakeProvider *self,
-               Grant        *grant)
-{
-  g_autoptr(JsonBuilder) header = json_builder_new ();
   g_autoptr(JsonBuilder) claims = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *issuer = issuer_for (self, grant->dialect);
-  g_autofree char *header_b64 = NULL;
-  g_autofree char *claims_b64 = NULL;
   gint64           now = g_get_real_time () / G_USEC_PER_SEC;
-
-  json_builder_begin_object (header);
-  json_builder_set_member_name (header, "alg");
-  json_builder_add_string_value (header, "RS256");
-  json_builder_set_member_name (header, "kid");
-  json_builder_add_string_value (header, "fake-key");
-  json_builder_end_object (header);
+  JsonObject      *object;
 
   json_builder_begin_object (claims);
   json_builder_set_member_name (claims, "iss");
@@ -245,9 +240,88 @@ make_id_token (FakeProvider *self,
     }
   json_builder_end_object (claims);
 
-  header_b64 = b64url_json (header);
-  claims_b64 = b64url_json (claims);
-  return g_strdup_printf ("%s.%s.c2lnbmF0dXJl", header_b64, claims_b64);
+  /* The test's changes: a member set to null is removed. */
+  root = json_builder_get_root (claims);
+  object = json_node_get_object (root);
+  if (self->claim_changes != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (self->claim_changes);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *value = json_object_get_member (self->claim_changes, l->data);
+
+          if (JSON_NODE_HOLDS_NULL (value))
+            json_object_remove_member (object, l->data);
+          else
+            json_object_set_member (object, l->data, json_node_copy (value));
+        }
+    }
+
+  return json_to_string (root, FALSE);
+}
+
+static char *
+make_id_token (FakeProvider *self,
+               Grant        *grant)
+{
+  g_autofree char *payload = claims_json (self, grant);
+  const char      *header = self->header_override;
+  char            *token;
+
+  if (header != NULL && strstr (header, "\"none\"") != NULL)
+    return test_jws_assemble (header, payload, NULL, 0);
+
+  if (header != NULL && strstr (header, "\"HS256\"") != NULL)
+    {
+      /* The public key as the HMAC secret: the classic confusion attack. */
+      g_autofree char *secret = test_key_to_jwk_json (self->signing_key);
+      return test_jws_hs256 (header, payload, secret);
+    }
+
+  token = test_key_sign (self->signing_key, header, payload);
+  if (self->corrupt_signature)
+    {
+      /* Flip a bit in the middle of the signature. */
+      char *last_dot = strrchr (token, '.');
+      gsize sig_len = strlen (last_dot + 1);
+      char *c = last_dot + 1 + sig_len / 2;
+
+      *c = *c == 'A' ? 'B' : 'A';
+    }
+  return token;
+}
+
+static void
+handle_jwks (FakeProvider      *self,
+             SoupServerMessage *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  count (self, "jwks");
+
+  if (self->jwks_cache_control != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                  "Cache-Control", self->jwks_cache_control);
+
+  if (self->jwks_override != NULL)
+    {
+      reply (message, SOUP_STATUS_OK, "application/json", self->jwks_override);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "keys");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->published->len; i++)
+    json_builder_add_value (builder, test_key_to_jwk (g_ptr_array_index (self->published, i), TRUE));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  reply (message, SOUP_STATUS_OK, "application/json", json);
 }
 
 static gboolean
@@ -478,6 +552,10 @@ handle_token (FakeProvider      *self,
                      "The code passed is incorrect or expired.");
       else
         issue_tokens (self, message, grant);
+
+      /* Renewed ID tokens carry no nonce (OIDC Core §12.2). */
+      if (grant != NULL)
+        g_clear_pointer (&grant->nonce, g_free);
     }
   else if (g_strcmp0 (grant_type, "refresh_token") == 0)
     {
@@ -651,6 +729,7 @@ handle_discovery (FakeProvider      *self,
     { "token_endpoint", "token" },
     { "userinfo_endpoint", "userinfo" },
     { "revocation_endpoint", "revoke" },
+    { "jwks_uri", "jwks" },
   };
 
   count (self, "discovery");
@@ -714,6 +793,13 @@ handle_request (SoupServer        *server,
   if (g_str_equal (dialect, "gitlab") && g_str_has_prefix (rest, "oauth/"))
     rest += strlen ("oauth/");
 
+  /* Every dialect's key set, at the provider's own address for it. */
+  if (g_str_equal (rest, "jwks") || g_str_equal (rest, "discovery/keys") || g_str_equal (rest, "discovery/v2.0/keys"))
+    {
+      handle_jwks (self, message);
+      return;
+    }
+
   if (g_str_equal (rest, "authorize"))
     handle_authorize (self, message, dialect, query);
   else if (method == SOUP_METHOD_POST && g_str_equal (rest, "token"))
@@ -742,6 +828,10 @@ fake_provider_init (FakeProvider *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  self->published = g_ptr_array_new_with_free_func ((GDestroyNotify) test_key_unref);
+  self->signing_key = test_key_ref (test_key_get_shared ("RS256"));
+  g_ptr_array_add (self->published, test_key_ref (self->signing_key));
+  self->jwks_cache_control = g_strdup ("max-age=3600");
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_listen (self->server, address, 0, &error);
@@ -804,8 +894,8 @@ fake_provider_config (FakeProvider *self,
     return g_strdup_printf ("gitlab client_id=%s base_url=%s/gitlab", FAKE_CLIENT_ID, b);
   if (g_str_equal (dialect, "google"))
     return g_strdup_printf ("google client_id=%s client_secret=%s issuer=%s/google authorize_url=%s/google/authorize "
-                            "token_url=%s/google/token userinfo_url=%s/google/userinfo revocation_url=%s/google/revoke",
-                            FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b, b, b, b, b);
+                            "token_url=%s/google/token userinfo_url=%s/google/userinfo revocation_url=%s/google/revoke jwks_url=%s/google/jwks",
+                            FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b, b, b, b, b, b);
   if (g_str_equal (dialect, "microsoft"))
     return g_strdup_printf ("microsoft client_id=%s authority=%s/ms", FAKE_CLIENT_ID, b);
   if (g_str_equal (dialect, "oidc"))
@@ -815,4 +905,90 @@ fake_provider_config (FakeProvider *self,
                             "userinfo_url=%s/oauth2/me revocation_url=%s/oauth2/revoke id_field=user_id username_field=handle",
                             FAKE_CLIENT_ID, b, b, b, b);
   g_assert_not_reached ();
+}
+
+/**
+ * fake_provider_set_signing_key:
+ *
+ * Signs ID tokens with @key from now on; it is not published unless
+ * fake_provider_publish_key() says so.
+ */
+void
+fake_provider_set_signing_key (FakeProvider *self,
+                               TestKey      *key)
+{
+  g_clear_pointer (&self->signing_key, test_key_unref);
+  self->signing_key = test_key_ref (key);
+}
+
+void
+fake_provider_publish_key (FakeProvider *self,
+                           TestKey      *key)
+{
+  g_ptr_array_add (self->published, test_key_ref (key));
+}
+
+void
+fake_provider_unpublish_keys (FakeProvider *self)
+{
+  g_ptr_array_set_size (self->published, 0);
+}
+
+/**
+ * fake_provider_set_jwks:
+ * @json: (nullable): the key set to serve as it is; %NULL for the
+ *   published keys
+ */
+void
+fake_provider_set_jwks (FakeProvider *self,
+                        const char   *json)
+{
+  g_free (self->jwks_override);
+  self->jwks_override = g_strdup (json);
+}
+
+void
+fake_provider_set_jwks_cache_control (FakeProvider *self,
+                                      const char   *value)
+{
+  g_free (self->jwks_cache_control);
+  self->jwks_cache_control = g_strdup (value);
+}
+
+/**
+ * fake_provider_set_claims:
+ * @json: (nullable): a JSON object merged into the next ID tokens' claims;
+ *   members set to null are removed
+ */
+void
+fake_provider_set_claims (FakeProvider *self,
+                          const char   *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_clear_pointer (&self->claim_changes, json_object_unref);
+  if (json == NULL)
+    return;
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  self->claim_changes = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/**
+ * fake_provider_set_header:
+ * @json: (nullable): the JOSE header of the next ID tokens; alg none and
+ *   HS256 make an unsigned and an HMAC token
+ */
+void
+fake_provider_set_header (FakeProvider *self,
+                          const char   *json)
+{
+  g_free (self->header_override);
+  self->header_override = g_strdup (json);
+}
+
+void
+fake_provider_set_corrupt_signature (FakeProvider *self,
+                                     gboolean      corrupt)
+{
+  self->corrupt_signature = corrupt;
 }

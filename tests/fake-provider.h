@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "test-keys.h"
+
 G_BEGIN_DECLS
 
 #define FAKE_CLIENT_ID "test-client"
@@ -48,6 +50,21 @@ guint         fake_provider_get_count (FakeProvider *self,
                                        const char   *endpoint);
 const char   *fake_provider_get_last_revoked (FakeProvider *self);
 GHashTable   *fake_provider_get_last_authorize (FakeProvider *self);
+void          fake_provider_set_signing_key (FakeProvider *self,
+                                             TestKey      *key);
+void          fake_provider_publish_key (FakeProvider *self,
+                                         TestKey      *key);
+void          fake_provider_unpublish_keys (FakeProvider *self);
+void          fake_provider_set_jwks (FakeProvider *self,
+                                      const char   *json);
+void          fake_provider_set_jwks_cache_control (FakeProvider *self,
+                                                    const char   *value);
+void          fake_provider_set_claims (FakeProvider *self,
+                                        const char   *json);
+void          fake_provider_set_header (FakeProvider *self,
+                                        const char   *json);
+void          fake_provider_set_corrupt_signature (FakeProvider *self,
+                                                   gboolean      corrupt);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 

@@ -105,6 +105,37 @@ transport_error (const char   *provider_name,
                       provider_name, host, error->message);
 }
 
+/* RFC 9111 §5.2.2 (Cache-Control) and §5.3 (Expires), as far as a client
+ * that only ever reuses whole answers needs them. */
+static gint64
+cache_lifetime (SoupMessageHeaders *headers)
+{
+  const char *cache_control = soup_message_headers_get_list (headers, "Cache-Control");
+  const char *expires = soup_message_headers_get_one (headers, "Expires");
+
+  if (cache_control != NULL)
+    {
+      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
+      const char *max_age = g_hash_table_lookup (directives, "max-age");
+      guint64     seconds;
+
+      if (g_hash_table_contains (directives, "no-store") || g_hash_table_contains (directives, "no-cache"))
+        return 0;
+      if (max_age != NULL && g_ascii_string_to_unsigned (max_age, 10, 0, G_MAXINT32, &seconds, NULL))
+        return (gint64) seconds;
+    }
+
+  if (expires != NULL)
+    {
+      g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (expires);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      return when != NULL ? MAX (0, g_date_time_difference (when, now) / G_TIME_SPAN_SECOND) : 0;
+    }
+
+  return -1;
+}
+
 static void read_more (GTask *task);
 
 static void
@@ -145,6 +176,7 @@ read_cb (GObject      *object,
   reply->status = soup_message_get_status (data->message);
   reply->content_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (data->message), NULL));
   reply->body = g_bytes_new (data->buffer->data, data->buffer->len);
+  reply->max_age = cache_lifetime (soup_message_get_response_headers (data->message));
   g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) lanyard_http_reply_free);
 }
 

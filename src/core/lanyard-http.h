@@ -15,6 +15,7 @@ typedef struct
   guint   status;
   char   *content_type;
   GBytes *body;
+  gint64  max_age; /* seconds the answer may be cached, -1 when unsaid */
 } LanyardHttpReply;
 
 void lanyard_http_reply_free (LanyardHttpReply *reply);

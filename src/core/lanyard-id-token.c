@@ -147,56 +147,32 @@ get_time_claim (JsonObject *claims,
 
 /**
  * lanyard_id_token_check_claims:
- * @expected_issuer: (nullable): the issuer the sign-in went to; %NULL when
- *   the caller checks `iss` itself (Microsoft's tenant template)
+ * @claims: the payload of a verified ID token
  * @nonce: (nullable): the flow's nonce; %NULL on refresh
  *
- * The claim checks of OIDC Core §3.1.3.7 (issuer, audience, authorized
- * party, expiry, issued-at, nonce, subject). The ID token was received
- * directly from the token endpoint over TLS, which §3.1.3.7 item 6 accepts
- * in place of a signature check for the issuer; signature verification is
- * added with the JOSE layer (see docs/security.md).
- *
- * Returns: (transfer full): the claims, when every check passed
+ * The claim checks of OIDC Core §3.1.3.7 but the issuer's, which depends
+ * on the provider (see #LanyardProviderClass.check_issuer): audience,
+ * authorized party, expiry, issue time, nonce and subject. @now allows
+ * %LANYARD_ID_TOKEN_SKEW_SECONDS of clock skew.
  */
-JsonObject *
-lanyard_id_token_check_claims (const char *id_token,
+gboolean
+lanyard_id_token_check_claims (JsonObject *claims,
                                const char *provider_name,
-                               const char *expected_issuer,
                                const char *client_id,
                                const char *nonce,
                                gint64      now,
                                GError    **error)
 {
-  g_autoptr(JsonObject) claims = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *iss, *azp, *sub;
+  const char *azp;
   guint       n_audiences;
   gint64      exp, iat;
-
-  claims = lanyard_jwt_decode_payload (id_token, &local_error);
-  if (claims == NULL)
-    {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s sent an unusable ID token: %s", provider_name, local_error->message);
-      return NULL;
-    }
-
-  iss = lanyard_json_get_string (claims, "iss");
-  if (expected_issuer != NULL && g_strcmp0 (iss, expected_issuer) != 0)
-    {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                   "The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused",
-                   iss != NULL ? iss : "nobody", provider_name, expected_issuer);
-      return NULL;
-    }
 
   if (!audience_contains (claims, client_id, &n_audiences))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s is meant for another application (its audience does not contain this client ID)",
                    provider_name);
-      return NULL;
+      return FALSE;
     }
 
   azp = lanyard_json_get_string (claims, "azp");
@@ -204,7 +180,7 @@ lanyard_id_token_check_claims (const char *id_token,
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s was issued to another party (azp)", provider_name);
-      return NULL;
+      return FALSE;
     }
 
   if (!get_time_claim (claims, "exp", &exp) || exp + LANYARD_ID_TOKEN_SKEW_SECONDS < now)
@@ -212,7 +188,7 @@ lanyard_id_token_check_claims (const char *id_token,
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s has expired; check that this computer's clock is right",
                    provider_name);
-      return NULL;
+      return FALSE;
     }
 
   if (!get_time_claim (claims, "iat", &iat) || iat > now + LANYARD_ID_TOKEN_SKEW_SECONDS)
@@ -220,24 +196,64 @@ lanyard_id_token_check_claims (const char *id_token,
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s has no valid issue time (iat); check that this computer's clock is right",
                    provider_name);
-      return NULL;
+      return FALSE;
     }
 
   if (nonce != NULL && g_strcmp0 (lanyard_json_get_string (claims, "nonce"), nonce) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s does not belong to this sign-in (nonce mismatch); the sign-in was refused",
-                   provider_name);
-      return NULL;
+                   "The ID token from %s does not belong to this sign-in (nonce %s); the sign-in was refused",
+                   provider_name, lanyard_json_get_string (claims, "nonce") == NULL ? "missing" : "mismatch");
+      return FALSE;
     }
 
-  sub = lanyard_json_get_string (claims, "sub");
-  if (sub == NULL)
+  if (lanyard_json_get_string (claims, "sub") == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s names no subject (sub)", provider_name);
-      return NULL;
+      return FALSE;
     }
 
-  return g_steal_pointer (&claims);
+  return TRUE;
+}
+
+static char *
+member_as_json (JsonObject *object,
+                const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  return node != NULL ? json_to_string (node, FALSE) : NULL;
+}
+
+/**
+ * lanyard_id_token_same_subject:
+ * @previous: the claims of the ID token the account was linked with
+ * @claims: the claims of a refreshed ID token
+ *
+ * OIDC Core §12.2: a refreshed ID token must have the same `iss`, `sub` and
+ * `aud` as the original; otherwise the refresh changed who the account is.
+ */
+gboolean
+lanyard_id_token_same_subject (JsonObject *previous,
+                               JsonObject *claims,
+                               const char *provider_name,
+                               GError    **error)
+{
+  static const char *const members[] = { "iss", "sub", "aud" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_autofree char *before = member_as_json (previous, members[i]);
+      g_autofree char *after = member_as_json (claims, members[i]);
+
+      if (g_strcmp0 (before, after) != 0)
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                       "The renewed ID token from %s changed its “%s”; the renewal was refused",
+                       provider_name, members[i]);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }

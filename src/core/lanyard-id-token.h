@@ -12,12 +12,15 @@ GBytes     *lanyard_base64url_decode (const char *text,
                                       GError    **error);
 JsonObject *lanyard_jwt_decode_payload (const char *jwt,
                                         GError    **error);
-JsonObject *lanyard_id_token_check_claims (const char *id_token,
+gboolean    lanyard_id_token_check_claims (JsonObject *claims,
                                            const char *provider_name,
-                                           const char *expected_issuer,
                                            const char *client_id,
                                            const char *nonce,
                                            gint64      now,
+                                           GError    **error);
+gboolean    lanyard_id_token_same_subject (JsonObject *previous,
+                                           JsonObject *claims,
+                                           const char *provider_name,
                                            GError    **error);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   g_autofree char *token = NULL;
   g_autofree char *userinfo = NULL;
   g_autofree char *revoke = NULL;
+  g_autofree char *keys = NULL;
   const char      *base_url;
 
   if (!lanyard_provider_config_get_url (config, "base_url", FALSE, &base_url, error))
@@ -46,8 +47,10 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   token = _lanyard_provider_join_url (base, "oauth/token");
   userinfo = _lanyard_provider_join_url (base, "oauth/userinfo");
   revoke = _lanyard_provider_join_url (base, "oauth/revoke");
+  keys = _lanyard_provider_join_url (base, "oauth/discovery/keys");
   _lanyard_provider_set_endpoints (provider, authorize, token, userinfo, revoke);
   _lanyard_provider_set_issuer (provider, base, FALSE);
+  _lanyard_provider_set_jwks_uri (provider, keys);
 
   return TRUE;
 }

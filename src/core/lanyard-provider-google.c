@@ -31,13 +31,14 @@ lanyard_provider_google_configure (LanyardProvider       *provider,
                                    GError               **error)
 {
   LanyardProviderGoogle *self = LANYARD_PROVIDER_GOOGLE (provider);
-  const char            *issuer, *authorize, *token, *userinfo, *revoke;
+  const char            *issuer, *authorize, *token, *userinfo, *revoke, *keys;
 
   if (!lanyard_provider_config_get_url (config, "issuer", FALSE, &issuer, error) ||
       !lanyard_provider_config_get_url (config, "authorize_url", FALSE, &authorize, error) ||
       !lanyard_provider_config_get_url (config, "token_url", FALSE, &token, error) ||
       !lanyard_provider_config_get_url (config, "userinfo_url", FALSE, &userinfo, error) ||
-      !lanyard_provider_config_get_url (config, "revocation_url", FALSE, &revoke, error))
+      !lanyard_provider_config_get_url (config, "revocation_url", FALSE, &revoke, error) ||
+      !lanyard_provider_config_get_url (config, "jwks_url", FALSE, &keys, error))
     return FALSE;
 
   _lanyard_provider_set_endpoints (provider,
@@ -45,6 +46,7 @@ lanyard_provider_google_configure (LanyardProvider       *provider,
                                    token != NULL ? token : "https://oauth2.googleapis.com/token",
                                    userinfo != NULL ? userinfo : "https://openidconnect.googleapis.com/v1/userinfo",
                                    revoke != NULL ? revoke : "https://oauth2.googleapis.com/revoke");
+  _lanyard_provider_set_jwks_uri (provider, keys != NULL ? keys : "https://www.googleapis.com/oauth2/v3/certs");
   self->issuer = g_strdup (issuer != NULL ? issuer : GOOGLE_ISSUER);
   _lanyard_provider_set_issuer (provider, self->issuer, FALSE);
   _lanyard_provider_set_browser_policy (provider, LANYARD_BROWSER_POLICY_SYSTEM_ONLY);

@@ -75,6 +75,11 @@ lanyard_provider_microsoft_configure (LanyardProvider       *provider,
   _lanyard_provider_set_endpoints (provider, authorize, token, NULL, NULL);
   _lanyard_provider_set_redirect_host (provider, "localhost");
 
+  {
+    g_autofree char *keys = g_strdup_printf ("%s/%s/discovery/v2.0/keys", self->authority, self->tenant);
+    _lanyard_provider_set_jwks_uri (provider, keys);
+  }
+
   return TRUE;
 }
 
@@ -163,7 +168,29 @@ lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider *provider,
                                NULL);
 }
 
-/* Everything needed is in the ID token; no Graph call, no extra scope. */
+static void
+validated_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonObject) claims = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardIdentity *identity = NULL;
+
+  claims = _lanyard_provider_validate_id_token_finish (provider, result, &error);
+  if (claims != NULL)
+    identity = lanyard_provider_microsoft_identity_from_userinfo (provider, claims, &error);
+
+  if (identity == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, identity, g_object_unref);
+}
+
+/* Everything needed is in the verified ID token; no Graph call, no extra
+ * scope. */
 static void
 lanyard_provider_microsoft_fetch_identity_async (LanyardProvider    *provider,
                                                  LanyardTokenSet    *tokens,
@@ -173,20 +200,10 @@ lanyard_provider_microsoft_fetch_identity_async (LanyardProvider    *provider,
                                                  gpointer            user_data)
 {
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
-  g_autoptr(JsonObject) claims = NULL;
-  g_autoptr(GError) error = NULL;
-  LanyardIdentity *identity = NULL;
 
   g_task_set_source_tag (task, lanyard_provider_microsoft_fetch_identity_async);
-
-  claims = _lanyard_provider_check_id_token (provider, tokens, nonce, &error);
-  if (claims != NULL)
-    identity = lanyard_provider_microsoft_identity_from_userinfo (provider, claims, &error);
-
-  if (identity == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, identity, g_object_unref);
+  _lanyard_provider_validate_id_token_async (provider, lanyard_token_set_get_id_token (tokens), nonce, NULL,
+                                             cancellable, validated_cb, g_steal_pointer (&task));
 }
 
 static LanyardIdentity *

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lanyard-discovery.h"
 #include "lanyard-error.h"
 #include "lanyard-provider-private.h"
 
@@ -20,9 +21,12 @@ struct _LanyardProviderOidc
 {
   LanyardProvider parent_instance;
 
-  char    *issuer;
-  gboolean discovered;
+  char  *issuer;
+  gint64 stale_at; /* monotonic µs; 0 before the first discovery */
 };
+
+/* Discovery documents change rarely; re-read them daily at the latest. */
+#define MAX_DISCOVERY_LIFETIME (24 * 60 * 60)
 
 G_DEFINE_FINAL_TYPE (LanyardProviderOidc, lanyard_provider_oidc, LANYARD_TYPE_PROVIDER)
 
@@ -48,95 +52,53 @@ lanyard_provider_oidc_configure (LanyardProvider       *provider,
   return TRUE;
 }
 
-static gboolean
-read_endpoint (LanyardProvider *provider,
-               JsonObject      *document,
-               const char      *member,
-               gboolean         required,
-               const char     **url,
-               GError         **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  *url = lanyard_json_get_string (document, member);
-  if (*url == NULL)
-    {
-      if (!required)
-        return TRUE;
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's discovery document has no “%s”",
-                   lanyard_provider_get_display_name (provider), member);
-      return FALSE;
-    }
-
-  if (!lanyard_url_is_acceptable (*url, &local_error))
-    {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's discovery document has an unusable “%s”: %s",
-                   lanyard_provider_get_display_name (provider), member, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 discovery_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  LanyardProviderOidc *self = LANYARD_PROVIDER_OIDC (object);
-  LanyardProvider     *provider = LANYARD_PROVIDER (object);
   g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
+  LanyardProviderOidc *self = g_task_get_source_object (task);
+  LanyardProvider     *provider = LANYARD_PROVIDER (self);
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(LanyardDiscovery) discovery = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *document;
-  const char *issuer, *authorize, *token, *userinfo, *revoke;
+  const char *name = lanyard_provider_get_display_name (provider);
+  gint64      lifetime;
 
-  node = _lanyard_provider_get_json_finish (provider, result, &error);
-  if (node == NULL)
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply == NULL || !lanyard_http_check_reply (reply, NULL, name, &error))
     {
       g_prefix_error (&error, "The discovery document could not be fetched: ");
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s's discovery document is not a JSON object",
-                               lanyard_provider_get_display_name (provider));
-      return;
-    }
+  {
+    gsize       len;
+    const char *body = g_bytes_get_data (reply->body, &len);
 
-  document = json_node_get_object (node);
-  issuer = lanyard_json_get_string (document, "issuer");
-  if (g_strcmp0 (issuer, self->issuer) != 0)
-    {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                               "%s's discovery document is for the issuer “%s”, not the configured “%s”; it was not used",
-                               lanyard_provider_get_display_name (provider),
-                               issuer != NULL ? issuer : "(none)", self->issuer);
-      return;
-    }
-
-  if (!read_endpoint (provider, document, "authorization_endpoint", TRUE, &authorize, &error) ||
-      !read_endpoint (provider, document, "token_endpoint", TRUE, &token, &error) ||
-      !read_endpoint (provider, document, "userinfo_endpoint", FALSE, &userinfo, &error) ||
-      !read_endpoint (provider, document, "revocation_endpoint", FALSE, &revoke, &error))
+    discovery = lanyard_discovery_parse (body, len, self->issuer, name, &error);
+  }
+  if (discovery == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  _lanyard_provider_set_endpoints (provider, authorize, token, userinfo, revoke);
-  _lanyard_provider_set_issuer (provider, self->issuer,
-                                json_object_get_boolean_member_with_default (document, "authorization_response_iss_parameter_supported", FALSE));
-  self->discovered = TRUE;
+  _lanyard_provider_set_endpoints (provider, discovery->authorization_endpoint, discovery->token_endpoint,
+                                   discovery->userinfo_endpoint, discovery->revocation_endpoint);
+  _lanyard_provider_set_jwks_uri (provider, discovery->jwks_uri);
+  _lanyard_provider_set_issuer (provider, self->issuer, discovery->iss_parameter_supported);
+
+  lifetime = reply->max_age >= 0 ? MIN (reply->max_age, MAX_DISCOVERY_LIFETIME) : MAX_DISCOVERY_LIFETIME;
+  self->stale_at = g_get_monotonic_time () + lifetime * G_USEC_PER_SEC;
 
   g_task_return_boolean (task, TRUE);
 }
 
+/* Discovery is fetched before the first sign-in and again once stale (as
+ * its caching headers say, and at least daily). */
 static void
 lanyard_provider_oidc_prepare_async (LanyardProvider    *provider,
                                      GCancellable       *cancellable,
@@ -145,19 +107,23 @@ lanyard_provider_oidc_prepare_async (LanyardProvider    *provider,
 {
   LanyardProviderOidc *self = LANYARD_PROVIDER_OIDC (provider);
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) message = NULL;
   g_autofree char *url = NULL;
 
   g_task_set_source_tag (task, lanyard_provider_oidc_prepare_async);
 
-  if (self->discovered)
+  if (self->stale_at != 0 && g_get_monotonic_time () < self->stale_at)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
 
   url = _lanyard_provider_join_url (self->issuer, ".well-known/openid-configuration");
-  _lanyard_provider_get_json_async (provider, url, NULL, cancellable,
-                                    discovery_cb, g_steal_pointer (&task));
+  message = soup_message_new (SOUP_METHOD_GET, url);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  lanyard_http_send_async (lanyard_provider_get_session (provider), message,
+                           lanyard_provider_get_display_name (provider), cancellable,
+                           discovery_cb, g_steal_pointer (&task));
 }
 
 static gboolean

@@ -39,10 +39,18 @@ void             _lanyard_provider_get_json_async (LanyardProvider    *self,
 JsonNode        *_lanyard_provider_get_json_finish (LanyardProvider *self,
                                                     GAsyncResult    *result,
                                                     GError         **error);
-JsonObject      *_lanyard_provider_check_id_token (LanyardProvider *self,
-                                                   LanyardTokenSet *tokens,
-                                                   const char      *nonce,
-                                                   GError         **error);
+void             _lanyard_provider_set_jwks_uri (LanyardProvider *self,
+                                                 const char      *jwks_uri);
+void             _lanyard_provider_validate_id_token_async (LanyardProvider    *self,
+                                                            const char         *id_token,
+                                                            const char         *nonce,
+                                                            const char         *previous_id_token,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+JsonObject      *_lanyard_provider_validate_id_token_finish (LanyardProvider *self,
+                                                             GAsyncResult    *result,
+                                                             GError         **error);
 LanyardIdentity *_lanyard_provider_identity_from_claims (LanyardProvider *self,
                                                          JsonObject      *claims,
                                                          const char      *username_claim,

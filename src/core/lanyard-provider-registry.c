@@ -33,9 +33,10 @@ struct _LanyardProviderRegistry
 {
   GObject parent_instance;
 
-  SoupSession *session;
-  GPtrArray   *entries; /* LanyardProviderEntry */
-  GPtrArray   *problems; /* char*, NULL-terminated */
+  SoupSession      *session;
+  LanyardJwksCache *jwks_cache;
+  GPtrArray        *entries; /* LanyardProviderEntry */
+  GPtrArray        *problems; /* char*, NULL-terminated */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardProviderRegistry, lanyard_provider_registry, G_TYPE_OBJECT)
@@ -103,6 +104,7 @@ lanyard_provider_registry_finalize (GObject *object)
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_object (&self->jwks_cache);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (lanyard_provider_registry_parent_class)->finalize (object);
@@ -124,6 +126,7 @@ lanyard_provider_registry_init (LanyardProviderRegistry *self)
                                                  "timeout", HTTP_TIMEOUT_SECONDS,
                                                  "idle-timeout", 60,
                                                  NULL);
+  self->jwks_cache = lanyard_jwks_cache_new (self->session);
 }
 
 LanyardProviderRegistry *
@@ -211,6 +214,7 @@ lanyard_provider_registry_add_config (LanyardProviderRegistry *self,
   else
     {
       provider = g_object_new (type, NULL);
+      lanyard_provider_set_jwks_cache (provider, self->jwks_cache);
       if (!lanyard_provider_configure (provider, config, self->session, &error))
         g_clear_object (&provider);
     }

@@ -7,6 +7,7 @@
 
 #include "lanyard-error.h"
 #include "lanyard-id-token.h"
+#include "lanyard-jose.h"
 
 /**
  * LanyardProvider:
@@ -33,6 +34,8 @@ typedef struct
   char                *redirect_host;
   LanyardBrowserPolicy browser_policy;
   SoupSession         *session;
+  LanyardJwksCache    *jwks_cache;
+  char                *jwks_uri;
   guint                iss_parameter_supported : 1;
   guint                is_demo : 1;
 } LanyardProviderPrivate;
@@ -69,6 +72,8 @@ lanyard_provider_finalize (GObject *object)
   g_free (priv->issuer);
   g_free (priv->redirect_host);
   g_clear_object (&priv->session);
+  g_clear_object (&priv->jwks_cache);
+  g_free (priv->jwks_uri);
 
   G_OBJECT_CLASS (lanyard_provider_parent_class)->finalize (object);
 }
@@ -95,13 +100,15 @@ lanyard_provider_real_prepare_finish (LanyardProvider *self,
 
 typedef struct
 {
-  JsonObject *claims;
+  JsonObject      *claims;
+  LanyardTokenSet *tokens;
 } IdentityData;
 
 static void
 identity_data_free (IdentityData *data)
 {
   g_clear_pointer (&data->claims, json_object_unref);
+  g_clear_object (&data->tokens);
   g_free (data);
 }
 
@@ -179,39 +186,175 @@ lanyard_provider_real_check_issuer (LanyardProvider *self,
   return FALSE;
 }
 
+typedef struct
+{
+  LanyardJws *jws;
+  char       *nonce;
+  JsonObject *previous;
+  gboolean    refetched;
+} ValidateData;
+
+static void
+validate_data_free (ValidateData *data)
+{
+  g_clear_pointer (&data->jws, lanyard_jws_free);
+  g_free (data->nonce);
+  g_clear_pointer (&data->previous, json_object_unref);
+  g_free (data);
+}
+
+static void
+validate_keys_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider        *self = g_task_get_source_object (task);
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  ValidateData           *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *claims;
+  gboolean    kid_unknown = FALSE;
+
+  keys = lanyard_jwks_cache_get_finish (LANYARD_JWKS_CACHE (object), result, &error);
+  if (keys == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!lanyard_jws_verify (data->jws, keys, &kid_unknown, &error))
+    {
+      /* The issuer may have rotated its keys since they were cached: ask
+       * once more (the cache limits how often). */
+      if (kid_unknown && !data->refetched)
+        {
+          data->refetched = TRUE;
+          lanyard_jwks_cache_get_async (priv->jwks_cache, priv->jwks_uri, priv->display_name, TRUE,
+                                        g_task_get_cancellable (task), validate_keys_cb, g_object_ref (task));
+          return;
+        }
+
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "The ID token from %s was refused: %s", priv->display_name, error->message);
+      return;
+    }
+
+  claims = lanyard_jws_get_payload (data->jws);
+  if (!LANYARD_PROVIDER_GET_CLASS (self)->check_issuer (self, claims, &error) ||
+      !lanyard_id_token_check_claims (claims, priv->display_name, priv->client_id, data->nonce,
+                                      g_get_real_time () / G_USEC_PER_SEC, &error) ||
+      (data->previous != NULL &&
+       !lanyard_id_token_same_subject (data->previous, claims, priv->display_name, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, json_object_ref (claims), (GDestroyNotify) json_object_unref);
+}
+
 /**
- * _lanyard_provider_check_id_token:
- * @nonce: (nullable): the flow's nonce
+ * _lanyard_provider_validate_id_token_async:
+ * @id_token: (nullable): the ID token from the token endpoint
+ * @nonce: (nullable): the flow's nonce, at sign-in
+ * @previous_id_token: (nullable): on refresh, the ID token it replaces
  *
- * Returns: (transfer full): the ID token's claims, when the token passed
- *   the checks of lanyard_id_token_check_claims() and the class's issuer
- *   check
+ * Verifies the signature with the issuer's published keys (re-fetched once
+ * for an unknown key id), then the issuer, the claims of OIDC Core
+ * §3.1.3.7 and, on refresh, that the subject did not change (§12.2).
  */
-JsonObject *
-_lanyard_provider_check_id_token (LanyardProvider *self,
-                                  LanyardTokenSet *tokens,
-                                  const char      *nonce,
-                                  GError         **error)
+void
+_lanyard_provider_validate_id_token_async (LanyardProvider    *self,
+                                           const char         *id_token,
+                                           const char         *nonce,
+                                           const char         *previous_id_token,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
-  g_autoptr(JsonObject) claims = NULL;
-  const char *id_token = lanyard_token_set_get_id_token (tokens);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  ValidateData *data = g_new0 (ValidateData, 1);
+
+  g_task_set_source_tag (task, _lanyard_provider_validate_id_token_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) validate_data_free);
+  data->nonce = g_strdup (nonce);
 
   if (id_token == NULL)
     {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s sent no ID token although OpenID Connect was requested; the sign-in was refused",
-                   priv->display_name);
-      return NULL;
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "%s sent no ID token although OpenID Connect was requested; the sign-in was refused",
+                               priv->display_name);
+      return;
     }
 
-  claims = lanyard_id_token_check_claims (id_token, priv->display_name, NULL, priv->client_id,
-                                          nonce, g_get_real_time () / G_USEC_PER_SEC, error);
-  if (claims == NULL ||
-      !LANYARD_PROVIDER_GET_CLASS (self)->check_issuer (self, claims, error))
-    return NULL;
+  data->jws = lanyard_jws_parse (id_token, &error);
+  if (data->jws == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "%s sent an unusable ID token: %s", priv->display_name, error->message);
+      return;
+    }
 
-  return g_steal_pointer (&claims);
+  if (previous_id_token != NULL)
+    data->previous = lanyard_jwt_decode_payload (previous_id_token, NULL);
+
+  if (priv->jwks_uri == NULL || priv->jwks_cache == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                               "%s publishes no signing keys, so its ID tokens cannot be verified",
+                               priv->display_name);
+      return;
+    }
+
+  lanyard_jwks_cache_get_async (priv->jwks_cache, priv->jwks_uri, priv->display_name, FALSE,
+                                cancellable, validate_keys_cb, g_steal_pointer (&task));
+}
+
+/**
+ * _lanyard_provider_validate_id_token_finish:
+ *
+ * Returns: (transfer full): the verified claims
+ */
+JsonObject *
+_lanyard_provider_validate_id_token_finish (LanyardProvider *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+identity_validated_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  LanyardProvider        *self = LANYARD_PROVIDER (object);
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(GTask) task = user_data;
+  IdentityData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->claims = _lanyard_provider_validate_id_token_finish (self, result, &error);
+  if (data->claims == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* An OpenID provider without a userinfo endpoint: the ID token's claims
+   * are all there is. */
+  if (priv->userinfo_url == NULL)
+    {
+      finish_identity (task, data->claims);
+      return;
+    }
+
+  _lanyard_provider_get_json_async (self, priv->userinfo_url, data->tokens, g_task_get_cancellable (task),
+                                    fetch_userinfo_cb, g_object_ref (task));
 }
 
 static void
@@ -225,26 +368,15 @@ lanyard_provider_real_fetch_identity_async (LanyardProvider    *self,
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   IdentityData *data = g_new0 (IdentityData, 1);
-  g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, lanyard_provider_real_fetch_identity_async);
   g_task_set_task_data (task, data, (GDestroyNotify) identity_data_free);
+  data->tokens = g_object_ref (tokens);
 
   if (lanyard_provider_get_uses_nonce (self))
     {
-      data->claims = _lanyard_provider_check_id_token (self, tokens, nonce, &error);
-      if (data->claims == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-
-  /* An OpenID provider without a userinfo endpoint: the ID token's claims
-   * are all there is. */
-  if (priv->userinfo_url == NULL && data->claims != NULL)
-    {
-      finish_identity (task, data->claims);
+      _lanyard_provider_validate_id_token_async (self, lanyard_token_set_get_id_token (tokens), nonce, NULL,
+                                                 cancellable, identity_validated_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -622,6 +754,31 @@ _lanyard_provider_set_endpoints (LanyardProvider *self,
 }
 
 void
+_lanyard_provider_set_jwks_uri (LanyardProvider *self,
+                                const char      *jwks_uri)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->jwks_uri, jwks_uri);
+}
+
+/**
+ * lanyard_provider_set_jwks_cache:
+ *
+ * Where the provider keeps its issuer's signing keys; set by the registry,
+ * shared by all providers.
+ */
+void
+lanyard_provider_set_jwks_cache (LanyardProvider  *self,
+                                 LanyardJwksCache *cache)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_set_object (&priv->jwks_cache, cache);
+}
+
+void
 _lanyard_provider_set_issuer (LanyardProvider *self,
                               const char      *issuer,
                               gboolean         iss_parameter_supported)
@@ -927,13 +1084,32 @@ lanyard_provider_build_authorize_url (LanyardProvider *self,
 typedef struct
 {
   LanyardTokenSet *previous;
+  LanyardTokenSet *result;
 } TokenRequestData;
 
 static void
 token_request_data_free (TokenRequestData *data)
 {
   g_clear_object (&data->previous);
+  g_clear_object (&data->result);
   g_free (data);
+}
+
+static void
+refreshed_id_token_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TokenRequestData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) claims = NULL;
+  g_autoptr(GError) error = NULL;
+
+  claims = _lanyard_provider_validate_id_token_finish (LANYARD_PROVIDER (object), result, &error);
+  if (claims == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&data->result), g_object_unref);
 }
 
 static void
@@ -981,15 +1157,28 @@ token_request_cb (GObject      *object,
       return;
     }
 
-  if (data->previous != NULL)
-    {
-      LanyardTokenSet *merged = lanyard_token_set_merge_refresh (data->previous, tokens);
-      g_task_return_pointer (task, merged, g_object_unref);
-    }
-  else
+  if (data->previous == NULL)
     {
       g_task_return_pointer (task, g_steal_pointer (&tokens), g_object_unref);
+      return;
     }
+
+  data->result = lanyard_token_set_merge_refresh (data->previous, tokens);
+
+  /* A renewed ID token is verified like the first, and must name the same
+   * subject (OIDC Core §12.2). */
+  if (lanyard_provider_get_uses_nonce (self) &&
+      lanyard_token_set_get_id_token (tokens) != NULL &&
+      g_strcmp0 (lanyard_token_set_get_id_token (tokens), lanyard_token_set_get_id_token (data->previous)) != 0)
+    {
+      _lanyard_provider_validate_id_token_async (self, lanyard_token_set_get_id_token (tokens), NULL,
+                                                 lanyard_token_set_get_id_token (data->previous),
+                                                 g_task_get_cancellable (task), refreshed_id_token_cb,
+                                                 g_object_ref (task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&data->result), g_object_unref);
 }
 
 static void

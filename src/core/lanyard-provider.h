@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "lanyard-identity.h"
+#include "lanyard-jwks-cache.h"
 #include "lanyard-provider-config.h"
 #include "lanyard-token-set.h"
 
@@ -126,6 +127,8 @@ gboolean             lanyard_provider_get_is_demo (LanyardProvider *self);
 gboolean             lanyard_provider_get_uses_nonce (LanyardProvider *self);
 gboolean             lanyard_provider_can_revoke (LanyardProvider *self);
 SoupSession         *lanyard_provider_get_session (LanyardProvider *self);
+void                 lanyard_provider_set_jwks_cache (LanyardProvider  *self,
+                                                      LanyardJwksCache *cache);
 
 void             lanyard_provider_prepare_async (LanyardProvider    *self,
                                                  GCancellable       *cancellable,
