@@ -181,7 +181,7 @@ test_jwks_skips_unusable_keys (void)
 static void
 test_jwks_not_a_set (void)
 {
-  const char *cases[] = { "", "[]", "{}", "{\"keys\":{}}", "{\"keys\":\"x\"}", "not json" };
+  const char *cases[] = { "", " \n", "[]", "{}", "{\"keys\":{}}", "{\"keys\":\"x\"}", "not json" };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

@@ -149,6 +149,8 @@ test_unparseable (void)
     const char *body;
   } cases[] = {
     { "application/json", "" },
+    /* Blank JSON parses with no root; found by fuzzing. */
+    { "application/json", "  \n " },
     { "application/json", "{\"access_token\": " },
     { "application/json", "[\"access_token\"]" },
     { "text/html", "<h1>Bad gateway</h1>" },
@@ -191,6 +193,7 @@ test_deserialise_refuses (void)
 {
   const char *cases[] = {
     "not json",
+    " ",
     "{\"format\":2,\"access_token\":\"at\"}",
     "{\"format\":1}",
     "{\"format\":1,\"access_token\":\"at\",\"expires_at\":-1}",

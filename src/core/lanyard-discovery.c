@@ -75,25 +75,22 @@ lanyard_discovery_parse (const char *json,
                          const char *provider_name,
                          GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(LanyardDiscovery) discovery = NULL;
-  JsonObject *document;
+  g_autoptr(JsonObject) document = NULL;
   JsonNode   *iss_supported;
   const char *issuer;
 
   if (length < 0)
     length = strlen (json);
 
-  if (length == 0 || memchr (json, '\0', length) != NULL ||
-      !json_parser_load_from_data (parser, json, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  document = lanyard_json_parse_object (json, length);
+  if (document == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "%s's discovery document is not a JSON object", provider_name);
       return NULL;
     }
 
-  document = json_node_get_object (json_parser_get_root (parser));
   issuer = lanyard_json_get_string (document, "issuer");
   if (g_strcmp0 (issuer, expected_issuer) != 0)
     {

@@ -258,6 +258,34 @@ lanyard_http_send_finish (GAsyncResult *result,
 }
 
 /**
+ * lanyard_json_parse_object:
+ * @data: text from outside, not necessarily NUL-terminated
+ *
+ * The one way Lanyard reads a JSON object from the network or the keyring:
+ * empty or blank input (which json-glib accepts, with no root), embedded
+ * NUL bytes and any other top-level value are refused.
+ *
+ * Returns: (transfer full) (nullable): the object
+ */
+JsonObject *
+lanyard_json_parse_object (const char *data,
+                           gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (len == 0 || memchr (data, '\0', len) != NULL ||
+      !json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
  * lanyard_http_parse_json_object:
  *
  * Returns: (transfer full): the body's top-level JSON object
@@ -266,20 +294,14 @@ JsonObject *
 lanyard_http_parse_json_object (GBytes  *body,
                                 GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize       len;
   const char *data = g_bytes_get_data (body, &len);
+  JsonObject *object = data != NULL ? lanyard_json_parse_object (data, len) : NULL;
 
-  if (len == 0 ||
-      !json_parser_load_from_data (parser, data, len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "the answer is not a JSON object");
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  if (object == NULL)
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                 "the answer is not a JSON object");
+  return object;
 }
 
 static gboolean

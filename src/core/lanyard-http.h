@@ -35,6 +35,8 @@ LanyardHttpReply *lanyard_http_send_finish (GAsyncResult *result,
 GHashTable *lanyard_http_parse_fields (const char *content_type,
                                        GBytes     *body,
                                        GError    **error);
+JsonObject *lanyard_json_parse_object (const char *data,
+                                       gsize       len);
 JsonObject *lanyard_http_parse_json_object (GBytes  *body,
                                             GError **error);
 GError     *lanyard_http_oauth_error (const char *provider_name,

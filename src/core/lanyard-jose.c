@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lanyard-error.h"
+#include "lanyard-http.h"
 #include "lanyard-id-token.h"
 
 /* Bounds on what is read from the network: nothing real comes near them. */
@@ -91,16 +92,10 @@ lanyard_jws_free (LanyardJws *jws)
 static JsonObject *
 parse_object (GBytes *bytes)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize       len;
   const char *data = g_bytes_get_data (bytes, &len);
 
-  if (len == 0 || memchr (data, '\0', len) != NULL ||
-      !json_parser_load_from_data (parser, data, len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return data != NULL ? lanyard_json_parse_object (data, len) : NULL;
 }
 
 static const char *
@@ -421,21 +416,18 @@ lanyard_jwks_parse (const char *json,
                     gssize      length,
                     GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) lanyard_jwk_free);
-  JsonObject *root;
-  JsonNode   *keys_node;
-  JsonArray  *array;
+  g_autoptr(JsonObject) root = NULL;
+  JsonNode  *keys_node;
+  JsonArray *array;
 
   if (length < 0)
     length = strlen (json);
 
-  if (length == 0 || memchr (json, '\0', length) != NULL ||
-      !json_parser_load_from_data (parser, json, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = lanyard_json_parse_object (json, length);
+  if (root == NULL)
     goto malformed;
 
-  root = json_node_get_object (json_parser_get_root (parser));
   keys_node = json_object_get_member (root, "keys");
   if (keys_node == NULL || !JSON_NODE_HOLDS_ARRAY (keys_node))
     goto malformed;

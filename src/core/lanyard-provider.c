@@ -936,7 +936,10 @@ get_json_cb (GObject      *object,
 
   parser = json_parser_new_immutable ();
   data = g_bytes_get_data (reply->body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+  /* Blank input parses, with no root: that is no answer either. */
+  if (len == 0 || memchr (data, '\0', len) != NULL ||
+      !json_parser_load_from_data (parser, data, len, NULL) ||
+      json_parser_get_root (parser) == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                                "%s sent an answer that is not JSON",

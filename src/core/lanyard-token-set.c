@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lanyard-error.h"
+#include "lanyard-http.h"
 
 /* Serialised form version, so that a later Lanyard can read what an earlier
  * one stored in the Secret Service. */
@@ -326,10 +327,9 @@ LanyardTokenSet *
 lanyard_token_set_new_from_json (const char *json,
                                  GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
   g_auto(GStrv) scopes_strv = NULL;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   JsonNode   *node;
   JsonArray  *array;
   const char *access_token;
@@ -337,15 +337,13 @@ lanyard_token_set_new_from_json (const char *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = lanyard_json_parse_object (json, strlen (json));
+  if (object == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The stored tokens are not readable");
       return NULL;
     }
-
-  object = json_node_get_object (json_parser_get_root (parser));
   format = json_object_get_int_member_with_default (object, "format", 0);
   if (format != TOKEN_SET_FORMAT)
     {
