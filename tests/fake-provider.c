@@ -42,6 +42,7 @@ struct _FakeProvider
   GPtrArray  *published; /* TestKey */
   char       *jwks_override;
   char       *jwks_cache_control;
+  char       *discovery_cache_control;
   JsonObject *claim_changes;
   char       *header_override;
   gboolean    corrupt_signature;
@@ -108,6 +109,7 @@ fake_provider_finalize (GObject *object)
   g_ptr_array_unref (self->published);
   g_free (self->jwks_override);
   g_free (self->jwks_cache_control);
+  g_free (self->discovery_cache_control);
   g_clear_pointer (&self->claim_changes, json_object_unref);
   g_free (self->header_override);
 
@@ -733,6 +735,9 @@ handle_discovery (FakeProvider      *self,
   };
 
   count (self, "discovery");
+  if (self->discovery_cache_control != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                  "Cache-Control", self->discovery_cache_control);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "issuer");
@@ -991,4 +996,12 @@ fake_provider_set_corrupt_signature (FakeProvider *self,
                                      gboolean      corrupt)
 {
   self->corrupt_signature = corrupt;
+}
+
+void
+fake_provider_set_discovery_cache_control (FakeProvider *self,
+                                           const char   *value)
+{
+  g_free (self->discovery_cache_control);
+  self->discovery_cache_control = g_strdup (value);
 }

@@ -59,6 +59,8 @@ void          fake_provider_set_jwks (FakeProvider *self,
                                       const char   *json);
 void          fake_provider_set_jwks_cache_control (FakeProvider *self,
                                                     const char   *value);
+void          fake_provider_set_discovery_cache_control (FakeProvider *self,
+                                                         const char   *value);
 void          fake_provider_set_claims (FakeProvider *self,
                                         const char   *json);
 void          fake_provider_set_header (FakeProvider *self,

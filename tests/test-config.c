@@ -127,8 +127,10 @@ test_validation_messages (void)
     { "oauth2 client_id=a token_url=https://e.example/t userinfo_url=https://e.example/u id_field=id", PREFIX "“authorize_url” is missing" },
     { "oauth2 client_id=a authorize_url=https://e.example/a token_url=https://e.example/t userinfo_url=https://e.example/u",
       PREFIX "“id_field” is missing; name the userinfo member that identifies an account and never changes (such as “id” or “sub”)" },
-    { "gitlab client_id=a clientsecret=b", PREFIX "unknown key “clientsecret” (this provider type knows: base_url, client_id, client_secret, display_name, scopes)" },
-    { "gitlab client_id=a zz=1 aa=2", PREFIX "unknown keys “aa”, “zz” (this provider type knows: base_url, client_id, client_secret, display_name, scopes)" },
+    { "gitlab client_id=a clientsecret=b", PREFIX "unknown key “clientsecret” (this provider type knows: base_url, client_id, client_secret, clock_skew, display_name, scopes)" },
+    { "gitlab client_id=a zz=1 aa=2", PREFIX "unknown keys “aa”, “zz” (this provider type knows: base_url, client_id, client_secret, clock_skew, display_name, scopes)" },
+    { "oidc client_id=a issuer=https://sso.example.com clock_skew=soon", PREFIX "“clock_skew” must be a number of seconds from 0 to 3600, not “soon”" },
+    { "oidc client_id=a issuer=https://sso.example.com clock_skew=7200", PREFIX "“clock_skew” must be a number of seconds from 0 to 3600, not “7200”" },
     { "demo flavor=bitbucket", PREFIX "“flavor” must be github or gitlab, not “bitbucket”" },
   };
 

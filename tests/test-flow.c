@@ -129,7 +129,7 @@ test_oidc (Fixture      *f,
   g_assert_cmpstr (lanyard_provider_get_display_name (lanyard_flow_get_provider (flow)), ==, "Example SSO");
   g_assert_true (lanyard_provider_get_iss_parameter_supported (lanyard_flow_get_provider (flow)));
 
-  /* Discovery is fetched once per provider. */
+  /* A provider configured again discovers again. */
   second = sign_in (f, "corp", "oidc", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fake_provider_get_count (f->fake, "discovery"), ==, 2);

@@ -365,6 +365,130 @@ test_refresh_changed_sub (Fixture      *f,
   g_assert_cmpstr (error->message, ==, "The renewed ID token from Example SSO changed its “sub”; the renewal was refused");
 }
 
+static LanyardFlow *
+sign_in_with (Fixture    *f,
+              const char *id,
+              const char *compound,
+              GError    **error)
+{
+  g_autoptr(LanyardProviderConfig) config = lanyard_provider_config_new_from_compound (id, "test", compound, NULL);
+  g_autoptr(LanyardFlow) flow = NULL;
+  g_autoptr(TestPage) page = NULL;
+
+  lanyard_provider_registry_add_config (f->registry, config);
+  g_assert_null (lanyard_provider_registry_get_entry (f->registry, id)->problem);
+  flow = start_flow (lanyard_provider_registry_lookup (f->registry, id), error);
+  if (flow == NULL)
+    return NULL;
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+  wait_flow (flow, error);
+  return g_steal_pointer (&flow);
+}
+
+static void
+test_clock_skew (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autofree char *claims = g_strdup_printf ("{\"exp\":%" G_GINT64_FORMAT "}", g_get_real_time () / G_USEC_PER_SEC - 100);
+  g_autofree char *base = fake_provider_config (f->fake, "oidc");
+  g_autofree char *strict = g_strconcat (base, " clock_skew=0", NULL);
+  g_autoptr(LanyardFlow) tolerated = NULL;
+  g_autoptr(LanyardFlow) refused = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Expired 100 s ago: within the default five minutes of skew… */
+  fake_provider_set_claims (f->fake, claims);
+  tolerated = sign_in_with (f, "corp", base, &error);
+  g_assert_no_error (error);
+
+  /* …but not with a configured skew of 0. */
+  refused = sign_in_with (f, "strict", strict, &error);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "has expired"));
+}
+
+static void
+test_google_issuer_spellings (Fixture      *f,
+                              gconstpointer data)
+{
+  /* The real issuer, with the endpoints at the fake. */
+  const char      *b = fake_provider_get_base_url (f->fake);
+  g_autofree char *compound = g_strdup_printf ("google client_id=%s client_secret=%s authorize_url=%s/google/authorize "
+                                               "token_url=%s/google/token userinfo_url=%s/google/userinfo jwks_url=%s/google/jwks",
+                                               FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b, b, b, b);
+  const struct
+  {
+    const char *iss;
+    gboolean    accepted;
+  } spellings[] = {
+    { "https://accounts.google.com", TRUE },
+    { "accounts.google.com", TRUE },
+    { "http://accounts.google.com", FALSE },
+    { "https://accounts.google.com/", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    {
+      g_autofree char *claims = g_strdup_printf ("{\"iss\":\"%s\"}", spellings[i].iss);
+      g_autoptr(LanyardFlow) flow = NULL;
+      g_autoptr(GError) error = NULL;
+
+      fake_provider_set_claims (f->fake, claims);
+      flow = sign_in_with (f, "google", compound, &error);
+      if (spellings[i].accepted)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH);
+    }
+}
+
+static void
+test_key_rotation_just_before_signing (Fixture      *f,
+                                       gconstpointer data)
+{
+  g_autoptr(TestKey) next = test_key_new ("PS256", "next");
+  LanyardProvider *provider = add_provider (f, "corp", "oidc");
+  g_autoptr(LanyardFlow) first = start_flow (provider, NULL);
+  g_autoptr(LanyardFlow) second = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (first));
+  g_assert_true (wait_flow (first, NULL));
+
+  /* The same provider, a new sign-in: the issuer added a key and signs
+   * with it at once, while the old one stays published. */
+  second = start_flow (provider, NULL);
+  fake_provider_publish_key (f->fake, next);
+  fake_provider_set_signing_key (f->fake, next);
+  g_clear_pointer (&page, test_page_free);
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (second));
+  g_assert_true (wait_flow (second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_provider_get_count (f->fake, "jwks"), ==, 2);
+}
+
+static void
+test_discovery_staleness (Fixture      *f,
+                          gconstpointer data)
+{
+  const char      *cache_control = data;
+  LanyardProvider *provider;
+  g_autoptr(LanyardFlow) a = NULL;
+  g_autoptr(LanyardFlow) b = NULL;
+
+  fake_provider_set_discovery_cache_control (f->fake, cache_control);
+  provider = add_provider (f, "corp", "oidc");
+  a = start_flow (provider, NULL);
+  b = start_flow (provider, NULL);
+  lanyard_flow_cancel (a);
+  lanyard_flow_cancel (b);
+
+  /* Kept while fresh; fetched again once stale. */
+  g_assert_cmpuint (fake_provider_get_count (f->fake, "discovery"), ==,
+                    g_str_equal (cache_control, "no-store") ? 2 : 1);
+}
+
 #define ADD(path, func, data) \
   g_test_add ("/Lanyard/Oidc/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
@@ -381,6 +505,11 @@ main (int   argc,
     }
 
   ADD ("kid-absent/several-keys", test_kid_absent_several_keys, NULL);
+  ADD ("clock-skew", test_clock_skew, NULL);
+  ADD ("google/issuer-spellings", test_google_issuer_spellings, NULL);
+  ADD ("key-rotation/just-before-signing", test_key_rotation_just_before_signing, NULL);
+  ADD ("discovery/fresh", test_discovery_staleness, "max-age=3600");
+  ADD ("discovery/stale", test_discovery_staleness, "no-store");
   ADD ("key-rotation/between-sign-ins", test_key_rotation_between_sign_ins, NULL);
   ADD ("key-rotation/unknown-kid-refetched-once", test_unknown_kid_refetched_once, NULL);
   ADD ("jwks/unparseable-key-ignored", test_unparseable_key_ignored, NULL);

@@ -153,7 +153,8 @@ get_time_claim (JsonObject *claims,
  * The claim checks of OIDC Core §3.1.3.7 but the issuer's, which depends
  * on the provider (see #LanyardProviderClass.check_issuer): audience,
  * authorized party, expiry, issue time, nonce and subject. @now allows
- * %LANYARD_ID_TOKEN_SKEW_SECONDS of clock skew.
+ * @skew seconds of difference between this computer's clock and the
+ * issuer's.
  */
 gboolean
 lanyard_id_token_check_claims (JsonObject *claims,
@@ -161,6 +162,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
                                const char *client_id,
                                const char *nonce,
                                gint64      now,
+                               gint64      skew,
                                GError    **error)
 {
   const char *azp;
@@ -183,7 +185,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
       return FALSE;
     }
 
-  if (!get_time_claim (claims, "exp", &exp) || exp + LANYARD_ID_TOKEN_SKEW_SECONDS < now)
+  if (!get_time_claim (claims, "exp", &exp) || exp + skew < now)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s has expired; check that this computer's clock is right",
@@ -191,7 +193,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
       return FALSE;
     }
 
-  if (!get_time_claim (claims, "iat", &iat) || iat > now + LANYARD_ID_TOKEN_SKEW_SECONDS)
+  if (!get_time_claim (claims, "iat", &iat) || iat > now + skew)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "The ID token from %s has no valid issue time (iat); check that this computer's clock is right",

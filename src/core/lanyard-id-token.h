@@ -5,8 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* Clock skew tolerated between this computer and the issuer. */
+/* Clock skew tolerated between this computer and the issuer, unless a
+ * provider's `clock_skew` says otherwise. */
 #define LANYARD_ID_TOKEN_SKEW_SECONDS 300
+#define LANYARD_ID_TOKEN_MAX_SKEW_SECONDS 3600
 
 GBytes     *lanyard_base64url_decode (const char *text,
                                       GError    **error);
@@ -17,6 +19,7 @@ gboolean    lanyard_id_token_check_claims (JsonObject *claims,
                                            const char *client_id,
                                            const char *nonce,
                                            gint64      now,
+                                           gint64      skew,
                                            GError    **error);
 gboolean    lanyard_id_token_same_subject (JsonObject *previous,
                                            JsonObject *claims,

@@ -35,6 +35,7 @@ typedef struct
   LanyardBrowserPolicy browser_policy;
   SoupSession         *session;
   LanyardJwksCache    *jwks_cache;
+  gint64               clock_skew;
   char                *jwks_uri;
   guint                iss_parameter_supported : 1;
   guint                is_demo : 1;
@@ -244,7 +245,7 @@ validate_keys_cb (GObject      *object,
   claims = lanyard_jws_get_payload (data->jws);
   if (!LANYARD_PROVIDER_GET_CLASS (self)->check_issuer (self, claims, &error) ||
       !lanyard_id_token_check_claims (claims, priv->display_name, priv->client_id, data->nonce,
-                                      g_get_real_time () / G_USEC_PER_SEC, &error) ||
+                                      g_get_real_time () / G_USEC_PER_SEC, priv->clock_skew, &error) ||
       (data->previous != NULL &&
        !lanyard_id_token_same_subject (data->previous, claims, priv->display_name, &error)))
     {
@@ -542,6 +543,22 @@ lanyard_provider_configure (LanyardProvider       *self,
   priv->scopes = parse_scopes (value != NULL ? value : klass->default_scopes);
 
   priv->client_id = g_strdup (lanyard_provider_config_get (config, "client_id"));
+
+  priv->clock_skew = LANYARD_ID_TOKEN_SKEW_SECONDS;
+  value = lanyard_provider_config_get (config, "clock_skew");
+  if (value != NULL)
+    {
+      guint64 skew;
+
+      if (!g_ascii_string_to_unsigned (value, 10, 0, LANYARD_ID_TOKEN_MAX_SKEW_SECONDS, &skew, NULL))
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                       "“clock_skew” must be a number of seconds from 0 to %d, not “%s”",
+                       LANYARD_ID_TOKEN_MAX_SKEW_SECONDS, value);
+          return FALSE;
+        }
+      priv->clock_skew = (gint64) skew;
+    }
   priv->client_secret = g_strdup (lanyard_provider_config_get (config, "client_secret"));
 
   if (!klass->configure (self, config, error))
