@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-account"
+
+#include "lanyard-account.h"
+
+#include "lanyard-error.h"
+#include "lanyard-http.h"
+
+/**
+ * LanyardAccount:
+ *
+ * A linked account: who it is (kept up to date from the provider), when it
+ * was linked and refreshed, whether it is the primary one, and whether it
+ * needs the person's attention (sign in again). No token lives here: those
+ * are in the Secret Service. This is what the accounts file holds.
+ */
+struct _LanyardAccount
+{
+  GObject parent_instance;
+
+  LanyardIdentity *identity;
+  gint64           linked_at;
+  gint64           last_refresh;
+  gint64           expires_at;
+  char            *attention;
+  gboolean         primary;
+};
+
+enum
+{
+  PROP_0,
+  PROP_USERNAME,
+  PROP_DISPLAY_NAME,
+  PROP_EMAIL,
+  PROP_AVATAR_URL,
+  PROP_PRIMARY,
+  PROP_EXPIRES_AT,
+  PROP_LAST_REFRESH,
+  PROP_ATTENTION,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LanyardAccount, lanyard_account, G_TYPE_OBJECT)
+
+static void
+lanyard_account_finalize (GObject *object)
+{
+  LanyardAccount *self = LANYARD_ACCOUNT (object);
+
+  g_clear_object (&self->identity);
+  g_free (self->attention);
+
+  G_OBJECT_CLASS (lanyard_account_parent_class)->finalize (object);
+}
+
+static void
+lanyard_account_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LanyardAccount *self = LANYARD_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_USERNAME: g_value_set_string (value, lanyard_account_get_username (self)); break;
+    case PROP_DISPLAY_NAME: g_value_set_string (value, lanyard_account_get_display_name (self)); break;
+    case PROP_EMAIL: g_value_set_string (value, lanyard_account_get_email (self)); break;
+    case PROP_AVATAR_URL: g_value_set_string (value, lanyard_account_get_avatar_url (self)); break;
+    case PROP_PRIMARY: g_value_set_boolean (value, self->primary); break;
+    case PROP_EXPIRES_AT: g_value_set_int64 (value, self->expires_at); break;
+    case PROP_LAST_REFRESH: g_value_set_int64 (value, self->last_refresh); break;
+    case PROP_ATTENTION: g_value_set_string (value, self->attention); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_account_class_init (LanyardAccountClass *klass)
+{
+  GObjectClass     *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = lanyard_account_finalize;
+  object_class->get_property = lanyard_account_get_property;
+
+  props[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, flags);
+  props[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
+  props[PROP_EMAIL] = g_param_spec_string ("email", NULL, NULL, NULL, flags);
+  props[PROP_AVATAR_URL] = g_param_spec_string ("avatar-url", NULL, NULL, NULL, flags);
+  props[PROP_PRIMARY] = g_param_spec_boolean ("primary", NULL, NULL, FALSE, flags);
+  props[PROP_EXPIRES_AT] = g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_LAST_REFRESH] = g_param_spec_int64 ("last-refresh", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /**
+   * LanyardAccount:attention:
+   *
+   * Why the account needs the person (sign in again), or %NULL.
+   */
+  props[PROP_ATTENTION] = g_param_spec_string ("attention", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+lanyard_account_init (LanyardAccount *self)
+{
+}
+
+/**
+ * lanyard_account_new_from_identity:
+ * @linked_at: wall-clock seconds
+ */
+LanyardAccount *
+lanyard_account_new_from_identity (LanyardIdentity *identity,
+                                   gint64           linked_at)
+{
+  LanyardAccount *self;
+
+  g_return_val_if_fail (LANYARD_IS_IDENTITY (identity), NULL);
+
+  self = g_object_new (LANYARD_TYPE_ACCOUNT, NULL);
+  self->identity = g_object_ref (identity);
+  self->linked_at = linked_at;
+  return self;
+}
+
+/**
+ * lanyard_account_update_identity:
+ *
+ * The same account (provider, account id) signed in again: take the
+ * provider's current user name, name, e-mail and avatar, and clear the
+ * need for attention.
+ */
+void
+lanyard_account_update_identity (LanyardAccount  *self,
+                                 LanyardIdentity *identity)
+{
+  g_autoptr(LanyardIdentity) old = NULL;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+  g_return_if_fail (g_strcmp0 (lanyard_identity_get_provider_id (identity), lanyard_account_get_provider_id (self)) == 0);
+  g_return_if_fail (g_strcmp0 (lanyard_identity_get_account_id (identity), lanyard_account_get_account_id (self)) == 0);
+
+  old = g_steal_pointer (&self->identity);
+  self->identity = g_object_ref (identity);
+
+  if (g_strcmp0 (lanyard_identity_get_username (old), lanyard_identity_get_username (identity)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_USERNAME]);
+  if (g_strcmp0 (lanyard_identity_get_display_name (old), lanyard_identity_get_display_name (identity)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DISPLAY_NAME]);
+  if (g_strcmp0 (lanyard_identity_get_email (old), lanyard_identity_get_email (identity)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EMAIL]);
+  if (g_strcmp0 (lanyard_identity_get_avatar_url (old), lanyard_identity_get_avatar_url (identity)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AVATAR_URL]);
+
+  lanyard_account_set_attention (self, NULL);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/**
+ * lanyard_account_to_json:
+ *
+ * Returns: (transfer full): the account as stored in the accounts file
+ */
+JsonNode *
+lanyard_account_to_json (LanyardAccount *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "provider", lanyard_account_get_provider_id (self));
+  add_string (builder, "account_id", lanyard_account_get_account_id (self));
+  add_string (builder, "username", lanyard_account_get_username (self));
+  add_string (builder, "display_name", lanyard_account_get_display_name (self));
+  add_string (builder, "email", lanyard_account_get_email (self));
+  add_string (builder, "avatar_url", lanyard_account_get_avatar_url (self));
+  add_int (builder, "linked_at", self->linked_at);
+  add_int (builder, "last_refresh", self->last_refresh);
+  add_int (builder, "expires_at", self->expires_at);
+  json_builder_set_member_name (builder, "primary");
+  json_builder_add_boolean_value (builder, self->primary);
+  add_string (builder, "attention", self->attention);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gint64
+get_time (JsonObject *object,
+          const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return MAX (0, json_node_get_int (node));
+}
+
+/**
+ * lanyard_account_new_from_json:
+ *
+ * Returns: (transfer full): the account, or %NULL when the entry lacks
+ *   its provider or account id
+ */
+LanyardAccount *
+lanyard_account_new_from_json (JsonObject *object,
+                               GError    **error)
+{
+  g_autoptr(LanyardIdentity) identity = NULL;
+  g_autofree char *account_id = lanyard_json_dup_id (object, "account_id");
+  const char      *provider = lanyard_json_get_string (object, "provider");
+  LanyardAccount  *self;
+  JsonNode        *primary;
+
+  if (provider == NULL || account_id == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "an account has no provider or account id");
+      return NULL;
+    }
+
+  identity = lanyard_identity_new (provider, account_id,
+                                   lanyard_json_get_string (object, "username"),
+                                   lanyard_json_get_string (object, "display_name"),
+                                   lanyard_json_get_string (object, "email"),
+                                   lanyard_json_get_string (object, "avatar_url"));
+  self = lanyard_account_new_from_identity (identity, get_time (object, "linked_at"));
+  self->last_refresh = get_time (object, "last_refresh");
+  self->expires_at = get_time (object, "expires_at");
+  self->attention = g_strdup (lanyard_json_get_string (object, "attention"));
+  primary = json_object_get_member (object, "primary");
+  self->primary = primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
+    json_node_get_value_type (primary) == G_TYPE_BOOLEAN && json_node_get_boolean (primary);
+
+  return self;
+}
+
+/**
+ * lanyard_account_dup_key:
+ *
+ * Returns: (transfer full): `provider:account-id`, the form people and
+ *   `lanyardctl` use
+ */
+char *
+lanyard_account_dup_key (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return g_strconcat (lanyard_account_get_provider_id (self), ":", lanyard_account_get_account_id (self), NULL);
+}
+
+const char *
+lanyard_account_get_provider_id (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_provider_id (self->identity);
+}
+
+const char *
+lanyard_account_get_account_id (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_account_id (self->identity);
+}
+
+const char *
+lanyard_account_get_username (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_username (self->identity);
+}
+
+const char *
+lanyard_account_get_display_name (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_display_name (self->identity);
+}
+
+const char *
+lanyard_account_get_email (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_email (self->identity);
+}
+
+const char *
+lanyard_account_get_avatar_url (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_avatar_url (self->identity);
+}
+
+gint64
+lanyard_account_get_linked_at (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
+  return self->linked_at;
+}
+
+gboolean
+lanyard_account_get_primary (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+  return self->primary;
+}
+
+void
+lanyard_account_set_primary (LanyardAccount *self,
+                             gboolean        primary)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  primary = !!primary;
+  if (self->primary == primary)
+    return;
+  self->primary = primary;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PRIMARY]);
+}
+
+gint64
+lanyard_account_get_expires_at (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
+  return self->expires_at;
+}
+
+void
+lanyard_account_set_expires_at (LanyardAccount *self,
+                                gint64          expires_at)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (self->expires_at == expires_at)
+    return;
+  self->expires_at = expires_at;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPIRES_AT]);
+}
+
+gint64
+lanyard_account_get_last_refresh (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
+  return self->last_refresh;
+}
+
+void
+lanyard_account_set_last_refresh (LanyardAccount *self,
+                                  gint64          last_refresh)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (self->last_refresh == last_refresh)
+    return;
+  self->last_refresh = last_refresh;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_REFRESH]);
+}
+
+/**
+ * lanyard_account_get_attention:
+ *
+ * Returns: (nullable): why the person must sign in again, or %NULL
+ */
+const char *
+lanyard_account_get_attention (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return self->attention;
+}
+
+void
+lanyard_account_set_attention (LanyardAccount *self,
+                               const char     *reason)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (g_strcmp0 (self->attention, reason) == 0)
+    return;
+  g_free (self->attention);
+  self->attention = g_strdup (reason);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ATTENTION]);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "lanyard-identity.h"
+
+G_BEGIN_DECLS
+
+#define LANYARD_TYPE_ACCOUNT (lanyard_account_get_type ())
+G_DECLARE_FINAL_TYPE (LanyardAccount, lanyard_account, LANYARD, ACCOUNT, GObject)
+
+LanyardAccount *lanyard_account_new_from_identity (LanyardIdentity *identity,
+                                                   gint64           linked_at);
+LanyardAccount *lanyard_account_new_from_json (JsonObject *object,
+                                               GError    **error);
+JsonNode       *lanyard_account_to_json (LanyardAccount *self);
+void            lanyard_account_update_identity (LanyardAccount  *self,
+                                                 LanyardIdentity *identity);
+char           *lanyard_account_dup_key (LanyardAccount *self);
+
+const char *lanyard_account_get_provider_id (LanyardAccount *self);
+const char *lanyard_account_get_account_id (LanyardAccount *self);
+const char *lanyard_account_get_username (LanyardAccount *self);
+const char *lanyard_account_get_display_name (LanyardAccount *self);
+const char *lanyard_account_get_email (LanyardAccount *self);
+const char *lanyard_account_get_avatar_url (LanyardAccount *self);
+gint64      lanyard_account_get_linked_at (LanyardAccount *self);
+gboolean    lanyard_account_get_primary (LanyardAccount *self);
+void        lanyard_account_set_primary (LanyardAccount *self,
+                                         gboolean        primary);
+gint64      lanyard_account_get_expires_at (LanyardAccount *self);
+void        lanyard_account_set_expires_at (LanyardAccount *self,
+                                            gint64          expires_at);
+gint64      lanyard_account_get_last_refresh (LanyardAccount *self);
+void        lanyard_account_set_last_refresh (LanyardAccount *self,
+                                              gint64          last_refresh);
+const char *lanyard_account_get_attention (LanyardAccount *self);
+void        lanyard_account_set_attention (LanyardAccount *self,
+                                           const char     *reason);
+
+G_END_DECLS
