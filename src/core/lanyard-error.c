@@ -30,6 +30,10 @@ lanyard_error_code_to_nick (LanyardError code)
     case LANYARD_ERROR_TIMED_OUT: return "TimedOut";
     case LANYARD_ERROR_NOT_SUPPORTED: return "NotSupported";
     case LANYARD_ERROR_FAILED: return "Failed";
+    case LANYARD_ERROR_KEYRING_UNAVAILABLE: return "KeyringUnavailable";
+    case LANYARD_ERROR_KEYRING_LOCKED: return "KeyringLocked";
+    case LANYARD_ERROR_NOT_FOUND: return "NotFound";
+    case LANYARD_ERROR_PERMISSION_DENIED: return "PermissionDenied";
     default: return "Failed";
     }
 }

@@ -30,6 +30,12 @@ G_BEGIN_DECLS
  * @LANYARD_ERROR_TIMED_OUT: no answer came in time.
  * @LANYARD_ERROR_NOT_SUPPORTED: the provider cannot do this (for example,
  *   Microsoft has no revocation endpoint).
+ * @LANYARD_ERROR_KEYRING_UNAVAILABLE: no Secret Service answers; tokens
+ *   cannot be read or stored (nothing is deleted, nothing written elsewhere).
+ * @LANYARD_ERROR_KEYRING_LOCKED: the keyring is locked and stays locked.
+ * @LANYARD_ERROR_NOT_FOUND: no such account, provider or sign-in.
+ * @LANYARD_ERROR_PERMISSION_DENIED: the caller may not have this (an access
+ *   token asked for from inside a sandbox).
  * @LANYARD_ERROR_FAILED: an internal failure (listener could not start).
  *
  * Codes a user interface can act on. Cancellation is reported with
@@ -50,6 +56,10 @@ typedef enum
   LANYARD_ERROR_TIMED_OUT,
   LANYARD_ERROR_NOT_SUPPORTED,
   LANYARD_ERROR_FAILED,
+  LANYARD_ERROR_KEYRING_UNAVAILABLE,
+  LANYARD_ERROR_KEYRING_LOCKED,
+  LANYARD_ERROR_NOT_FOUND,
+  LANYARD_ERROR_PERMISSION_DENIED,
 } LanyardError;
 
 GQuark lanyard_error_quark (void);
