@@ -331,8 +331,20 @@ resume_cb (gpointer user_data)
 {
   SoupServerMessage *message = user_data;
 
+  g_object_set_data (G_OBJECT (message), "resume-source", NULL);
   soup_server_message_unpause (message);
   return G_SOURCE_REMOVE;
+}
+
+/* The client may give up before the slow answer is due. */
+static void
+slow_message_finished_cb (SoupServerMessage *message)
+{
+  guint source = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), "resume-source"));
+
+  if (source != 0)
+    g_source_remove (source);
+  g_object_set_data (G_OBJECT (message), "resume-source", NULL);
 }
 
 static void
@@ -505,7 +517,11 @@ handle_token (FakeProvider      *self,
     case FAKE_FAIL_TOKEN_SLOW:
       reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "too late");
       soup_server_message_pause (message);
-      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 3, resume_cb, g_object_ref (message), g_object_unref);
+      g_object_set_data (G_OBJECT (message), "resume-source",
+                         GUINT_TO_POINTER (g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 3, resume_cb,
+                                                                       g_object_ref (message), g_object_unref)));
+      g_signal_connect (message, "finished", G_CALLBACK (slow_message_finished_cb), NULL);
+      g_signal_connect (message, "disconnected", G_CALLBACK (slow_message_finished_cb), NULL);
       return;
     case FAKE_FAIL_TOKEN_NO_REPLY:
       soup_server_message_pause (message);

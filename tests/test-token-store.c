@@ -99,7 +99,9 @@ test_item_as_seen_in_seahorse (void)
   g_autoptr(LanyardTokenSet) set = tokens ("at-label", "rt-label");
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  GList *items;
+  g_autofree char *label = NULL;
+  g_autofree char *schema = NULL;
+  GList           *items;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (save (store, "label-test", set, &error));
@@ -110,8 +112,10 @@ test_item_as_seen_in_seahorse (void)
   items = secret_service_search_sync (service, NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_cmpstr (secret_item_get_label (items->data), ==, "Lanyard: GitLab (tanuki)");
-  g_assert_cmpstr (secret_item_get_schema_name (items->data), ==, "io.github.lanyard.Lanyard.Token");
+  label = secret_item_get_label (items->data);
+  schema = secret_item_get_schema_name (items->data);
+  g_assert_cmpstr (label, ==, "Lanyard: GitLab (tanuki)");
+  g_assert_cmpstr (schema, ==, "io.github.lanyard.Lanyard.Token");
   g_list_free_full (items, g_object_unref);
 }
 
