@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyardctl"
+
+/* lanyardctl: the command-line client of lanyard-daemon. */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lanyard-client-generated.h"
+
+#define BUS_NAME "io.github.lanyard.Lanyard.Daemon"
+#define ROOT_PATH "/io/github/lanyard/Lanyard"
+#define MANAGER_PATH ROOT_PATH "/Manager"
+#define ERROR_PREFIX "io.github.lanyard.Error."
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_NOT_FOUND = 3,
+  EXIT_NO_DAEMON = 4,
+  EXIT_KEYRING = 5,
+};
+
+static const char usage[] =
+  "Usage: lanyardctl [--json] COMMAND [ARGUMENTS]\n"
+  "\n"
+  "Commands:\n"
+  "  providers                      configured providers, and why one is not usable\n"
+  "  link PROVIDER [--browser=system|none]\n"
+  "                                 sign in and link an account; prints\n"
+  "                                 \"Open this URL to sign in: URL\" first\n"
+  "  list                           linked accounts\n"
+  "  whoami                         the current identity\n"
+  "  token ACCOUNT                  a fresh access token (only this prints a secret)\n"
+  "  primary ACCOUNT                make ACCOUNT the current identity\n"
+  "  unlink ACCOUNT                 revoke at the provider and forget\n"
+  "\n"
+  "ACCOUNT is provider:account-id, as `lanyardctl list` shows it.\n"
+  "--json prints data as JSON (providers, list, whoami, link).\n"
+  "\n"
+  "Exit status:\n"
+  "  0  done\n"
+  "  1  the daemon or the provider refused or failed (the message says why)\n"
+  "  2  usage error\n"
+  "  3  no such provider or account, or the provider is misconfigured\n"
+  "  4  lanyard-daemon cannot be reached\n"
+  "  5  the keyring is locked or missing\n";
+
+static gboolean json_output;
+
+static int
+report_error (GError *error)
+{
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+  int status = EXIT_FAILED;
+
+  g_dbus_error_strip_remote_error (error);
+
+  if (name == NULL && (error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR))
+    {
+      g_printerr ("lanyard-daemon cannot be reached: %s\n", error->message);
+      return EXIT_NO_DAEMON;
+    }
+
+  if (g_strcmp0 (name, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
+      g_strcmp0 (name, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
+    {
+      g_printerr ("lanyard-daemon is not running and could not be started (%s)\n", error->message);
+      return EXIT_NO_DAEMON;
+    }
+
+  if (g_strcmp0 (name, ERROR_PREFIX "NotFound") == 0 || g_strcmp0 (name, ERROR_PREFIX "Misconfigured") == 0)
+    status = EXIT_NOT_FOUND;
+  else if (g_strcmp0 (name, ERROR_PREFIX "KeyringLocked") == 0 || g_strcmp0 (name, ERROR_PREFIX "KeyringUnavailable") == 0)
+    status = EXIT_KEYRING;
+
+  g_printerr ("%s\n", error->message);
+  return status;
+}
+
+static void
+print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, TRUE);
+  g_print ("%s\n", text);
+}
+
+static JsonNode *
+variant_to_json (GVariant *variant)
+{
+  return json_gvariant_serialize (variant);
+}
+
+static LanyardDBusManager *
+get_manager (GError **error)
+{
+  return lanyard_dbus_manager_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
+                                                      BUS_NAME, MANAGER_PATH, NULL, error);
+}
+
+static const char *
+lookup_string (GVariant   *dict,
+               const char *key)
+{
+  const char *value = NULL;
+
+  if (!g_variant_lookup (dict, key, "&s", &value))
+    return "";
+  return value;
+}
+
+static int
+cmd_providers (LanyardDBusManager *manager)
+{
+  g_autoptr(GVariant) providers = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  GVariant *entry;
+
+  if (!lanyard_dbus_manager_call_list_providers_sync (manager, &providers, NULL, &error))
+    return report_error (error);
+
+  if (json_output)
+    {
+      g_autoptr(JsonNode) node = variant_to_json (providers);
+      print_json (node);
+      return EXIT_OK;
+    }
+
+  if (g_variant_n_children (providers) == 0)
+    g_print ("No provider is configured (see docs/configuration.md).\n");
+
+  g_variant_iter_init (&iter, providers);
+  while ((entry = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gboolean configured = FALSE, demo = FALSE;
+
+      g_variant_lookup (entry, "configured", "b", &configured);
+      g_variant_lookup (entry, "demo", "b", &demo);
+      if (configured)
+        g_print ("%-16s %-10s %s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
+                 lookup_string (entry, "display-name"),
+                 g_str_equal (lookup_string (entry, "browser-policy"), "system") ? " (signs in with your web browser)" : "");
+      else
+        g_print ("%-16s %-10s not usable: %s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
+                 lookup_string (entry, "problem"));
+      (void) demo;
+      g_variant_unref (entry);
+    }
+
+  return EXIT_OK;
+}
+
+static void
+print_identity (GVariant *identity)
+{
+  gboolean attention = FALSE;
+
+  g_variant_lookup (identity, "needs-attention", "b", &attention);
+  g_print ("%s:%s\n", lookup_string (identity, "provider"), lookup_string (identity, "account-id"));
+  g_print ("  username:     %s\n", lookup_string (identity, "username"));
+  g_print ("  name:         %s\n", lookup_string (identity, "display-name"));
+  g_print ("  e-mail:       %s\n", lookup_string (identity, "email"));
+  if (attention)
+    g_print ("  needs attention: sign in again\n");
+}
+
+static int
+cmd_whoami (LanyardDBusManager *manager)
+{
+  g_autoptr(GVariant) identity = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_dbus_manager_call_get_current_identity_sync (manager, &identity, NULL, &error))
+    return report_error (error);
+
+  if (json_output)
+    {
+      g_autoptr(JsonNode) node = variant_to_json (identity);
+      print_json (node);
+      return g_variant_n_children (identity) > 0 ? EXIT_OK : EXIT_NOT_FOUND;
+    }
+
+  if (g_variant_n_children (identity) == 0)
+    {
+      g_printerr ("No account is linked.\n");
+      return EXIT_NOT_FOUND;
+    }
+
+  print_identity (identity);
+  return EXIT_OK;
+}
+
+static int
+cmd_list (void)
+{
+  g_autoptr(GDBusObjectManager) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GList *list;
+
+  objects = lanyard_dbus_object_manager_client_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+                                                                 BUS_NAME, ROOT_PATH, NULL, &error);
+  if (objects == NULL)
+    return report_error (error);
+  if (g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects)) == NULL)
+    {
+      g_printerr ("lanyard-daemon is not running and could not be started\n");
+      return EXIT_NO_DAEMON;
+    }
+
+  json_builder_begin_array (builder);
+  list = g_dbus_object_manager_get_objects (objects);
+  for (GList *l = list; l != NULL; l = l->next)
+    {
+      LanyardDBusAccount *account = lanyard_dbus_object_peek_account (LANYARD_DBUS_OBJECT (l->data));
+
+      if (account == NULL)
+        continue;
+
+      if (json_output)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "account");
+          json_builder_add_string_value (builder, lanyard_dbus_account_get_key (account));
+          json_builder_set_member_name (builder, "provider");
+          json_builder_add_string_value (builder, lanyard_dbus_account_get_provider_id (account));
+          json_builder_set_member_name (builder, "account-id");
+          json_builder_add_string_value (builder, lanyard_dbus_account_get_account_id (account));
+          json_builder_set_member_name (builder, "username");
+          json_builder_add_string_value (builder, lanyard_dbus_account_get_username (account));
+          json_builder_set_member_name (builder, "display-name");
+          json_builder_add_string_value (builder, lanyard_dbus_account_get_display_name (account));
+          json_builder_set_member_name (builder, "email");
+          json_builder_add_string_value (builder, lanyard_dbus_account_get_email (account));
+          json_builder_set_member_name (builder, "primary");
+          json_builder_add_boolean_value (builder, lanyard_dbus_account_get_primary (account));
+          json_builder_set_member_name (builder, "needs-attention");
+          json_builder_add_boolean_value (builder, lanyard_dbus_account_get_needs_attention (account));
+          json_builder_set_member_name (builder, "expires-at");
+          json_builder_add_int_value (builder, lanyard_dbus_account_get_expires_at (account));
+          json_builder_end_object (builder);
+        }
+      else
+        {
+          g_print ("%s%s  %s  %s%s\n", lanyard_dbus_account_get_key (account),
+                   lanyard_dbus_account_get_primary (account) ? " (primary)" : "",
+                   lanyard_dbus_account_get_username (account),
+                   lanyard_dbus_account_get_email (account),
+                   lanyard_dbus_account_get_needs_attention (account) ? "  — needs attention: sign in again" : "");
+        }
+    }
+  g_list_free_full (list, g_object_unref);
+  json_builder_end_array (builder);
+
+  if (json_output)
+    {
+      g_autoptr(JsonNode) node = json_builder_get_root (builder);
+      print_json (node);
+    }
+
+  return EXIT_OK;
+}
+
+static LanyardDBusAccount *
+get_account (LanyardDBusManager *manager,
+             const char         *key,
+             int                *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  LanyardDBusAccount *account;
+
+  if (!lanyard_dbus_manager_call_find_account_sync (manager, key, &path, NULL, &error))
+    {
+      *status = report_error (error);
+      return NULL;
+    }
+
+  account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
+                                                         BUS_NAME, path, NULL, &error);
+  if (account == NULL)
+    *status = report_error (error);
+  return account;
+}
+
+static int
+cmd_token (LanyardDBusManager *manager,
+           const char         *key)
+{
+  g_autoptr(LanyardDBusAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 expires_at;
+  int status = EXIT_OK;
+
+  account = get_account (manager, key, &status);
+  if (account == NULL)
+    return status;
+
+  if (!lanyard_dbus_account_call_get_access_token_sync (account, &token, &expires_at, NULL, &error))
+    return report_error (error);
+
+  g_print ("%s\n", token);
+  return EXIT_OK;
+}
+
+static int
+cmd_primary (LanyardDBusManager *manager,
+             const char         *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (!lanyard_dbus_manager_call_find_account_sync (manager, key, &path, NULL, &error) ||
+      !lanyard_dbus_manager_call_set_primary_sync (manager, path, NULL, &error))
+    return report_error (error);
+
+  g_print ("%s is now the current identity.\n", key);
+  return EXIT_OK;
+}
+
+static int
+cmd_unlink (LanyardDBusManager *manager,
+            const char         *key)
+{
+  g_autoptr(LanyardDBusAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean revoked;
+  int status = EXIT_OK;
+
+  account = get_account (manager, key, &status);
+  if (account == NULL)
+    return status;
+
+  if (!lanyard_dbus_account_call_unlink_sync (account, &revoked, &message, NULL, &error))
+    return report_error (error);
+
+  if (revoked)
+    g_print ("Unlinked %s; its access was revoked at the provider.\n", key);
+  else
+    g_print ("Unlinked %s. %s\n", key, message);
+  return EXIT_OK;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  char      *account_path;
+  char      *error_name;
+  char      *error_message;
+} LinkWait;
+
+static void
+succeeded_cb (LanyardDBusFlow *flow,
+              const char      *account_path,
+              LinkWait        *wait)
+{
+  wait->account_path = g_strdup (account_path);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+failed_cb (LanyardDBusFlow *flow,
+           const char      *name,
+           const char      *message,
+           LinkWait        *wait)
+{
+  wait->error_name = g_strdup (name);
+  wait->error_message = g_strdup (message);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  LinkWait *wait = user_data;
+
+  wait->error_name = g_strdup (ERROR_PREFIX "Cancelled");
+  wait->error_message = g_strdup ("Cancelled.");
+  g_main_loop_quit (wait->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+cmd_link (LanyardDBusManager *manager,
+          const char         *provider,
+          const char         *browser)
+{
+  g_autoptr(LanyardDBusFlow) flow = NULL;
+  g_autoptr(LanyardDBusAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  LinkWait wait = { 0 };
+  const char *status;
+  int result = EXIT_OK;
+
+  if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_new ("a{sv}", NULL), &path, NULL, &error))
+    return report_error (error);
+
+  flow = lanyard_dbus_flow_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, BUS_NAME, path, NULL, &error);
+  if (flow == NULL)
+    return report_error (error);
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (flow, "succeeded", G_CALLBACK (succeeded_cb), &wait);
+  g_signal_connect (flow, "failed", G_CALLBACK (failed_cb), &wait);
+
+  /* The one line scripts wait for, flushed at once. */
+  g_print ("Open this URL to sign in: %s\n", lanyard_dbus_flow_get_authorize_url (flow));
+  fflush (stdout);
+
+  if (g_strcmp0 (browser, "system") == 0)
+    {
+      g_autoptr(GError) launch_error = NULL;
+
+      if (!g_app_info_launch_default_for_uri (lanyard_dbus_flow_get_authorize_url (flow), NULL, &launch_error))
+        g_printerr ("The web browser could not be opened (%s). Open the URL above yourself.\n", launch_error->message);
+    }
+
+  /* It may have ended before the signals were connected. */
+  status = lanyard_dbus_flow_get_status (flow);
+  if (g_strcmp0 (status, "succeeded") == 0)
+    wait.account_path = g_strdup (lanyard_dbus_flow_get_account (flow));
+  else if (g_strcmp0 (status, "failed") == 0)
+    wait.error_message = g_strdup ("The sign-in failed.");
+  else
+    {
+      guint sigint = g_unix_signal_add (SIGINT, interrupted_cb, &wait);
+      g_main_loop_run (wait.loop);
+      g_source_remove (sigint);
+    }
+
+  if (wait.account_path == NULL)
+    {
+      g_printerr ("Sign-in failed: %s\n", wait.error_message);
+      if (g_strcmp0 (wait.error_name, ERROR_PREFIX "Cancelled") == 0)
+        lanyard_dbus_flow_call_cancel_sync (flow, NULL, NULL);
+      result = g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringLocked") == 0 ||
+                   g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringUnavailable") == 0
+                 ? EXIT_KEYRING
+                 : EXIT_FAILED;
+      goto out;
+    }
+
+  account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, BUS_NAME,
+                                                         wait.account_path, NULL, &error);
+  if (account == NULL)
+    {
+      result = report_error (error);
+      goto out;
+    }
+
+  if (json_output)
+    g_print ("{\"provider\": \"%s\", \"account-id\": \"%s\", \"username\": \"%s\"}\n",
+             lanyard_dbus_account_get_provider_id (account), lanyard_dbus_account_get_account_id (account),
+             lanyard_dbus_account_get_username (account));
+  else
+    g_print ("Linked %s:%s (%s)\n", lanyard_dbus_account_get_provider_id (account),
+             lanyard_dbus_account_get_account_id (account), lanyard_dbus_account_get_username (account));
+
+out:
+  g_main_loop_unref (wait.loop);
+  g_free (wait.account_path);
+  g_free (wait.error_name);
+  g_free (wait.error_message);
+  return result;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(LanyardDBusManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *browser = NULL;
+  gboolean version = FALSE;
+  const char *command;
+  GOptionEntry options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Print data as JSON", NULL },
+    { "browser", 0, 0, G_OPTION_ARG_STRING, &browser, "link: system (default) opens the web browser; none only prints the URL", "system|none" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("COMMAND [ARGUMENTS]");
+  g_option_context_add_main_entries (context, options, NULL);
+  g_option_context_set_summary (context, "The command-line client of lanyard-daemon.");
+  g_option_context_set_description (context, usage);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n\n%s", error->message, usage);
+      return EXIT_USAGE;
+    }
+
+  if (version)
+    {
+      g_print ("lanyardctl %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  if (argc < 2)
+    {
+      g_printerr ("%s", usage);
+      return EXIT_USAGE;
+    }
+
+  command = argv[1];
+  if (browser != NULL && !g_str_equal (browser, "system") && !g_str_equal (browser, "none"))
+    {
+      g_printerr ("--browser must be system or none\n");
+      return EXIT_USAGE;
+    }
+
+  manager = get_manager (&error);
+  if (manager == NULL)
+    return report_error (error);
+
+  if (g_str_equal (command, "providers") && argc == 2)
+    return cmd_providers (manager);
+  if (g_str_equal (command, "whoami") && argc == 2)
+    return cmd_whoami (manager);
+  if (g_str_equal (command, "list") && argc == 2)
+    return cmd_list ();
+  if (g_str_equal (command, "link") && argc == 3)
+    return cmd_link (manager, argv[2], browser != NULL ? browser : "system");
+  if (g_str_equal (command, "token") && argc == 3)
+    return cmd_token (manager, argv[2]);
+  if (g_str_equal (command, "primary") && argc == 3)
+    return cmd_primary (manager, argv[2]);
+  if (g_str_equal (command, "unlink") && argc == 3)
+    return cmd_unlink (manager, argv[2]);
+
+  g_printerr ("Unknown command or wrong arguments: %s\n\n%s", command, usage);
+  return EXIT_USAGE;
+}

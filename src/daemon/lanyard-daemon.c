@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-daemon"
+
+/* lanyard-daemon: owns io.github.lanyard.Lanyard.Daemon on the session bus
+ * and keeps the accounts, their tokens and their refreshes. Started by D-Bus
+ * activation (or by hand: see docs/dbus-api.md). */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#include "lanyard-service.h"
+
+typedef struct
+{
+  GMainLoop               *loop;
+  LanyardService          *service;
+  LanyardProviderRegistry *registry;
+  int                      status;
+  gboolean                 owned;
+} Daemon;
+
+static void
+bus_acquired_cb (GDBusConnection *connection,
+                 const char      *name,
+                 gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
+  lanyard_service_export (daemon->service, connection);
+}
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
+  daemon->owned = TRUE;
+  g_message ("Owning %s", name);
+}
+
+static void
+name_lost_cb (GDBusConnection *connection,
+              const char      *name,
+              gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (connection == NULL)
+    g_printerr ("lanyard-daemon: the session bus cannot be reached\n");
+  else if (daemon->owned)
+    g_message ("Replaced by another lanyard-daemon; leaving");
+  else
+    g_printerr ("lanyard-daemon: %s is owned by another process (use --replace to take it over)\n", name);
+
+  daemon->status = daemon->owned ? EXIT_SUCCESS : EXIT_FAILURE;
+  g_main_loop_quit (daemon->loop);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_message ("Leaving on a signal");
+  g_main_loop_quit (daemon->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_service_load_finish (LANYARD_SERVICE (object), result, &error))
+    {
+      g_printerr ("lanyard-daemon: %s\n", error->message);
+      daemon->status = EXIT_FAILURE;
+      g_main_loop_quit (daemon->loop);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accounts_path = NULL;
+  gboolean replace = FALSE;
+  gboolean demo = FALSE;
+  gboolean version = FALSE;
+  Daemon daemon = { 0 };
+  GPtrArray *entries;
+  guint owner_id;
+  GOptionEntry options[] = {
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running lanyard-daemon", NULL },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Add the demo providers demo-github and demo-gitlab", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("— Lanyard's account service");
+  g_option_context_add_main_entries (context, options, NULL);
+  g_option_context_set_description (context,
+    "Owns io.github.lanyard.Lanyard.Daemon on the session bus. Providers come\n"
+    "from lanyard/providers.conf and LANYARD_PROVIDER_<ID> variables\n"
+    "(docs/configuration.md); LANYARD_DEMO=1 has the effect of --demo.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  if (version)
+    {
+      g_print ("lanyard-daemon %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  daemon.registry = lanyard_provider_registry_new ();
+  lanyard_provider_registry_load_default (daemon.registry);
+  if (demo || g_strcmp0 (g_getenv ("LANYARD_DEMO"), "1") == 0)
+    lanyard_provider_registry_add_demo_providers (daemon.registry);
+
+  /* Configuration problems are told now, at start, not at click time. */
+  entries = lanyard_provider_registry_get_entries (daemon.registry);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const LanyardProviderEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->problem != NULL)
+        g_message ("Configuration problem: %s", entry->problem);
+    }
+  for (const char *const *p = lanyard_provider_registry_get_problems (daemon.registry); *p != NULL; p++)
+    g_message ("Configuration problem: %s", *p);
+
+  accounts_path = g_build_filename (g_get_user_data_dir (), "lanyard", "accounts.json", NULL);
+  daemon.service = lanyard_service_new (daemon.registry, accounts_path);
+  daemon.loop = g_main_loop_new (NULL, FALSE);
+  daemon.status = EXIT_SUCCESS;
+
+  g_unix_signal_add (SIGTERM, quit_cb, &daemon);
+  g_unix_signal_add (SIGINT, quit_cb, &daemon);
+
+  lanyard_service_load_async (daemon.service, loaded_cb, &daemon);
+
+  owner_id = g_bus_own_name (G_BUS_TYPE_SESSION, LANYARD_DAEMON_BUS_NAME,
+                             G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
+                               (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
+                             bus_acquired_cb, name_acquired_cb, name_lost_cb, &daemon, NULL);
+
+  g_main_loop_run (daemon.loop);
+
+  g_bus_unown_name (owner_id);
+  g_clear_object (&daemon.service);
+  g_clear_object (&daemon.registry);
+  g_main_loop_unref (daemon.loop);
+
+  return daemon.status;
+}
