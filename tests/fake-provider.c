@@ -46,6 +46,7 @@ struct _FakeProvider
   JsonObject *claim_changes;
   char       *header_override;
   gboolean    corrupt_signature;
+  gint64      expires_in;
 };
 
 typedef struct
@@ -384,7 +385,7 @@ issue_tokens (FakeProvider      *self,
       json_builder_set_member_name (builder, "refresh_token");
       json_builder_add_string_value (builder, refresh_token);
       json_builder_set_member_name (builder, "expires_in");
-      json_builder_add_int_value (builder, 3600);
+      json_builder_add_int_value (builder, self->expires_in);
     }
   if (dialect_has_id_token (grant->dialect) && grant->scope != NULL && strstr (grant->scope, "openid") != NULL)
     {
@@ -853,6 +854,7 @@ fake_provider_init (FakeProvider *self)
   self->signing_key = test_key_ref (test_key_get_shared ("RS256"));
   g_ptr_array_add (self->published, test_key_ref (self->signing_key));
   self->jwks_cache_control = g_strdup ("max-age=3600");
+  self->expires_in = 3600;
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_listen (self->server, address, 0, &error);
@@ -1020,4 +1022,17 @@ fake_provider_set_discovery_cache_control (FakeProvider *self,
 {
   g_free (self->discovery_cache_control);
   self->discovery_cache_control = g_strdup (value);
+}
+
+/**
+ * fake_provider_set_expires_in:
+ *
+ * The lifetime of the access tokens issued from now on (not GitHub's,
+ * which never expire).
+ */
+void
+fake_provider_set_expires_in (FakeProvider *self,
+                              gint64        seconds)
+{
+  self->expires_in = seconds;
 }

@@ -67,6 +67,8 @@ void          fake_provider_set_header (FakeProvider *self,
                                         const char   *json);
 void          fake_provider_set_corrupt_signature (FakeProvider *self,
                                                    gboolean      corrupt);
+void          fake_provider_set_expires_in (FakeProvider *self,
+                                            gint64        seconds);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 

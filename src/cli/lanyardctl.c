@@ -18,7 +18,8 @@
 #define MANAGER_PATH ROOT_PATH "/Manager"
 #define ERROR_PREFIX "io.github.lanyard.Error."
 
-enum {
+enum
+{
   EXIT_OK = 0,
   EXIT_FAILED = 1,
   EXIT_USAGE = 2,
@@ -58,7 +59,7 @@ static int
 report_error (GError *error)
 {
   g_autofree char *name = g_dbus_error_get_remote_error (error);
-  int status = EXIT_FAILED;
+  int              status = EXIT_FAILED;
 
   g_dbus_error_strip_remote_error (error);
 
@@ -121,7 +122,7 @@ cmd_providers (LanyardDBusManager *manager)
   g_autoptr(GVariant) providers = NULL;
   g_autoptr(GError) error = NULL;
   GVariantIter iter;
-  GVariant *entry;
+  GVariant    *entry;
 
   if (!lanyard_dbus_manager_call_list_providers_sync (manager, &providers, NULL, &error))
     return report_error (error);
@@ -274,7 +275,7 @@ get_account (LanyardDBusManager *manager,
              int                *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char    *path = NULL;
   LanyardDBusAccount *account;
 
   if (!lanyard_dbus_manager_call_find_account_sync (manager, key, &path, NULL, &error))
@@ -297,8 +298,8 @@ cmd_token (LanyardDBusManager *manager,
   g_autoptr(LanyardDBusAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
-  gint64 expires_at;
-  int status = EXIT_OK;
+  gint64           expires_at;
+  int              status = EXIT_OK;
 
   account = get_account (manager, key, &status);
   if (account == NULL)
@@ -333,8 +334,8 @@ cmd_unlink (LanyardDBusManager *manager,
   g_autoptr(LanyardDBusAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  gboolean revoked;
-  int status = EXIT_OK;
+  gboolean         revoked;
+  int              status = EXIT_OK;
 
   account = get_account (manager, key, &status);
   if (account == NULL)
@@ -398,9 +399,9 @@ cmd_link (LanyardDBusManager *manager,
   g_autoptr(LanyardDBusAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  LinkWait wait = { 0 };
-  const char *status;
-  int result = EXIT_OK;
+  LinkWait         wait = { 0 };
+  const char      *status;
+  int              result = EXIT_OK;
 
   if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_new ("a{sv}", NULL), &path, NULL, &error))
     return report_error (error);
@@ -444,9 +445,9 @@ cmd_link (LanyardDBusManager *manager,
       if (g_strcmp0 (wait.error_name, ERROR_PREFIX "Cancelled") == 0)
         lanyard_dbus_flow_call_cancel_sync (flow, NULL, NULL);
       result = g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringLocked") == 0 ||
-                   g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringUnavailable") == 0
-                 ? EXIT_KEYRING
-                 : EXIT_FAILED;
+          g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringUnavailable") == 0
+        ? EXIT_KEYRING
+        : EXIT_FAILED;
       goto out;
     }
 
@@ -482,13 +483,13 @@ main (int   argc,
   g_autoptr(LanyardDBusManager) manager = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *browser = NULL;
-  gboolean version = FALSE;
-  const char *command;
-  GOptionEntry options[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Print data as JSON", NULL },
-    { "browser", 0, 0, G_OPTION_ARG_STRING, &browser, "link: system (default) opens the web browser; none only prints the URL", "system|none" },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
-    { NULL }
+  gboolean         version = FALSE;
+  const char      *command;
+  GOptionEntry     options[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Print data as JSON", NULL },
+        { "browser", 0, 0, G_OPTION_ARG_STRING, &browser, "link: system (default) opens the web browser; none only prints the URL", "system|none" },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+        { NULL }
   };
 
   setlocale (LC_ALL, "");

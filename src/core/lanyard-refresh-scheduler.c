@@ -47,7 +47,8 @@ typedef struct
   gboolean stopped;
 } Entry;
 
-enum {
+enum
+{
   REFRESH_DUE,
   N_SIGNALS
 };
@@ -187,9 +188,9 @@ timer_cb (gpointer user_data)
 {
   LanyardRefreshScheduler *self = user_data;
   g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_free);
-  gint64 now = wall_now ();
+  gint64         now = wall_now ();
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   self->timer_id = 0;
 
@@ -252,8 +253,8 @@ gint64
 lanyard_refresh_scheduler_get_next_due (LanyardRefreshScheduler *self)
 {
   GHashTableIter iter;
-  gpointer value;
-  gint64 next = G_MAXINT64;
+  gpointer       value;
+  gint64         next = G_MAXINT64;
 
   g_return_val_if_fail (LANYARD_IS_REFRESH_SCHEDULER (self), G_MAXINT64);
 
@@ -369,7 +370,7 @@ lanyard_refresh_scheduler_report (LanyardRefreshScheduler *self,
         /* 1, 2, 4 … times the base, up to an hour, ±25 % so that accounts
          * of one provider do not retry in lockstep. */
         guint64 delay = MIN ((guint64) self->backoff << MIN (entry->attempts, 16), (guint64) MAX_BACKOFF_SECONDS);
-        double factor = g_random_double_range (0.75, 1.25);
+        double  factor = g_random_double_range (0.75, 1.25);
 
         entry->attempts++;
         entry->due_at = wall_now () + MAX (1, (gint64) (delay * factor));

@@ -89,11 +89,11 @@ credentials_cb (GObject      *object,
  * Decides whether @sender may have an access token.
  */
 void
-lanyard_access_policy_check_async (GDBusConnection     *connection,
-                                   const char          *sender,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+lanyard_access_policy_check_async (GDBusConnection    *connection,
+                                   const char         *sender,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
 {
   GTask *task = g_task_new (connection, cancellable, callback, user_data);
 
@@ -114,8 +114,8 @@ lanyard_access_policy_check_async (GDBusConnection     *connection,
 }
 
 gboolean
-lanyard_access_policy_check_finish (GAsyncResult  *result,
-                                    GError       **error)
+lanyard_access_policy_check_finish (GAsyncResult *result,
+                                    GError      **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -94,17 +94,17 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *accounts_path = NULL;
-  gboolean replace = FALSE;
-  gboolean demo = FALSE;
-  gboolean version = FALSE;
-  Daemon daemon = { 0 };
-  GPtrArray *entries;
-  guint owner_id;
-  GOptionEntry options[] = {
-    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running lanyard-daemon", NULL },
-    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Add the demo providers demo-github and demo-gitlab", NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
-    { NULL }
+  gboolean         replace = FALSE;
+  gboolean         demo = FALSE;
+  gboolean         version = FALSE;
+  Daemon           daemon = { 0 };
+  GPtrArray       *entries;
+  guint            owner_id;
+  GOptionEntry     options[] = {
+        { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running lanyard-daemon", NULL },
+        { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Add the demo providers demo-github and demo-gitlab", NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+        { NULL }
   };
 
   setlocale (LC_ALL, "");
@@ -112,9 +112,9 @@ main (int   argc,
   context = g_option_context_new ("— Lanyard's account service");
   g_option_context_add_main_entries (context, options, NULL);
   g_option_context_set_description (context,
-    "Owns io.github.lanyard.Lanyard.Daemon on the session bus. Providers come\n"
-    "from lanyard/providers.conf and LANYARD_PROVIDER_<ID> variables\n"
-    "(docs/configuration.md); LANYARD_DEMO=1 has the effect of --demo.");
+                                    "Owns io.github.lanyard.Lanyard.Daemon on the session bus. Providers come\n"
+                                    "from lanyard/providers.conf and LANYARD_PROVIDER_<ID> variables\n"
+                                    "(docs/configuration.md); LANYARD_DEMO=1 has the effect of --demo.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("%s\n", error->message);

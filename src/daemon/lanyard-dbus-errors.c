@@ -15,7 +15,7 @@
 void
 lanyard_dbus_errors_register (void)
 {
-  static gsize registered;
+  static gsize           registered;
   static GDBusErrorEntry entries[LANYARD_ERROR_PERMISSION_DENIED + 1];
 
   if (!g_once_init_enter (&registered))

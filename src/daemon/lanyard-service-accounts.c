@@ -30,7 +30,7 @@ _lanyard_service_token_label (LanyardService  *self,
                               LanyardIdentity *identity)
 {
   LanyardProvider *provider = lanyard_provider_registry_lookup (self->registry, lanyard_identity_get_provider_id (identity));
-  const char *who = lanyard_identity_get_username (identity);
+  const char      *who = lanyard_identity_get_username (identity);
 
   if (who == NULL)
     who = lanyard_identity_get_account_id (identity);
@@ -44,7 +44,7 @@ static LanyardDBusAccount *
 account_interface (LanyardService *self,
                    LanyardAccount *account)
 {
-  g_autofree char *key = lanyard_account_dup_key (account);
+  g_autofree char           *key = lanyard_account_dup_key (account);
   LanyardDBusObjectSkeleton *object = g_hash_table_lookup (self->account_objects, key);
 
   return object != NULL ? lanyard_dbus_object_peek_account (LANYARD_DBUS_OBJECT (object)) : NULL;
@@ -55,7 +55,7 @@ sync_account (LanyardService *self,
               LanyardAccount *account)
 {
   LanyardDBusAccount *iface = account_interface (self, account);
-  const char *attention = lanyard_account_get_attention (account);
+  const char         *attention = lanyard_account_get_attention (account);
 
   if (iface == NULL)
     return;
@@ -86,8 +86,8 @@ set_available (LanyardService *self,
                const GError   *error)
 {
   LanyardDBusAccount *iface = account_interface (self, account);
-  gboolean keyring_trouble = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
-                             g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
+  gboolean            keyring_trouble = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
+    g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
 
   if (iface != NULL)
     lanyard_dbus_account_set_available (iface, !keyring_trouble);
@@ -175,7 +175,7 @@ policy_cb (GObject      *object,
 static gboolean
 handle_get_access_token (LanyardDBusAccount    *iface,
                          GDBusMethodInvocation *invocation,
-                         Call                  *template)
+                         Call *template)
 {
   Call *call = call_new (template->service, template->account, invocation);
 
@@ -205,7 +205,7 @@ ensure_cb (GObject      *object,
 static gboolean
 handle_ensure_credentials (LanyardDBusAccount    *iface,
                            GDBusMethodInvocation *invocation,
-                           Call                  *template)
+                           Call *template)
 {
   _lanyard_service_get_tokens_async (template->service, template->account, FALSE, NULL, ensure_cb,
                                      call_new (template->service, template->account, invocation));
@@ -215,7 +215,7 @@ handle_ensure_credentials (LanyardDBusAccount    *iface,
 static void
 forget (Call *call)
 {
-  LanyardService *self = call->service;
+  LanyardService  *self = call->service;
   g_autofree char *key = lanyard_account_dup_key (call->account);
   g_autoptr(GError) error = NULL;
 
@@ -309,14 +309,13 @@ unlink_tokens_cb (GObject      *object,
 static gboolean
 handle_unlink (LanyardDBusAccount    *iface,
                GDBusMethodInvocation *invocation,
-               Call                  *template)
+               Call *template)
 {
   Call *call = call_new (template->service, template->account, invocation);
 
   if (lanyard_account_store_is_read_only (call->service->accounts))
     {
-      _lanyard_service_return_error (invocation, &(GError) { LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                                                             (char *) lanyard_account_store_get_problem (call->service->accounts) });
+      _lanyard_service_return_error (invocation, &(GError){ LANYARD_ERROR, LANYARD_ERROR_FAILED, (char *) lanyard_account_store_get_problem (call->service->accounts) });
       call_free (call);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -431,7 +430,7 @@ stored_refreshed_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   LanyardService *self = g_task_get_source_object (task);
-  TokenRequest *request = g_task_get_task_data (task);
+  TokenRequest   *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gint64 expires_at = lanyard_token_set_get_expires_at (request->refreshed);
 
@@ -463,7 +462,7 @@ refreshed_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   LanyardService *self = g_task_get_source_object (task);
-  TokenRequest *request = g_task_get_task_data (task);
+  TokenRequest   *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   g_autoptr(LanyardIdentity) identity = NULL;
@@ -499,7 +498,7 @@ loaded_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   LanyardService *self = g_task_get_source_object (task);
-  TokenRequest *request = g_task_get_task_data (task);
+  TokenRequest   *request = g_task_get_task_data (task);
   g_autoptr(LanyardTokenSet) tokens = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -523,9 +522,9 @@ loaded_cb (GObject      *object,
   if (request->provider == NULL)
     {
       g_autoptr(GError) gone = g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                                            "The provider “%s” is no longer configured, so this account's token cannot be renewed. "
-                                            "Configure it again; the account and its tokens were kept.",
-                                            lanyard_account_get_provider_id (request->account));
+                                             "The provider “%s” is no longer configured, so this account's token cannot be renewed. "
+                                             "Configure it again; the account and its tokens were kept.",
+                                             lanyard_account_get_provider_id (request->account));
       finish_waiters (self, request->key, NULL, gone);
       return;
     }
@@ -560,10 +559,10 @@ _lanyard_service_get_tokens_async (LanyardService     *self,
                                    gpointer            user_data)
 {
   g_autofree char *key = lanyard_account_dup_key (account);
-  GTask *caller = g_task_new (self, cancellable, callback, user_data);
-  GPtrArray *waiting = g_hash_table_lookup (self->refreshes, key);
+  GTask           *caller = g_task_new (self, cancellable, callback, user_data);
+  GPtrArray       *waiting = g_hash_table_lookup (self->refreshes, key);
   g_autoptr(GTask) worker = NULL;
-  TokenRequest *request;
+  TokenRequest    *request;
   LanyardProvider *provider;
 
   g_task_set_source_tag (caller, _lanyard_service_get_tokens_async);
@@ -608,13 +607,13 @@ scheduled_refresh_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  LanyardService *self = LANYARD_SERVICE (object);
+  LanyardService  *self = LANYARD_SERVICE (object);
   g_autofree char *key = user_data;
   g_autoptr(LanyardTokenSet) tokens = NULL;
   g_autoptr(GError) error = NULL;
-  const char *colon = strchr (key, ':');
+  const char      *colon = strchr (key, ':');
   g_autofree char *provider = g_strndup (key, colon - key);
-  LanyardAccount *account = lanyard_account_store_lookup (self->accounts, provider, colon + 1);
+  LanyardAccount  *account = lanyard_account_store_lookup (self->accounts, provider, colon + 1);
 
   tokens = _lanyard_service_get_tokens_finish (self, result, &error);
   if (tokens != NULL)
@@ -635,9 +634,9 @@ void
 _lanyard_service_refresh_due (LanyardService *self,
                               const char     *key)
 {
-  const char *colon = strchr (key, ':');
+  const char      *colon = strchr (key, ':');
   g_autofree char *provider = g_strndup (key, colon - key);
-  LanyardAccount *account = lanyard_account_store_lookup (self->accounts, provider, colon + 1);
+  LanyardAccount  *account = lanyard_account_store_lookup (self->accounts, provider, colon + 1);
 
   if (account == NULL)
     {

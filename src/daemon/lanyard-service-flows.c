@@ -70,7 +70,7 @@ error_name (const GError *error)
 }
 
 static void
-finish_export (FlowExport   *export,
+finish_export (FlowExport *export,
                const GError *error,
                const char   *account_path)
 {
@@ -99,13 +99,13 @@ stored_cb (GObject      *object,
            gpointer      user_data)
 {
   FlowExport *export = user_data;
-  LanyardService *self = export->service;
+  LanyardService  *self = export->service;
   LanyardIdentity *identity = lanyard_flow_get_identity (export->flow);
   LanyardTokenSet *tokens = lanyard_flow_get_tokens (export->flow);
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   g_autofree char *path = NULL;
-  LanyardAccount *account;
+  LanyardAccount  *account;
 
   /* No keyring, no account: a linked account without its tokens would be
    * a lie, and the tokens go nowhere else. */
@@ -159,7 +159,7 @@ flow_done_cb (GObject      *object,
 static void
 flow_status_cb (LanyardFlow *flow,
                 GParamSpec  *pspec,
-                FlowExport  *export)
+                FlowExport *export)
 {
   if (lanyard_flow_get_status (flow) == LANYARD_FLOW_STATUS_EXCHANGING)
     lanyard_dbus_flow_set_status (export->iface, "exchanging");
@@ -181,7 +181,7 @@ starter_vanished_cb (GDBusConnection *connection,
 static gboolean
 handle_flow_cancel (LanyardDBusFlow       *iface,
                     GDBusMethodInvocation *invocation,
-                    FlowExport            *export)
+                    FlowExport *export)
 {
   lanyard_flow_cancel (export->flow);
   lanyard_dbus_flow_complete_cancel (iface, invocation);
@@ -200,9 +200,9 @@ started_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  Start *start = user_data;
-  LanyardService *self = start->service;
-  LanyardFlow *flow = LANYARD_FLOW (object);
+  Start           *start = user_data;
+  LanyardService  *self = start->service;
+  LanyardFlow     *flow = LANYARD_FLOW (object);
   LanyardProvider *provider = lanyard_flow_get_provider (flow);
   g_autoptr(GError) error = NULL;
   const char *sender = g_dbus_method_invocation_get_sender (start->invocation);
@@ -259,7 +259,7 @@ _lanyard_service_handle_start_flow (LanyardDBusManager    *manager,
                                     LanyardService        *self)
 {
   const LanyardProviderEntry *entry = lanyard_provider_registry_get_entry (self->registry, provider_id);
-  Start *start;
+  Start                      *start;
 
   if (entry == NULL)
     {

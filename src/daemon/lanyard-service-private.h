@@ -25,46 +25,46 @@ struct _LanyardService
   LanyardTokenStore        *tokens;
   LanyardRefreshScheduler  *scheduler;
   GHashTable               *account_objects; /* key → LanyardDBusObjectSkeleton */
-  GHashTable               *refreshes;       /* key → GPtrArray of waiting GTask */
-  GHashTable               *flows;           /* object path → FlowExport */
+  GHashTable               *refreshes; /* key → GPtrArray of waiting GTask */
+  GHashTable               *flows; /* object path → FlowExport */
   guint                     flow_serial;
 };
 
 /* How long before expiry a token counts as expired for a caller. */
 #define LANYARD_TOKEN_FRESH_MARGIN_SECONDS 60
 
-void      _lanyard_service_export_account    (LanyardService   *self,
-                                              LanyardAccount   *account);
-void      _lanyard_service_unexport_account  (LanyardService   *self,
-                                              LanyardAccount   *account);
-char     *_lanyard_service_account_path      (LanyardAccount   *account);
-gboolean  _lanyard_service_save_accounts     (LanyardService   *self,
-                                              GError          **error);
-void      _lanyard_service_update_current    (LanyardService   *self);
-void      _lanyard_service_get_tokens_async  (LanyardService     *self,
-                                              LanyardAccount     *account,
-                                              gboolean            force_refresh,
-                                              GCancellable       *cancellable,
-                                              GAsyncReadyCallback callback,
-                                              gpointer            user_data);
+void             _lanyard_service_export_account (LanyardService *self,
+                                                  LanyardAccount *account);
+void             _lanyard_service_unexport_account (LanyardService *self,
+                                                    LanyardAccount *account);
+char            *_lanyard_service_account_path (LanyardAccount *account);
+gboolean         _lanyard_service_save_accounts (LanyardService *self,
+                                                 GError        **error);
+void             _lanyard_service_update_current (LanyardService *self);
+void             _lanyard_service_get_tokens_async (LanyardService     *self,
+                                                    LanyardAccount     *account,
+                                                    gboolean            force_refresh,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
 LanyardTokenSet *_lanyard_service_get_tokens_finish (LanyardService *self,
                                                      GAsyncResult   *result,
                                                      GError        **error);
-void      _lanyard_service_refresh_due       (LanyardService   *self,
-                                              const char       *key);
-char     *_lanyard_service_token_label       (LanyardService   *self,
-                                              LanyardIdentity  *identity);
-void      _lanyard_service_return_error      (GDBusMethodInvocation *invocation,
-                                              const GError          *error);
-gboolean  _lanyard_service_handle_start_flow (LanyardDBusManager    *manager,
-                                              GDBusMethodInvocation *invocation,
-                                              const char            *provider_id,
-                                              GVariant              *options,
-                                              LanyardService        *self);
-gboolean  _lanyard_service_handle_cancel_flow (LanyardDBusManager    *manager,
-                                               GDBusMethodInvocation *invocation,
-                                               const char            *path,
-                                               LanyardService        *self);
-void      _lanyard_service_flows_free        (LanyardService   *self);
+void             _lanyard_service_refresh_due (LanyardService *self,
+                                               const char     *key);
+char            *_lanyard_service_token_label (LanyardService  *self,
+                                               LanyardIdentity *identity);
+void             _lanyard_service_return_error (GDBusMethodInvocation *invocation,
+                                                const GError          *error);
+gboolean         _lanyard_service_handle_start_flow (LanyardDBusManager    *manager,
+                                                     GDBusMethodInvocation *invocation,
+                                                     const char            *provider_id,
+                                                     GVariant              *options,
+                                                     LanyardService        *self);
+gboolean         _lanyard_service_handle_cancel_flow (LanyardDBusManager    *manager,
+                                                      GDBusMethodInvocation *invocation,
+                                                      const char            *path,
+                                                      LanyardService        *self);
+void             _lanyard_service_flows_free (LanyardService *self);
 
 G_END_DECLS

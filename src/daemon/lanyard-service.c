@@ -92,7 +92,7 @@ static GVariant *
 identity_variant (LanyardService *self,
                   LanyardAccount *account)
 {
-  GVariantDict dict;
+  GVariantDict     dict;
   g_autofree char *path = NULL;
 
   g_variant_dict_init (&dict, NULL);
@@ -126,8 +126,8 @@ _lanyard_service_update_current (LanyardService *self)
 }
 
 gboolean
-_lanyard_service_save_accounts (LanyardService  *self,
-                                GError         **error)
+_lanyard_service_save_accounts (LanyardService *self,
+                                GError        **error)
 {
   return lanyard_account_store_save (self->accounts, error);
 }
@@ -137,14 +137,14 @@ handle_list_providers (LanyardDBusManager    *manager,
                        GDBusMethodInvocation *invocation,
                        LanyardService        *self)
 {
-  GPtrArray *entries = lanyard_provider_registry_get_entries (self->registry);
+  GPtrArray      *entries = lanyard_provider_registry_get_entries (self->registry);
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < entries->len; i++)
     {
       const LanyardProviderEntry *entry = g_ptr_array_index (entries, i);
-      GVariantDict dict;
+      GVariantDict                dict;
 
       g_variant_dict_init (&dict, NULL);
       g_variant_dict_insert (&dict, "id", "s", entry->id);
@@ -180,7 +180,7 @@ static LanyardAccount *
 account_for_key (LanyardService *self,
                  const char     *key)
 {
-  const char *colon = key != NULL ? strchr (key, ':') : NULL;
+  const char      *colon = key != NULL ? strchr (key, ':') : NULL;
   g_autofree char *provider = NULL;
 
   if (colon == NULL)
@@ -211,7 +211,7 @@ handle_find_account (LanyardDBusManager    *manager,
                      const char            *key,
                      LanyardService        *self)
 {
-  LanyardAccount *account = account_for_key (self, key);
+  LanyardAccount  *account = account_for_key (self, key);
   g_autofree char *path = NULL;
 
   if (account == NULL)
@@ -266,7 +266,7 @@ env_seconds (const char *name,
              guint       fallback)
 {
   const char *value = g_getenv (name);
-  guint64 seconds;
+  guint64     seconds;
 
   if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, 24 * 60 * 60, &seconds, NULL))
     return (guint) seconds;
@@ -281,7 +281,7 @@ LanyardService *
 lanyard_service_new (LanyardProviderRegistry *registry,
                      const char              *accounts_path)
 {
-  LanyardService *self = g_object_new (LANYARD_TYPE_SERVICE, NULL);
+  LanyardService  *self = g_object_new (LANYARD_TYPE_SERVICE, NULL);
   GNetworkMonitor *monitor = NULL;
 
   self->registry = g_object_ref (registry);
@@ -327,9 +327,9 @@ current_changed_cb (LanyardAccountStore *store,
  * timer from the stored expiry times.
  */
 void
-lanyard_service_load_async (LanyardService      *self,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+lanyard_service_load_async (LanyardService     *self,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(GError) error = NULL;
@@ -346,7 +346,7 @@ lanyard_service_load_async (LanyardService      *self,
   accounts = lanyard_account_store_get_accounts (self->accounts);
   for (guint i = 0; i < accounts->len; i++)
     {
-      LanyardAccount *account = g_ptr_array_index (accounts, i);
+      LanyardAccount  *account = g_ptr_array_index (accounts, i);
       g_autofree char *key = lanyard_account_dup_key (account);
 
       _lanyard_service_export_account (self, account);

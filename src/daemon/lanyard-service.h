@@ -13,15 +13,15 @@ G_BEGIN_DECLS
 #define LANYARD_TYPE_SERVICE (lanyard_service_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardService, lanyard_service, LANYARD, SERVICE, GObject)
 
-LanyardService *lanyard_service_new    (LanyardProviderRegistry *registry,
-                                        const char              *accounts_path);
-void            lanyard_service_export (LanyardService          *self,
-                                        GDBusConnection         *connection);
-void            lanyard_service_load_async  (LanyardService      *self,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data);
-gboolean        lanyard_service_load_finish (LanyardService      *self,
-                                             GAsyncResult        *result,
-                                             GError             **error);
+LanyardService *lanyard_service_new (LanyardProviderRegistry *registry,
+                                     const char              *accounts_path);
+void            lanyard_service_export (LanyardService  *self,
+                                        GDBusConnection *connection);
+void            lanyard_service_load_async (LanyardService     *self,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean        lanyard_service_load_finish (LanyardService *self,
+                                             GAsyncResult   *result,
+                                             GError        **error);
 
 G_END_DECLS

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* lanyard-daemon for real: on a private bus with a real gnome-keyring,
+ * driven through D-Bus and lanyardctl, against the fake provider. The
+ * tests run in order and build on each other, like a person would. */
+
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "daemon-harness.h"
+
+static KeyringHarness harness;
+static FakeProvider  *fake;
+static Daemon         daemon_process;
+
+static char *
+keyring_secret (const char *provider,
+                const char *account)
+{
+  static const SecretSchema schema = {
+    "io.github.lanyard.Lanyard.Token", SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "provider", provider, "account", account, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static char *
+file_contents (const char *path)
+{
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, NULL);
+  return contents != NULL ? contents : g_strdup ("");
+}
+
+static void
+assert_nowhere_but_keyring (const char *secret)
+{
+  g_autofree char *log = file_contents (daemon_process.log_path);
+  g_autofree char *command = g_strdup_printf ("grep -rlF --exclude=daemon.log -- '%s' '%s' '%s'; test $? -eq 1",
+                                              secret, daemon_process.data_home, daemon_process.config_home);
+
+  g_assert_null (strstr (log, secret));
+  g_assert_cmpint (system (command), ==, 0);
+}
+
+static char *
+account_path (const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "FindAccount",
+                                            g_variant_new ("(s)", key), G_VARIANT_TYPE ("(o)"), &error);
+  char *path;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(o)", &path);
+  return path;
+}
+
+static char *
+access_token (const char *key,
+              GError    **error)
+{
+  g_autofree char *path = account_path (key);
+  g_autoptr(GVariant) reply = daemon_call (path, "io.github.lanyard.Account", "GetAccessToken", NULL,
+                                            G_VARIANT_TYPE ("(sx)"), error);
+  char *token = NULL;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(sx)", &token, NULL);
+  return token;
+}
+
+static void
+test_providers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "ListProviders", NULL,
+                                            G_VARIANT_TYPE ("(aa{sv})"), &error);
+  g_autofree char *printed = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+
+  g_assert_no_error (error);
+  printed = g_variant_print (reply, FALSE);
+  g_assert_nonnull (strstr (printed, "'work'"));
+  g_assert_nonnull (strstr (printed, "must use https://"));
+  /* Client secrets never cross the bus. */
+  g_assert_null (strstr (printed, FAKE_CLIENT_SECRET));
+
+  listed = ctl ("providers", NULL);
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_nonnull (strstr (listed->out, "broken"));
+  g_assert_nonnull (strstr (listed->out, "not usable: Provider “broken”"));
+}
+
+static void
+test_link_over_dbus (void)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) current = NULL;
+  g_autoptr(GVariant) url = NULL;
+  g_autoptr(GVariant) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autofree char *flow = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *token = NULL;
+  const char      *provider = NULL;
+
+  reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "StartFlow",
+                       g_variant_new ("(s@a{sv})", "work", g_variant_new ("a{sv}", NULL)), G_VARIANT_TYPE ("(o)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(o)", &flow);
+
+  url = daemon_get_property (flow, "io.github.lanyard.Flow", "AuthorizeUrl");
+  page = test_browse ("GET", g_variant_get_string (url, NULL));
+  g_assert_no_error (page->error);
+  g_assert_cmpuint (page->status, ==, 200);
+
+  /* Wait for the account to appear. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GVariant) status = daemon_get_property (flow, "io.github.lanyard.Flow", "Status");
+      if (g_str_equal (g_variant_get_string (status, NULL), "succeeded"))
+        break;
+      g_usleep (20 * 1000);
+    }
+
+  current = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "GetCurrentIdentity", NULL,
+                         G_VARIANT_TYPE ("(a{sv})"), &error);
+  g_assert_no_error (error);
+  identity = g_variant_get_child_value (current, 0);
+  g_assert_true (g_variant_lookup (identity, "provider", "&s", &provider));
+  g_assert_cmpstr (provider, ==, "work");
+
+  /* The tokens are in the keyring, and nowhere else. */
+  secret = keyring_secret ("work", "4242");
+  g_assert_nonnull (secret);
+  token = access_token ("work:4242", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (secret, token));
+  assert_nowhere_but_keyring (token);
+}
+
+static void
+test_link_with_lanyardctl (void)
+{
+  g_autoptr(CtlResult) linked = link_with_ctl ("hub");
+  g_autoptr(CtlResult) again = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (linked->status, ==, 0);
+  g_assert_cmpstr (linked->out, ==, "Linked hub:583231 (octocat)\n");
+
+  /* Linking the same account again updates it; no duplicate. */
+  again = link_with_ctl ("hub");
+  g_assert_cmpint (again->status, ==, 0);
+  listed = ctl ("list", NULL);
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_cmpuint (g_strv_length (g_strsplit (listed->out, "\n", -1)), ==, 3);
+
+  token = access_token ("hub:583231", &error);
+  g_assert_no_error (error);
+  assert_nowhere_but_keyring (token);
+}
+
+static void
+test_whoami_and_primary (void)
+{
+  g_autoptr(CtlResult) before = ctl ("--json", "whoami", NULL);
+  g_autoptr(CtlResult) primary = NULL;
+  g_autoptr(CtlResult) after = NULL;
+  g_autoptr(GVariant) current = NULL;
+  const char *provider = NULL;
+
+  /* No primary yet: the account linked first. */
+  g_assert_cmpint (before->status, ==, 0);
+  g_assert_nonnull (strstr (before->out, "\"provider\" : \"work\""));
+
+  primary = ctl ("primary", "hub:583231", NULL);
+  g_assert_cmpint (primary->status, ==, 0);
+  after = ctl ("whoami", NULL);
+  g_assert_true (g_str_has_prefix (after->out, "hub:583231\n"));
+
+  current = daemon_get_property (MANAGER_PATH, "io.github.lanyard.Manager", "CurrentIdentity");
+  g_assert_true (g_variant_lookup (current, "provider", "&s", &provider));
+  g_assert_cmpstr (provider, ==, "hub");
+}
+
+static void
+test_token_with_lanyardctl (void)
+{
+  g_autoptr(CtlResult) token = ctl ("token", "work:4242", NULL);
+  g_autoptr(CtlResult) missing = ctl ("token", "work:999", NULL);
+  g_autoptr(CtlResult) bad = ctl ("token", NULL);
+
+  g_assert_cmpint (token->status, ==, 0);
+  g_assert_true (g_str_has_prefix (token->out, "fake_at_"));
+  g_assert_cmpint (missing->status, ==, 3);
+  g_assert_nonnull (strstr (missing->err, "No linked account is called “work:999”"));
+  g_assert_cmpint (bad->status, ==, 2);
+}
+
+/* 50 callers ask at once while the token needs renewing: one refresh. */
+static void
+test_concurrent_token_requests (void)
+{
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autofree char *path = NULL;
+  GAsyncResult    *results[50] = { NULL };
+  g_autoptr(CtlResult) relinked = NULL;
+  guint before;
+
+  /* Tokens that are stale on arrival (expire within the minute). */
+  fake_provider_set_expires_in (fake, 30);
+  relinked = link_with_ctl ("work");
+  g_assert_cmpint (relinked->status, ==, 0);
+  path = account_path ("work:4242");
+  before = fake_provider_get_count (fake, "refresh");
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    g_dbus_connection_call (connection, DAEMON_NAME, path, "io.github.lanyard.Account", "GetAccessToken", NULL,
+                            G_VARIANT_TYPE ("(sx)"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL, test_store_result, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply = g_dbus_connection_call_finish (connection, test_wait_result (&results[i]), &error);
+
+      g_assert_no_error (error);
+      g_object_unref (results[i]);
+    }
+
+  g_assert_cmpuint (fake_provider_get_count (fake, "refresh"), ==, before + 1);
+  fake_provider_set_expires_in (fake, 3600);
+}
+
+/* Tokens that expire in seconds are renewed with nobody asking; the
+ * rotated refresh token is what the keyring holds. */
+static void
+test_scheduled_refresh (void)
+{
+  g_autoptr(CtlResult) relinked = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  guint            refreshes;
+
+  fake_provider_set_expires_in (fake, 2);
+  relinked = link_with_ctl ("work");
+  g_assert_cmpint (relinked->status, ==, 0);
+  fake_provider_set_expires_in (fake, 3600);
+  before = keyring_secret ("work", "4242");
+  refreshes = fake_provider_get_count (fake, "refresh");
+
+  for (guint i = 0; i < 400 && fake_provider_get_count (fake, "refresh") == refreshes; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpuint (fake_provider_get_count (fake, "refresh"), ==, refreshes + 1);
+
+  /* Stored before use: give the daemon its moment to answer the fake. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_free (after);
+      after = keyring_secret ("work", "4242");
+      if (g_strcmp0 (after, before) != 0)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpstr (after, !=, before);
+  g_assert_nonnull (strstr (after, "fake_rt_"));
+}
+
+static void
+test_transient_failures_back_off (void)
+{
+  g_autoptr(CtlResult) relinked = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) attention = NULL;
+  guint refreshes;
+
+  fake_provider_set_expires_in (fake, 1);
+  relinked = link_with_ctl ("work");
+  fake_provider_set_expires_in (fake, 3600);
+  fake_provider_set_failure (fake, FAKE_FAIL_TOKEN_500);
+  refreshes = fake_provider_get_count (fake, "refresh");
+
+  /* Two failed tries (1 s, then about 2 s later)… */
+  for (guint i = 0; i < 400 && fake_provider_get_count (fake, "refresh") < refreshes + 2; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpuint (fake_provider_get_count (fake, "refresh"), >=, refreshes + 2);
+
+  /* …then the provider recovers, and so does the account. */
+  fake_provider_set_failure (fake, FAKE_FAIL_NONE);
+  refreshes = fake_provider_get_count (fake, "refresh");
+  for (guint i = 0; i < 400 && fake_provider_get_count (fake, "refresh") == refreshes; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpuint (fake_provider_get_count (fake, "refresh"), >, refreshes);
+  path = account_path ("work:4242");
+  attention = daemon_get_property (path, "io.github.lanyard.Account", "NeedsAttention");
+  g_assert_false (g_variant_get_boolean (attention));
+}
+
+static void
+test_invalid_grant_needs_attention (void)
+{
+  g_autoptr(CtlResult) relinked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr(GVariant) attention = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+
+  fake_provider_set_expires_in (fake, 30);
+  relinked = link_with_ctl ("work");
+  fake_provider_set_expires_in (fake, 3600);
+  fake_provider_set_failure (fake, FAKE_FAIL_TOKEN_INVALID_GRANT);
+
+  token = access_token ("work:4242", &error);
+  g_assert_null (token);
+  g_assert_true (g_dbus_error_is_remote_error (error));
+  g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "io.github.lanyard.Error.InvalidGrant");
+  fake_provider_set_failure (fake, FAKE_FAIL_NONE);
+
+  path = account_path ("work:4242");
+  attention = daemon_get_property (path, "io.github.lanyard.Account", "NeedsAttention");
+  g_assert_true (g_variant_get_boolean (attention));
+  listed = ctl ("list", NULL);
+  g_assert_nonnull (strstr (listed->out, "needs attention"));
+
+  /* Nothing deleted: the tokens are still in the keyring. */
+  secret = keyring_secret ("work", "4242");
+  g_assert_nonnull (secret);
+
+  /* Signing in again clears it. */
+  g_clear_pointer (&relinked, ctl_result_free);
+  relinked = link_with_ctl ("work");
+  g_clear_pointer (&attention, g_variant_unref);
+  attention = daemon_get_property (path, "io.github.lanyard.Account", "NeedsAttention");
+  g_assert_false (g_variant_get_boolean (attention));
+}
+
+static void
+test_restart_keeps_everything (void)
+{
+  g_autoptr(CtlResult) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  /* A clean exit on SIGTERM (checked by daemon_stop). */
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, fake, NULL);
+
+  listed = ctl ("list", NULL);
+  g_assert_nonnull (strstr (listed->out, "work:4242"));
+  g_assert_nonnull (strstr (listed->out, "hub:583231 (primary)"));
+  token = access_token ("hub:583231", &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_killed_daemon_loses_nothing (void)
+{
+  g_autoptr(CtlResult) listed = NULL;
+  g_autofree char *accounts = NULL;
+  g_autofree char *path = g_build_filename (daemon_process.data_home, "lanyard", "accounts.json", NULL);
+
+  daemon_stop (&daemon_process, SIGKILL);
+  accounts = file_contents (path);
+  g_assert_nonnull (strstr (accounts, "\"format\" : 1"));
+  daemon_start (&daemon_process, fake, NULL);
+  listed = ctl ("list", NULL);
+  g_assert_nonnull (strstr (listed->out, "work:4242"));
+}
+
+static void
+test_unlink (void)
+{
+  g_autoptr(CtlResult) unlinked = NULL;
+  g_autoptr(CtlResult) whoami = NULL;
+  g_autofree char *secret = NULL;
+  guint            revokes = fake_provider_get_count (fake, "revoke");
+
+  unlinked = ctl ("unlink", "hub:583231", NULL);
+  g_assert_cmpint (unlinked->status, ==, 0);
+  g_assert_cmpstr (unlinked->out, ==, "Unlinked hub:583231; its access was revoked at the provider.\n");
+  g_assert_cmpuint (fake_provider_get_count (fake, "revoke"), ==, revokes + 1);
+
+  secret = keyring_secret ("hub", "583231");
+  g_assert_null (secret);
+
+  whoami = ctl ("whoami", NULL);
+  g_assert_true (g_str_has_prefix (whoami->out, "work:4242\n"));
+}
+
+static void
+test_provider_gone_from_config (void)
+{
+  const char *env[] = { "LANYARD_PROVIDER_WORK=", NULL };
+  g_autoptr(CtlResult) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  /* The account stays, with a clear reason why its token cannot be
+   * renewed; nothing is deleted. */
+  daemon_stop (&daemon_process, SIGTERM);
+  fake_provider_set_expires_in (fake, 3600);
+  daemon_start (&daemon_process, fake, env);
+  listed = ctl ("list", NULL);
+  g_assert_nonnull (strstr (listed->out, "work:4242"));
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, fake, NULL);
+  token = access_token ("work:4242", &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  keyring_harness_up (&harness, TRUE);
+  fake = fake_provider_new ();
+  daemon_start (&daemon_process, fake, NULL);
+
+  g_test_add_func ("/Lanyard/Daemon/providers", test_providers);
+  g_test_add_func ("/Lanyard/Daemon/link-over-dbus", test_link_over_dbus);
+  g_test_add_func ("/Lanyard/Daemon/link-with-lanyardctl", test_link_with_lanyardctl);
+  g_test_add_func ("/Lanyard/Daemon/whoami-and-primary", test_whoami_and_primary);
+  g_test_add_func ("/Lanyard/Daemon/token-with-lanyardctl", test_token_with_lanyardctl);
+  g_test_add_func ("/Lanyard/Daemon/refresh/concurrent-requests-share-one", test_concurrent_token_requests);
+  g_test_add_func ("/Lanyard/Daemon/refresh/scheduled", test_scheduled_refresh);
+  g_test_add_func ("/Lanyard/Daemon/refresh/transient-failures-back-off", test_transient_failures_back_off);
+  g_test_add_func ("/Lanyard/Daemon/refresh/invalid-grant-needs-attention", test_invalid_grant_needs_attention);
+  g_test_add_func ("/Lanyard/Daemon/restart-keeps-everything", test_restart_keeps_everything);
+  g_test_add_func ("/Lanyard/Daemon/killed-daemon-loses-nothing", test_killed_daemon_loses_nothing);
+  g_test_add_func ("/Lanyard/Daemon/unlink", test_unlink);
+  g_test_add_func ("/Lanyard/Daemon/provider-gone-from-config", test_provider_gone_from_config);
+
+  status = g_test_run ();
+
+  daemon_stop (&daemon_process, SIGTERM);
+  g_clear_object (&fake);
+  secret_service_disconnect ();
+  keyring_harness_down (&harness);
+  return status;
+}
