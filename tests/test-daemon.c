@@ -152,6 +152,7 @@ test_link_with_lanyardctl (void)
   g_autoptr(CtlResult) listed = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
 
   g_assert_cmpint (linked->status, ==, 0);
   g_assert_cmpstr (linked->out, ==, "Linked hub:583231 (octocat)\n");
@@ -161,7 +162,8 @@ test_link_with_lanyardctl (void)
   g_assert_cmpint (again->status, ==, 0);
   listed = ctl ("list", NULL);
   g_assert_cmpint (listed->status, ==, 0);
-  g_assert_cmpuint (g_strv_length (g_strsplit (listed->out, "\n", -1)), ==, 3);
+  lines = g_strsplit (listed->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
 
   token = access_token ("hub:583231", &error);
   g_assert_no_error (error);
@@ -318,6 +320,7 @@ test_invalid_grant_needs_attention (void)
   g_autoptr(CtlResult) relinked = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *remote = NULL;
   g_autofree char *path = NULL;
   g_autofree char *secret = NULL;
   g_autoptr(GVariant) attention = NULL;
@@ -331,7 +334,8 @@ test_invalid_grant_needs_attention (void)
   token = access_token ("work:4242", &error);
   g_assert_null (token);
   g_assert_true (g_dbus_error_is_remote_error (error));
-  g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "io.github.lanyard.Error.InvalidGrant");
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, "io.github.lanyard.Error.InvalidGrant");
   fake_provider_set_failure (fake, FAKE_FAIL_NONE);
 
   path = account_path ("work:4242");

@@ -204,13 +204,15 @@ cmd_list (void)
   g_autoptr(GDBusObjectManager) objects = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  GList *list;
+  g_autofree char *owner = NULL;
+  GList           *list;
 
   objects = lanyard_dbus_object_manager_client_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
                                                                  BUS_NAME, ROOT_PATH, NULL, &error);
   if (objects == NULL)
     return report_error (error);
-  if (g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects)) == NULL)
+  owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
+  if (owner == NULL)
     {
       g_printerr ("lanyard-daemon is not running and could not be started\n");
       return EXIT_NO_DAEMON;
