@@ -381,6 +381,21 @@ failed_cb (LanyardDBusFlow *flow,
   g_main_loop_quit (wait->loop);
 }
 
+/* The daemon went away mid-sign-in (crashed, replaced, killed). */
+static void
+owner_changed_cb (GDBusProxy *proxy,
+                  GParamSpec *pspec,
+                  LinkWait   *wait)
+{
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (proxy);
+
+  if (owner != NULL)
+    return;
+  wait->error_name = g_strdup ("org.freedesktop.DBus.Error.NoReply");
+  wait->error_message = g_strdup ("lanyard-daemon stopped during the sign-in. Start it again and link again.");
+  g_main_loop_quit (wait->loop);
+}
+
 static gboolean
 interrupted_cb (gpointer user_data)
 {
@@ -415,6 +430,7 @@ cmd_link (LanyardDBusManager *manager,
   wait.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (flow, "succeeded", G_CALLBACK (succeeded_cb), &wait);
   g_signal_connect (flow, "failed", G_CALLBACK (failed_cb), &wait);
+  g_signal_connect (flow, "notify::g-name-owner", G_CALLBACK (owner_changed_cb), &wait);
 
   /* The one line scripts wait for, flushed at once. */
   g_print ("Open this URL to sign in: %s\n", lanyard_dbus_flow_get_authorize_url (flow));
@@ -446,10 +462,13 @@ cmd_link (LanyardDBusManager *manager,
       g_printerr ("Sign-in failed: %s\n", wait.error_message);
       if (g_strcmp0 (wait.error_name, ERROR_PREFIX "Cancelled") == 0)
         lanyard_dbus_flow_call_cancel_sync (flow, NULL, NULL);
-      result = g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringLocked") == 0 ||
-          g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringUnavailable") == 0
-        ? EXIT_KEYRING
-        : EXIT_FAILED;
+      if (g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringLocked") == 0 ||
+          g_strcmp0 (wait.error_name, ERROR_PREFIX "KeyringUnavailable") == 0)
+        result = EXIT_KEYRING;
+      else if (g_strcmp0 (wait.error_name, "org.freedesktop.DBus.Error.NoReply") == 0)
+        result = EXIT_NO_DAEMON;
+      else
+        result = EXIT_FAILED;
       goto out;
     }
 
