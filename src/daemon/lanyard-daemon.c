@@ -10,6 +10,9 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "lanyard-service.h"
 
@@ -84,7 +87,14 @@ loaded_cb (GObject      *object,
       g_printerr ("lanyard-daemon: %s\n", error->message);
       daemon->status = EXIT_FAILURE;
       g_main_loop_quit (daemon->loop);
+      return;
     }
+
+#ifdef __GLIBC__
+  /* Reading a large accounts file leaves freed parser memory behind; a
+   * resident service gives it back once, after start-up. */
+  malloc_trim (0);
+#endif
 }
 
 int
