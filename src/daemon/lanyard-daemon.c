@@ -35,6 +35,18 @@ bus_acquired_cb (GDBusConnection *connection,
   lanyard_service_export (daemon->service, connection);
 }
 
+#ifdef __GLIBC__
+/* Start-up (reading the accounts file, announcing every account on the
+ * bus) leaves freed memory in the allocator's arenas; a resident service
+ * gives it back once, when the announcements have gone out. */
+static gboolean
+trim_cb (gpointer user_data)
+{
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+#endif
+
 static void
 name_acquired_cb (GDBusConnection *connection,
                   const char      *name,
@@ -44,6 +56,9 @@ name_acquired_cb (GDBusConnection *connection,
 
   daemon->owned = TRUE;
   g_message ("Owning %s", name);
+#ifdef __GLIBC__
+  g_timeout_add_seconds (2, trim_cb, NULL);
+#endif
 }
 
 static void
@@ -89,12 +104,6 @@ loaded_cb (GObject      *object,
       g_main_loop_quit (daemon->loop);
       return;
     }
-
-#ifdef __GLIBC__
-  /* Reading a large accounts file leaves freed parser memory behind; a
-   * resident service gives it back once, after start-up. */
-  malloc_trim (0);
-#endif
 }
 
 int
