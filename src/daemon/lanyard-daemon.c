@@ -21,6 +21,7 @@ typedef struct
   GMainLoop               *loop;
   LanyardService          *service;
   LanyardProviderRegistry *registry;
+  GDBusConnection         *system_bus;
   int                      status;
   gboolean                 owned;
 } Daemon;
@@ -77,6 +78,44 @@ name_lost_cb (GDBusConnection *connection,
 
   daemon->status = daemon->owned ? EXIT_SUCCESS : EXIT_FAILURE;
   g_main_loop_quit (daemon->loop);
+}
+
+/* logind says the machine wakes up: expiry is wall-clock time, and the
+ * refresh timer slept through the suspend, so look again now. */
+static void
+prepare_for_sleep_cb (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *path,
+                      const char      *interface,
+                      const char      *signal,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  Daemon  *daemon = user_data;
+  gboolean going_to_sleep = TRUE;
+
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (!going_to_sleep)
+    {
+      g_debug ("Resumed from suspend; checking expiry times");
+      lanyard_service_recheck (daemon->service);
+    }
+}
+
+static void
+watch_suspend (Daemon *daemon)
+{
+  g_autoptr(GDBusConnection) system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
+
+  /* No system bus (a container, a test): the refresh timer's one-minute
+   * cap still catches up after a resume. */
+  if (system_bus == NULL)
+    return;
+
+  g_dbus_connection_signal_subscribe (system_bus, "org.freedesktop.login1", "org.freedesktop.login1.Manager",
+                                      "PrepareForSleep", "/org/freedesktop/login1", NULL,
+                                      G_DBUS_SIGNAL_FLAGS_NONE, prepare_for_sleep_cb, daemon, NULL);
+  daemon->system_bus = g_steal_pointer (&system_bus);
 }
 
 static gboolean
@@ -172,6 +211,7 @@ main (int   argc,
   g_unix_signal_add (SIGINT, quit_cb, &daemon);
 
   lanyard_service_load_async (daemon.service, loaded_cb, &daemon);
+  watch_suspend (&daemon);
 
   owner_id = g_bus_own_name (G_BUS_TYPE_SESSION, LANYARD_DAEMON_BUS_NAME,
                              G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
@@ -181,6 +221,7 @@ main (int   argc,
   g_main_loop_run (daemon.loop);
 
   g_bus_unown_name (owner_id);
+  g_clear_object (&daemon.system_bus);
   g_clear_object (&daemon.service);
   g_clear_object (&daemon.registry);
   g_main_loop_unref (daemon.loop);

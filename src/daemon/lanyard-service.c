@@ -173,7 +173,7 @@ handle_get_current_identity (LanyardDBusManager    *manager,
                              LanyardService        *self)
 {
   g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new_tuple ((GVariant *[]) { lanyard_dbus_manager_get_current_identity (manager) }, 1));
+                                         g_variant_new_tuple ((GVariant *[]){ lanyard_dbus_manager_get_current_identity (manager) }, 1));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -389,4 +389,16 @@ lanyard_service_export (LanyardService  *self,
   lanyard_dbus_object_skeleton_set_manager (object, self->manager);
   g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+}
+
+/**
+ * lanyard_service_recheck:
+ *
+ * The wall clock moved (resume from suspend): refresh what is due now.
+ */
+void
+lanyard_service_recheck (LanyardService *self)
+{
+  g_return_if_fail (LANYARD_IS_SERVICE (self));
+  lanyard_refresh_scheduler_recheck (self->scheduler);
 }

@@ -20,6 +20,7 @@ void            lanyard_service_export (LanyardService  *self,
 void            lanyard_service_load_async (LanyardService     *self,
                                             GAsyncReadyCallback callback,
                                             gpointer            user_data);
+void            lanyard_service_recheck (LanyardService *self);
 gboolean        lanyard_service_load_finish (LanyardService *self,
                                              GAsyncResult   *result,
                                              GError        **error);
