@@ -14,9 +14,17 @@
 #define CALLS 2000
 
 static const SecretSchema schema = {
-  "io.github.lanyard.Lanyard.Token", SECRET_SCHEMA_NONE,
+  "io.github.lanyard.Lanyard.Token",
+  SECRET_SCHEMA_NONE,
   { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
-  0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  0,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL
 };
 
 static void
@@ -26,7 +34,7 @@ populate (const char *data_home,
   g_autoptr(GString) json = g_string_new ("{\"format\":1,\"accounts\":[");
   g_autofree char *dir = g_build_filename (data_home, "lanyard", NULL);
   g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
   for (guint i = 0; i < n; i++)
     {
@@ -65,8 +73,8 @@ timed_call (GDBusConnection *connection,
 {
   gint64 start = g_get_monotonic_time ();
   g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "io.github.lanyard.Lanyard.Daemon",
-                                                           "/io/github/lanyard/Lanyard/Manager", interface, method,
-                                                           NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+                                                            "/io/github/lanyard/Lanyard/Manager", interface, method,
+                                                            NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
 
   g_assert_nonnull (reply);
   return g_get_monotonic_time () - start;
@@ -123,7 +131,7 @@ status_kib (GPid        pid,
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
   g_autofree char *status = NULL;
-  const char *line;
+  const char      *line;
 
   if (!g_file_get_contents (path, &status, NULL, NULL) || (line = strstr (status, field)) == NULL)
     return -1;
@@ -137,13 +145,13 @@ run (const char *daemon_binary,
   g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("lanyard-bench-XXXXXX", &error);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GSubprocess) daemon = NULL;
   g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_autofree char *command = g_strdup_printf ("rm -rf '%s'", data_home);
-  double identity_median, identity_p99, ping_median, ping_p99;
-  gint64 started, owned = 0, ticks_before, ticks_after;
-  GPid pid;
+  double           identity_median, identity_p99, ping_median, ping_p99;
+  gint64           started, owned = 0, ticks_before, ticks_after;
+  GPid             pid;
 
   populate (data_home, n);
 
@@ -185,7 +193,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  KeyringHarness harness = { 0 };
+  KeyringHarness   harness = { 0 };
   g_autofree char *daemon_binary = NULL;
 
   if (argc != 2)
