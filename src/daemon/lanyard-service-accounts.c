@@ -40,57 +40,23 @@ _lanyard_service_token_label (LanyardService  *self,
                           who);
 }
 
-static LanyardDBusAccount *
-account_interface (LanyardService *self,
-                   LanyardAccount *account)
-{
-  g_autofree char           *key = lanyard_account_dup_key (account);
-  LanyardDBusObjectSkeleton *object = g_hash_table_lookup (self->account_objects, key);
-
-  return object != NULL ? lanyard_dbus_object_peek_account (LANYARD_DBUS_OBJECT (object)) : NULL;
-}
-
-static void
-sync_account (LanyardService *self,
-              LanyardAccount *account)
-{
-  LanyardDBusAccount *iface = account_interface (self, account);
-  const char         *attention = lanyard_account_get_attention (account);
-
-  if (iface == NULL)
-    return;
-
-  lanyard_dbus_account_set_username (iface, lanyard_account_get_username (account) ?: "");
-  lanyard_dbus_account_set_display_name (iface, lanyard_account_get_display_name (account) ?: "");
-  lanyard_dbus_account_set_email (iface, lanyard_account_get_email (account) ?: "");
-  lanyard_dbus_account_set_avatar_url (iface, lanyard_account_get_avatar_url (account) ?: "");
-  lanyard_dbus_account_set_primary (iface, lanyard_account_get_primary (account));
-  lanyard_dbus_account_set_needs_attention (iface, attention != NULL);
-  lanyard_dbus_account_set_attention_reason (iface, attention ?: "");
-  lanyard_dbus_account_set_expires_at (iface, lanyard_account_get_expires_at (account));
-}
-
-static void
-account_notify_cb (LanyardAccount *account,
-                   GParamSpec     *pspec,
-                   LanyardService *self)
-{
-  sync_account (self, account);
-  if (account == lanyard_account_store_get_current (self->accounts))
-    _lanyard_service_update_current (self);
-}
-
 static void
 set_available (LanyardService *self,
                LanyardAccount *account,
                const GError   *error)
 {
-  LanyardDBusAccount *iface = account_interface (self, account);
-  gboolean            keyring_trouble = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
+  g_autofree char *key = lanyard_account_dup_key (account);
+  gboolean         keyring_trouble = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
     g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
+  gboolean changed;
 
-  if (iface != NULL)
-    lanyard_dbus_account_set_available (iface, !keyring_trouble);
+  if (keyring_trouble)
+    changed = g_hash_table_add (self->unavailable, g_steal_pointer (&key));
+  else
+    changed = g_hash_table_remove (self->unavailable, key);
+
+  if (changed)
+    _lanyard_service_account_changed (self, account);
 }
 
 typedef struct
@@ -172,17 +138,16 @@ policy_cb (GObject      *object,
   _lanyard_service_get_tokens_async (service, account, FALSE, NULL, access_token_cb, g_steal_pointer (&call));
 }
 
-static gboolean
-handle_get_access_token (LanyardDBusAccount    *iface,
-                         GDBusMethodInvocation *invocation,
-                         Call *template)
+static void
+handle_get_access_token (LanyardService        *self,
+                         LanyardAccount        *account,
+                         GDBusMethodInvocation *invocation)
 {
-  Call *call = call_new (template->service, template->account, invocation);
+  Call *call = call_new (self, account, invocation);
 
   lanyard_access_policy_check_async (g_dbus_method_invocation_get_connection (invocation),
                                      g_dbus_method_invocation_get_sender (invocation),
                                      NULL, policy_cb, call);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static void
@@ -202,14 +167,12 @@ ensure_cb (GObject      *object,
 }
 
 /* Reveals no secret, so any caller may ask. */
-static gboolean
-handle_ensure_credentials (LanyardDBusAccount    *iface,
-                           GDBusMethodInvocation *invocation,
-                           Call *template)
+static void
+handle_ensure_credentials (LanyardService        *self,
+                           LanyardAccount        *account,
+                           GDBusMethodInvocation *invocation)
 {
-  _lanyard_service_get_tokens_async (template->service, template->account, FALSE, NULL, ensure_cb,
-                                     call_new (template->service, template->account, invocation));
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  _lanyard_service_get_tokens_async (self, account, FALSE, NULL, ensure_cb, call_new (self, account, invocation));
 }
 
 static void
@@ -306,75 +269,39 @@ unlink_tokens_cb (GObject      *object,
   lanyard_provider_revoke_async (provider, call->tokens, NULL, revoke_cb, call);
 }
 
-static gboolean
-handle_unlink (LanyardDBusAccount    *iface,
-               GDBusMethodInvocation *invocation,
-               Call *template)
+static void
+handle_unlink (LanyardService        *self,
+               LanyardAccount        *account,
+               GDBusMethodInvocation *invocation)
 {
-  Call *call = call_new (template->service, template->account, invocation);
+  Call *call = call_new (self, account, invocation);
 
   if (lanyard_account_store_is_read_only (call->service->accounts))
     {
       _lanyard_service_return_error (invocation, &(GError){ LANYARD_ERROR, LANYARD_ERROR_FAILED, (char *) lanyard_account_store_get_problem (call->service->accounts) });
       call_free (call);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
+      return;
     }
 
   /* Revoke first (it needs the token), then forget. */
   lanyard_token_store_load_async (call->service->tokens, lanyard_account_get_provider_id (call->account),
                                   lanyard_account_get_account_id (call->account), NULL, unlink_tokens_cb, call);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 void
-_lanyard_service_export_account (LanyardService *self,
-                                 LanyardAccount *account)
+_lanyard_service_account_method (LanyardService        *self,
+                                 LanyardAccount        *account,
+                                 const char            *method,
+                                 GDBusMethodInvocation *invocation)
 {
-  g_autofree char *key = lanyard_account_dup_key (account);
-  g_autofree char *path = _lanyard_service_account_path (account);
-  g_autoptr(LanyardDBusObjectSkeleton) object = NULL;
-  g_autoptr(LanyardDBusAccount) iface = NULL;
-  Call *template;
-
-  if (g_hash_table_contains (self->account_objects, key))
-    {
-      sync_account (self, account);
-      return;
-    }
-
-  iface = lanyard_dbus_account_skeleton_new ();
-  lanyard_dbus_account_set_key (iface, key);
-  lanyard_dbus_account_set_provider_id (iface, lanyard_account_get_provider_id (account));
-  lanyard_dbus_account_set_account_id (iface, lanyard_account_get_account_id (account));
-  lanyard_dbus_account_set_linked_at (iface, lanyard_account_get_linked_at (account));
-  lanyard_dbus_account_set_available (iface, TRUE);
-
-  /* The handlers share one Call holding the service and the account. */
-  template = call_new (self, account, NULL);
-  g_object_set_data_full (G_OBJECT (iface), "lanyard-call", template, (GDestroyNotify) call_free);
-  g_signal_connect (iface, "handle-get-access-token", G_CALLBACK (handle_get_access_token), template);
-  g_signal_connect (iface, "handle-ensure-credentials", G_CALLBACK (handle_ensure_credentials), template);
-  g_signal_connect (iface, "handle-unlink", G_CALLBACK (handle_unlink), template);
-
-  object = lanyard_dbus_object_skeleton_new (path);
-  lanyard_dbus_object_skeleton_set_account (object, iface);
-  g_hash_table_insert (self->account_objects, g_steal_pointer (&key), g_object_ref (object));
-  sync_account (self, account);
-  g_signal_connect_object (account, "notify", G_CALLBACK (account_notify_cb), self, 0);
-
-  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
-}
-
-void
-_lanyard_service_unexport_account (LanyardService *self,
-                                   LanyardAccount *account)
-{
-  g_autofree char *key = lanyard_account_dup_key (account);
-  g_autofree char *path = _lanyard_service_account_path (account);
-
-  g_signal_handlers_disconnect_by_data (account, self);
-  g_dbus_object_manager_server_unexport (self->object_manager, path);
-  g_hash_table_remove (self->account_objects, key);
+  if (g_str_equal (method, "GetAccessToken"))
+    handle_get_access_token (self, account, invocation);
+  else if (g_str_equal (method, "EnsureCredentials"))
+    handle_ensure_credentials (self, account, invocation);
+  else if (g_str_equal (method, "Unlink"))
+    handle_unlink (self, account, invocation);
+  else
+    g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.UnknownMethod", method);
 }
 
 /* Getting tokens, refreshing when needed; one refresh per account at a

@@ -15,13 +15,12 @@
 
 typedef struct
 {
-  LanyardService            *service; /* unowned; the service owns us */
-  LanyardFlow               *flow;
-  LanyardDBusObjectSkeleton *object;
-  LanyardDBusFlow           *iface;
-  char                      *path;
-  guint                      watch_id;
-  guint                      remove_id;
+  LanyardService  *service; /* unowned; the service owns us */
+  LanyardFlow     *flow;
+  LanyardDBusFlow *iface;
+  char            *path;
+  guint            watch_id;
+  guint            remove_id;
 } FlowExport;
 
 static void
@@ -36,7 +35,6 @@ flow_export_free (FlowExport *export)
   g_clear_handle_id (&export->remove_id, g_source_remove);
   g_clear_object (&export->flow);
   g_clear_object (&export->iface);
-  g_clear_object (&export->object);
   g_free (export->path);
   g_free (export);
 }
@@ -54,7 +52,7 @@ remove_finished_cb (gpointer user_data)
   LanyardService *self = export->service;
 
   export->remove_id = 0;
-  g_dbus_object_manager_server_unexport (self->object_manager, export->path);
+  _lanyard_service_unexport_flow (self, export->iface, export->path);
   g_hash_table_remove (self->flows, export->path);
   return G_SOURCE_REMOVE;
 }
@@ -231,10 +229,8 @@ started_cb (GObject      *object,
   g_signal_connect (export->iface, "handle-cancel", G_CALLBACK (handle_flow_cancel), export);
   g_signal_connect (flow, "notify::status", G_CALLBACK (flow_status_cb), export);
 
-  export->object = lanyard_dbus_object_skeleton_new (export->path);
-  lanyard_dbus_object_skeleton_set_flow (export->object, export->iface);
   g_hash_table_insert (self->flows, g_strdup (export->path), export);
-  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (export->object));
+  _lanyard_service_export_flow (self, export->iface, export->path);
 
   if (sender != NULL)
     export->watch_id = g_bus_watch_name_on_connection (g_dbus_method_invocation_get_connection (start->invocation),
@@ -309,4 +305,28 @@ _lanyard_service_handle_cancel_flow (LanyardDBusManager    *manager,
   lanyard_flow_cancel (export->flow);
   lanyard_dbus_manager_complete_cancel_flow (manager, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* The sign-ins, for GetManagedObjects. */
+void
+_lanyard_service_add_flow_objects (LanyardService  *self,
+                                   GVariantBuilder *objects)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  if (self->flows == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, self->flows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      FlowExport *export = value;
+      GVariantBuilder interfaces;
+
+      g_variant_builder_init (&interfaces, G_VARIANT_TYPE ("a{sa{sv}}"));
+      g_variant_builder_add (&interfaces, "{s@a{sv}}", "io.github.lanyard.Flow",
+                             g_dbus_interface_skeleton_get_properties (G_DBUS_INTERFACE_SKELETON (export->iface)));
+      g_variant_builder_add (objects, "{oa{sa{sv}}}", export->path, &interfaces);
+    }
 }

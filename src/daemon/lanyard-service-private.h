@@ -17,17 +17,17 @@ struct _LanyardService
 {
   GObject parent_instance;
 
-  GDBusConnection          *connection;
-  GDBusObjectManagerServer *object_manager;
-  LanyardDBusManager       *manager;
-  LanyardProviderRegistry  *registry;
-  LanyardAccountStore      *accounts;
-  LanyardTokenStore        *tokens;
-  LanyardRefreshScheduler  *scheduler;
-  GHashTable               *account_objects; /* key → LanyardDBusObjectSkeleton */
-  GHashTable               *refreshes; /* key → GPtrArray of waiting GTask */
-  GHashTable               *flows; /* object path → FlowExport */
-  guint                     flow_serial;
+  GDBusConnection         *connection;
+  LanyardDBusManager      *manager;
+  LanyardProviderRegistry *registry;
+  LanyardAccountStore     *accounts;
+  LanyardTokenStore       *tokens;
+  LanyardRefreshScheduler *scheduler;
+  GHashTable              *account_paths; /* object path → LanyardAccount (the store owns it) */
+  GHashTable              *unavailable; /* keys of accounts whose keyring cannot be used */
+  GHashTable              *refreshes; /* key → GPtrArray of waiting GTask */
+  GHashTable              *flows; /* object path → FlowExport */
+  guint                    flow_serial;
 };
 
 /* How long before expiry a token counts as expired for a caller. */
@@ -66,5 +66,21 @@ gboolean         _lanyard_service_handle_cancel_flow (LanyardDBusManager    *man
                                                       const char            *path,
                                                       LanyardService        *self);
 void             _lanyard_service_flows_free (LanyardService *self);
+gboolean         _lanyard_service_export_objects (LanyardService *self,
+                                                  GError        **error);
+void             _lanyard_service_account_changed (LanyardService *self,
+                                                   LanyardAccount *account);
+void             _lanyard_service_account_method (LanyardService        *self,
+                                                  LanyardAccount        *account,
+                                                  const char            *method,
+                                                  GDBusMethodInvocation *invocation);
+void             _lanyard_service_export_flow (LanyardService  *self,
+                                               LanyardDBusFlow *flow,
+                                               const char      *path);
+void             _lanyard_service_unexport_flow (LanyardService  *self,
+                                                 LanyardDBusFlow *flow,
+                                                 const char      *path);
+void             _lanyard_service_add_flow_objects (LanyardService  *self,
+                                                    GVariantBuilder *objects);
 
 G_END_DECLS

@@ -31,8 +31,8 @@ lanyard_service_dispose (GObject *object)
   LanyardService *self = LANYARD_SERVICE (object);
 
   _lanyard_service_flows_free (self);
-  g_clear_pointer (&self->account_objects, g_hash_table_unref);
-  g_clear_object (&self->object_manager);
+  g_clear_pointer (&self->account_paths, g_hash_table_unref);
+  g_clear_pointer (&self->unavailable, g_hash_table_unref);
   g_clear_object (&self->manager);
   g_clear_object (&self->scheduler);
 
@@ -65,7 +65,8 @@ lanyard_service_class_init (LanyardServiceClass *klass)
 static void
 lanyard_service_init (LanyardService *self)
 {
-  self->account_objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->account_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->tokens = lanyard_token_store_new ();
 }
@@ -194,16 +195,7 @@ static LanyardAccount *
 account_for_path (LanyardService *self,
                   const char     *path)
 {
-  GPtrArray *accounts = lanyard_account_store_get_accounts (self->accounts);
-
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      g_autofree char *candidate = _lanyard_service_account_path (g_ptr_array_index (accounts, i));
-
-      if (g_str_equal (candidate, path))
-        return g_ptr_array_index (accounts, i);
-    }
-  return NULL;
+  return g_hash_table_lookup (self->account_paths, path);
 }
 
 static gboolean
@@ -309,8 +301,6 @@ lanyard_service_new (LanyardProviderRegistry *registry,
   g_signal_connect_object (self->manager, "handle-find-account", G_CALLBACK (handle_find_account), self, 0);
   g_signal_connect_object (self->manager, "handle-set-primary", G_CALLBACK (handle_set_primary), self, 0);
 
-  self->object_manager = g_dbus_object_manager_server_new (LANYARD_DAEMON_ROOT_PATH);
-
   return self;
 }
 
@@ -378,17 +368,15 @@ void
 lanyard_service_export (LanyardService  *self,
                         GDBusConnection *connection)
 {
-  g_autoptr(LanyardDBusObjectSkeleton) object = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (LANYARD_IS_SERVICE (self));
 
   lanyard_dbus_errors_register ();
   g_set_object (&self->connection, connection);
 
-  object = lanyard_dbus_object_skeleton_new (LANYARD_DAEMON_ROOT_PATH "/Manager");
-  lanyard_dbus_object_skeleton_set_manager (object, self->manager);
-  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+  if (!_lanyard_service_export_objects (self, &error))
+    g_error ("The objects could not be put on the bus: %s", error->message);
 }
 
 /**
