@@ -39,13 +39,15 @@ daemon_wait_name (gboolean owned)
 }
 
 /**
- * daemon_start:
+ * daemon_start_full:
  * @env: (nullable): more NAME=VALUE settings
+ * @option: (nullable): one command-line option, such as --replace
  */
 G_GNUC_UNUSED static void
-daemon_start (Daemon            *daemon,
-              FakeProvider      *fake,
-              const char *const *env)
+daemon_start_full (Daemon            *daemon,
+                   FakeProvider      *fake,
+                   const char *const *env,
+                   const char        *option)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *work = fake_provider_config (fake, "gitlab");
@@ -80,10 +82,18 @@ daemon_start (Daemon            *daemon,
   /* Everything the daemon says goes to a file, searched for secrets. */
   {
     g_autofree char *append = g_strdup_printf ("exec \"$0\" \"$@\" >> '%s' 2>&1", daemon->log_path);
-    daemon->process = g_subprocess_launcher_spawn (launcher, &error, "sh", "-c", append, binary, NULL);
+    daemon->process = g_subprocess_launcher_spawn (launcher, &error, "sh", "-c", append, binary, option, NULL);
   }
   g_assert_no_error (error);
   g_assert_true (daemon_wait_name (TRUE));
+}
+
+G_GNUC_UNUSED static void
+daemon_start (Daemon            *daemon,
+              FakeProvider      *fake,
+              const char *const *env)
+{
+  daemon_start_full (daemon, fake, env, NULL);
 }
 
 G_GNUC_UNUSED static void

@@ -375,6 +375,46 @@ test_restart_keeps_everything (void)
 }
 
 static void
+test_replace (void)
+{
+  g_autoptr(GSubprocess) old = g_steal_pointer (&daemon_process.process);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+
+  /* --replace takes the name over; the old daemon leaves cleanly. */
+  daemon_start_full (&daemon_process, fake, NULL, "--replace");
+  g_subprocess_wait_async (old, NULL, test_store_result, &result);
+  g_subprocess_wait_finish (old, test_wait_result (&result), NULL);
+  g_assert_true (g_subprocess_get_if_exited (old));
+  g_assert_cmpint (g_subprocess_get_exit_status (old), ==, 0);
+
+  listed = ctl ("list", NULL);
+  g_assert_nonnull (strstr (listed->out, "work:4242"));
+}
+
+/* After a restart the timer is armed again from the accounts file. */
+static void
+test_restart_rearms_refresh (void)
+{
+  g_autoptr(CtlResult) relinked = NULL;
+  guint refreshes;
+
+  fake_provider_set_expires_in (fake, 3);
+  relinked = link_with_ctl ("work");
+  fake_provider_set_expires_in (fake, 3600);
+  daemon_stop (&daemon_process, SIGTERM);
+  refreshes = fake_provider_get_count (fake, "refresh");
+  daemon_start (&daemon_process, fake, NULL);
+
+  for (guint i = 0; i < 400 && fake_provider_get_count (fake, "refresh") == refreshes; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpuint (fake_provider_get_count (fake, "refresh"), ==, refreshes + 1);
+}
+
+static void
 test_killed_daemon_loses_nothing (void)
 {
   g_autoptr(CtlResult) listed = NULL;
@@ -452,6 +492,8 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Daemon/refresh/invalid-grant-needs-attention", test_invalid_grant_needs_attention);
   g_test_add_func ("/Lanyard/Daemon/restart-keeps-everything", test_restart_keeps_everything);
   g_test_add_func ("/Lanyard/Daemon/killed-daemon-loses-nothing", test_killed_daemon_loses_nothing);
+  g_test_add_func ("/Lanyard/Daemon/replace", test_replace);
+  g_test_add_func ("/Lanyard/Daemon/refresh/restart-rearms", test_restart_rearms_refresh);
   g_test_add_func ("/Lanyard/Daemon/unlink", test_unlink);
   g_test_add_func ("/Lanyard/Daemon/provider-gone-from-config", test_provider_gone_from_config);
 
