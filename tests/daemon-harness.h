@@ -159,6 +159,20 @@ daemon_get_property (const char *path,
   return value;
 }
 
+/* The object path of the account "provider:account-id". */
+G_GNUC_UNUSED static char *
+daemon_account_path (const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "FindAccount",
+                                            g_variant_new ("(s)", key), G_VARIANT_TYPE ("(o)"), &error);
+  char *path;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(o)", &path);
+  return path;
+}
+
 typedef struct
 {
   int   status;

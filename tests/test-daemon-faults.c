@@ -12,24 +12,11 @@ static KeyringHarness harness;
 static FakeProvider  *fake;
 static Daemon         daemon_process;
 
-static char *
-account_path (const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "FindAccount",
-                                            g_variant_new ("(s)", key), G_VARIANT_TYPE ("(o)"), &error);
-  char *path;
-
-  g_assert_no_error (error);
-  g_variant_get (reply, "(o)", &path);
-  return path;
-}
-
 static GVariant *
 get_token (const char *key,
            GError    **error)
 {
-  g_autofree char *path = account_path (key);
+  g_autofree char *path = daemon_account_path (key);
   return daemon_call (path, "io.github.lanyard.Account", "GetAccessToken", NULL, G_VARIANT_TYPE ("(sx)"), error);
 }
 
@@ -57,7 +44,7 @@ test_keyring_locked_then_unlocked (void)
   g_autofree char *remote = NULL;
 
   g_assert_cmpint (linked->status, ==, 0);
-  path = account_path ("work:4242");
+  path = daemon_account_path ("work:4242");
 
   lock_keyring ();
   reply = get_token ("work:4242", &error);
@@ -133,7 +120,7 @@ test_killed_while_refreshing (void)
   refreshes = fake_provider_get_count (fake, "refresh");
 
   /* A caller asks; the refresh hangs at the provider; the daemon dies. */
-  path = account_path ("work:4242");
+  path = daemon_account_path ("work:4242");
   g_dbus_connection_call (daemon_connection (), DAEMON_NAME, path, "io.github.lanyard.Account", "GetAccessToken",
                           NULL, G_VARIANT_TYPE ("(sx)"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL, test_store_result, &result);
   while (fake_provider_get_count (fake, "refresh") == refreshes)

@@ -47,23 +47,10 @@ assert_nowhere_but_keyring (const char *secret)
 }
 
 static char *
-account_path (const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "FindAccount",
-                                            g_variant_new ("(s)", key), G_VARIANT_TYPE ("(o)"), &error);
-  char *path;
-
-  g_assert_no_error (error);
-  g_variant_get (reply, "(o)", &path);
-  return path;
-}
-
-static char *
 access_token (const char *key,
               GError    **error)
 {
-  g_autofree char *path = account_path (key);
+  g_autofree char *path = daemon_account_path (key);
   g_autoptr(GVariant) reply = daemon_call (path, "io.github.lanyard.Account", "GetAccessToken", NULL,
                                             G_VARIANT_TYPE ("(sx)"), error);
   char *token = NULL;
@@ -221,7 +208,7 @@ test_concurrent_token_requests (void)
   fake_provider_set_expires_in (fake, 30);
   relinked = link_with_ctl ("work");
   g_assert_cmpint (relinked->status, ==, 0);
-  path = account_path ("work:4242");
+  path = daemon_account_path ("work:4242");
   before = fake_provider_get_count (fake, "refresh");
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
@@ -309,7 +296,7 @@ test_transient_failures_back_off (void)
       g_usleep (25 * 1000);
     }
   g_assert_cmpuint (fake_provider_get_count (fake, "refresh"), >, refreshes);
-  path = account_path ("work:4242");
+  path = daemon_account_path ("work:4242");
   attention = daemon_get_property (path, "io.github.lanyard.Account", "NeedsAttention");
   g_assert_false (g_variant_get_boolean (attention));
 }
@@ -338,7 +325,7 @@ test_invalid_grant_needs_attention (void)
   g_assert_cmpstr (remote, ==, "io.github.lanyard.Error.InvalidGrant");
   fake_provider_set_failure (fake, FAKE_FAIL_NONE);
 
-  path = account_path ("work:4242");
+  path = daemon_account_path ("work:4242");
   attention = daemon_get_property (path, "io.github.lanyard.Account", "NeedsAttention");
   g_assert_true (g_variant_get_boolean (attention));
   listed = ctl ("list", NULL);
