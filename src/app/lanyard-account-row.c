@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard"
+
+#include "config.h"
+
+#include "lanyard-account-row.h"
+
+#include <glib/gi18n.h>
+
+/**
+ * LanyardAccountRow:
+ *
+ * One linked account in the window: avatar, name, user name, provider,
+ * e-mail, whether it is the primary account or needs signing in again, and
+ * a menu (make primary, copy id, sign in again, disconnect). It follows the
+ * daemon's account object live.
+ */
+struct _LanyardAccountRow
+{
+  AdwActionRow parent_instance;
+
+  LanyardDBusAccount *account;
+  char               *provider_name;
+  GtkWidget          *avatar;
+  GtkWidget          *primary_icon;
+  GtkWidget          *attention_label;
+  GtkWidget          *menu_button;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardAccountRow, lanyard_account_row, ADW_TYPE_ACTION_ROW)
+
+static const char *
+nonempty (const char *text,
+          const char *fallback)
+{
+  return text != NULL && text[0] != '\0' ? text : fallback;
+}
+
+static void
+update (LanyardAccountRow *self)
+{
+  LanyardDBusAccount *account = self->account;
+  const char         *username = lanyard_dbus_account_get_username (account);
+  const char         *name = nonempty (lanyard_dbus_account_get_display_name (account), nonempty (username, lanyard_dbus_account_get_account_id (account)));
+  const char         *email = lanyard_dbus_account_get_email (account);
+  const char         *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (account));
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) danger = g_menu_new ();
+  g_autoptr(GMenuItem) item = NULL;
+  gboolean attention = lanyard_dbus_account_get_needs_attention (account);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
+  adw_avatar_set_text (ADW_AVATAR (self->avatar), name);
+
+  if (username != NULL && username[0] != '\0' && g_strcmp0 (username, name) != 0)
+    g_string_append (subtitle, username);
+  g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", self->provider_name);
+  if (email != NULL && email[0] != '\0' && g_strcmp0 (email, username) != 0)
+    g_string_append_printf (subtitle, " · %s", email);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
+
+  gtk_widget_set_visible (self->primary_icon, lanyard_dbus_account_get_primary (account));
+  gtk_widget_set_visible (self->attention_label, attention);
+  if (attention)
+    gtk_widget_set_tooltip_text (self->attention_label, lanyard_dbus_account_get_attention_reason (account));
+
+  if (!lanyard_dbus_account_get_primary (account))
+    {
+      item = g_menu_item_new (_ ("Make _Primary"), NULL);
+      g_menu_item_set_action_and_target (item, "win.make-primary", "s", path);
+      g_menu_append_item (menu, item);
+      g_clear_object (&item);
+    }
+  if (attention)
+    {
+      item = g_menu_item_new (_ ("_Sign In Again"), NULL);
+      g_menu_item_set_action_and_target (item, "win.connect", "s", lanyard_dbus_account_get_provider_id (account));
+      g_menu_append_item (menu, item);
+      g_clear_object (&item);
+    }
+  item = g_menu_item_new (_ ("_Copy Account ID"), NULL);
+  g_menu_item_set_action_and_target (item, "win.copy-id", "s", lanyard_dbus_account_get_account_id (account));
+  g_menu_append_item (menu, item);
+  g_clear_object (&item);
+
+  item = g_menu_item_new (_ ("_Disconnect…"), NULL);
+  g_menu_item_set_action_and_target (item, "win.disconnect", "s", path);
+  g_menu_append_item (danger, item);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (danger));
+
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->menu_button), G_MENU_MODEL (menu));
+}
+
+static void
+lanyard_account_row_dispose (GObject *object)
+{
+  LanyardAccountRow *self = LANYARD_ACCOUNT_ROW (object);
+
+  g_clear_object (&self->account);
+  g_clear_pointer (&self->provider_name, g_free);
+
+  G_OBJECT_CLASS (lanyard_account_row_parent_class)->dispose (object);
+}
+
+static void
+lanyard_account_row_class_init (LanyardAccountRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = lanyard_account_row_dispose;
+}
+
+static void
+lanyard_account_row_init (LanyardAccountRow *self)
+{
+  self->avatar = adw_avatar_new (40, NULL, TRUE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->avatar);
+
+  self->attention_label = gtk_label_new (_ ("Sign in again"));
+  gtk_widget_add_css_class (self->attention_label, "warning");
+  gtk_widget_set_valign (self->attention_label, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->attention_label);
+
+  self->primary_icon = gtk_image_new_from_icon_name ("starred-symbolic");
+  gtk_widget_set_tooltip_text (self->primary_icon, _ ("Primary account: the identity your apps see"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->primary_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Primary account"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->primary_icon);
+
+  self->menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->menu_button), "view-more-symbolic");
+  gtk_widget_set_valign (self->menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->menu_button, "flat");
+  gtk_widget_set_tooltip_text (self->menu_button, _ ("Account Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Account Menu"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->menu_button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), self->menu_button);
+}
+
+/**
+ * lanyard_account_row_new:
+ * @provider_name: the provider's display name
+ */
+GtkWidget *
+lanyard_account_row_new (LanyardDBusAccount *account,
+                         const char         *provider_name)
+{
+  LanyardAccountRow *self = g_object_new (LANYARD_TYPE_ACCOUNT_ROW, NULL);
+
+  self->account = g_object_ref (account);
+  self->provider_name = g_strdup (provider_name);
+  /* Any property the daemon changes shows at once. */
+  g_signal_connect_object (account, "g-properties-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+
+  return GTK_WIDGET (self);
+}
+
+LanyardDBusAccount *
+lanyard_account_row_get_account (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), NULL);
+  return self->account;
+}
+
+const char *
+lanyard_account_row_get_path (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), NULL);
+  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (self->account));
+}
+
+static gboolean
+unhighlight_cb (gpointer user_data)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (user_data), "highlighted");
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * lanyard_account_row_highlight:
+ *
+ * Draws the eye to a just-linked account for a few seconds.
+ */
+void
+lanyard_account_row_highlight (LanyardAccountRow *self)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT_ROW (self));
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), "highlighted");
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 3, unhighlight_cb, g_object_ref (self), g_object_unref);
+}

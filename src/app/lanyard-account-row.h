@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lanyard-client-generated.h"
+
+G_BEGIN_DECLS
+
+#define LANYARD_TYPE_ACCOUNT_ROW (lanyard_account_row_get_type ())
+G_DECLARE_FINAL_TYPE (LanyardAccountRow, lanyard_account_row, LANYARD, ACCOUNT_ROW, AdwActionRow)
+
+GtkWidget          *lanyard_account_row_new (LanyardDBusAccount *account,
+                                             const char         *provider_name);
+LanyardDBusAccount *lanyard_account_row_get_account (LanyardAccountRow *self);
+const char         *lanyard_account_row_get_path (LanyardAccountRow *self);
+void                lanyard_account_row_highlight (LanyardAccountRow *self);
+
+G_END_DECLS

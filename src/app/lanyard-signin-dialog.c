@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard"
+
+#include "config.h"
+
+#include "lanyard-signin-dialog.h"
+
+#include <glib/gi18n.h>
+#include <webkit/webkit.h>
+
+/**
+ * LanyardSigninDialog:
+ *
+ * One sign-in, shown to the person. It asks the daemon for a flow, then
+ * shows the provider's page in a WebKitGTK view on an **ephemeral** network
+ * session made for this sign-in alone (no cookie survives it), or — for
+ * providers that refuse embedded views, and when the person prefers — hands
+ * the page to the web browser and waits. "Open in Browser" and "Copy Link"
+ * are always there. Closing the dialog cancels the flow at the daemon.
+ *
+ * WebKit is touched only here, when a sign-in starts: the main window opens
+ * without it.
+ */
+struct _LanyardSigninDialog
+{
+  AdwWindow parent_instance;
+
+  LanyardDBusManager *manager;
+  LanyardDBusFlow    *flow;
+  GCancellable       *cancellable;
+  char               *provider_id;
+  char               *display_name;
+  char               *error;
+  gboolean            use_browser;
+  gboolean            finished;
+
+  GtkWidget            *title;
+  GtkWidget            *progress;
+  GtkWidget            *stack;
+  GtkWidget            *web_box;
+  GtkWidget            *browser_page;
+  GtkWidget            *error_page;
+  GtkWidget            *open_button;
+  GtkWidget            *copy_button;
+  WebKitNetworkSession *network_session;
+  GtkWidget            *web_view;
+};
+
+enum
+{
+  LINKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (LanyardSigninDialog, lanyard_signin_dialog, ADW_TYPE_WINDOW)
+
+static void
+default_launcher (GtkWindow  *parent,
+                  const char *uri)
+{
+  /* Through the OpenURI portal when sandboxed. */
+  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+}
+
+static LanyardUriLauncher uri_launcher = default_launcher;
+
+/**
+ * lanyard_signin_dialog_set_uri_launcher:
+ * @launcher: (nullable): %NULL for the default
+ */
+void
+lanyard_signin_dialog_set_uri_launcher (LanyardUriLauncher launcher)
+{
+  uri_launcher = launcher != NULL ? launcher : default_launcher;
+}
+
+static const char *
+authorize_url (LanyardSigninDialog *self)
+{
+  return self->flow != NULL ? lanyard_dbus_flow_get_authorize_url (self->flow) : NULL;
+}
+
+static void
+show_error (LanyardSigninDialog *self,
+            const char          *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), message);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "error");
+  gtk_widget_set_visible (self->progress, FALSE);
+}
+
+static void
+open_in_browser (LanyardSigninDialog *self)
+{
+  if (authorize_url (self) != NULL)
+    uri_launcher (GTK_WINDOW (self), authorize_url (self));
+}
+
+static void
+open_clicked_cb (LanyardSigninDialog *self)
+{
+  open_in_browser (self);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "browser");
+}
+
+static void
+copy_clicked_cb (LanyardSigninDialog *self)
+{
+  if (authorize_url (self) == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), authorize_url (self));
+}
+
+static void
+progress_cb (LanyardSigninDialog *self)
+{
+  double progress = webkit_web_view_get_estimated_load_progress (WEBKIT_WEB_VIEW (self->web_view));
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), progress);
+  gtk_widget_set_visible (self->progress, progress < 1.0);
+}
+
+/* Where the person types their password: shown, always. */
+static void
+uri_changed_cb (LanyardSigninDialog *self)
+{
+  const char *uri = webkit_web_view_get_uri (WEBKIT_WEB_VIEW (self->web_view));
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->title),
+                                 parsed != NULL && g_uri_get_host (parsed) != NULL ? g_uri_get_host (parsed) : "");
+}
+
+static gboolean
+load_failed_cb (WebKitWebView       *view,
+                WebKitLoadEvent      event,
+                const char          *uri,
+                GError              *error,
+                LanyardSigninDialog *self)
+{
+  g_autofree char *message = NULL;
+
+  /* A navigation replaced by another (the redirect home) is no failure. */
+  if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
+      g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE) ||
+      self->finished)
+    return TRUE;
+
+  message = g_strdup_printf (_ ("The sign-in page could not be loaded: %s. Check your connection and try again, or open the page in your web browser."),
+                             error->message);
+  show_error (self, message);
+  return TRUE;
+}
+
+static gboolean
+tls_error_cb (WebKitWebView       *view,
+              const char          *uri,
+              GTlsCertificate     *certificate,
+              GTlsCertificateFlags errors,
+              LanyardSigninDialog *self)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *message = g_strdup_printf (_ ("The connection to %s is not secure: its certificate cannot be trusted. "
+                                                 "Lanyard does not sign in over it. Someone may be intercepting your traffic."),
+                                              parsed != NULL ? g_uri_get_host (parsed) : uri);
+
+  show_error (self, message);
+  return TRUE;
+}
+
+static void
+web_process_terminated_cb (WebKitWebView                    *view,
+                           WebKitWebProcessTerminationReason reason,
+                           LanyardSigninDialog              *self)
+{
+  if (!self->finished)
+    show_error (self, _ ("The sign-in page stopped working. Try again, or open it in your web browser."));
+}
+
+/* Pop-ups (help pages, "forgot password") go to the web browser. */
+static gboolean
+decide_policy_cb (WebKitWebView           *view,
+                  WebKitPolicyDecision    *decision,
+                  WebKitPolicyDecisionType type,
+                  LanyardSigninDialog     *self)
+{
+  WebKitNavigationAction *action;
+  const char             *uri;
+
+  if (type != WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
+    return FALSE;
+
+  action = webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+  uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
+  uri_launcher (GTK_WINDOW (self), uri);
+  webkit_policy_decision_ignore (decision);
+  return TRUE;
+}
+
+static void
+show_web (LanyardSigninDialog *self)
+{
+  if (self->web_view == NULL)
+    {
+      self->network_session = webkit_network_session_new_ephemeral ();
+      self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->network_session, NULL);
+      gtk_widget_set_vexpand (self->web_view, TRUE);
+      gtk_box_append (GTK_BOX (self->web_box), self->web_view);
+      g_signal_connect_object (self->web_view, "notify::estimated-load-progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->web_view, "notify::uri", G_CALLBACK (uri_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (load_failed_cb), self, 0);
+      g_signal_connect_object (self->web_view, "load-failed-with-tls-errors", G_CALLBACK (tls_error_cb), self, 0);
+      g_signal_connect_object (self->web_view, "web-process-terminated", G_CALLBACK (web_process_terminated_cb), self, 0);
+      g_signal_connect_object (self->web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self, 0);
+    }
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "web");
+  webkit_web_view_load_uri (WEBKIT_WEB_VIEW (self->web_view), authorize_url (self));
+}
+
+static void
+succeeded_cb (LanyardDBusFlow     *flow,
+              const char          *account_path,
+              LanyardSigninDialog *self)
+{
+  self->finished = TRUE;
+  g_signal_emit (self, signals[LINKED], 0, account_path);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+failed_cb (LanyardDBusFlow     *flow,
+           const char          *error_name,
+           const char          *message,
+           LanyardSigninDialog *self)
+{
+  self->finished = TRUE;
+  show_error (self, message);
+}
+
+static void
+flow_ready_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(LanyardSigninDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->flow = lanyard_dbus_flow_proxy_new_finish (result, &error);
+  if (self->flow == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+
+  g_signal_connect_object (self->flow, "succeeded", G_CALLBACK (succeeded_cb), self, 0);
+  g_signal_connect_object (self->flow, "failed", G_CALLBACK (failed_cb), self, 0);
+  gtk_widget_set_sensitive (self->open_button, TRUE);
+  gtk_widget_set_sensitive (self->copy_button, TRUE);
+
+  if (self->use_browser || g_strcmp0 (lanyard_dbus_flow_get_browser_policy (self->flow), "system") == 0)
+    {
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "browser");
+      open_in_browser (self);
+    }
+  else
+    {
+      show_web (self);
+    }
+}
+
+static void
+flow_started_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LanyardSigninDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (!lanyard_dbus_manager_call_start_flow_finish (LANYARD_DBUS_MANAGER (object), &path, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The daemon's words, without the D-Bus error name. */
+      g_dbus_error_strip_remote_error (error);
+      show_error (self, error->message);
+      return;
+    }
+
+  lanyard_dbus_flow_proxy_new (g_dbus_proxy_get_connection (G_DBUS_PROXY (self->manager)),
+                               G_DBUS_PROXY_FLAGS_NONE, g_dbus_proxy_get_name (G_DBUS_PROXY (self->manager)),
+                               path, self->cancellable, flow_ready_cb, g_object_ref (self));
+}
+
+static void
+start (LanyardSigninDialog *self)
+{
+  self->finished = FALSE;
+  g_clear_object (&self->flow);
+  gtk_widget_set_sensitive (self->open_button, FALSE);
+  gtk_widget_set_sensitive (self->copy_button, FALSE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "starting");
+  lanyard_dbus_manager_call_start_flow (self->manager, self->provider_id, g_variant_new ("a{sv}", NULL),
+                                        self->cancellable, flow_started_cb, g_object_ref (self));
+}
+
+static void
+retry_clicked_cb (LanyardSigninDialog *self)
+{
+  if (self->flow != NULL && !self->finished)
+    lanyard_dbus_flow_call_cancel (self->flow, NULL, NULL, NULL);
+  start (self);
+}
+
+/* Closing the dialog is cancelling the sign-in: the daemon closes its
+ * listener at once. */
+static gboolean
+lanyard_signin_dialog_close_request (GtkWindow *window)
+{
+  LanyardSigninDialog *self = LANYARD_SIGNIN_DIALOG (window);
+
+  if (self->flow != NULL && !self->finished)
+    lanyard_dbus_manager_call_cancel_flow (self->manager, g_dbus_proxy_get_object_path (G_DBUS_PROXY (self->flow)),
+                                           NULL, NULL, NULL);
+  self->finished = TRUE;
+  g_cancellable_cancel (self->cancellable);
+
+  return GTK_WINDOW_CLASS (lanyard_signin_dialog_parent_class)->close_request (window);
+}
+
+static void
+lanyard_signin_dialog_dispose (GObject *object)
+{
+  LanyardSigninDialog *self = LANYARD_SIGNIN_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->network_session);
+
+  G_OBJECT_CLASS (lanyard_signin_dialog_parent_class)->dispose (object);
+}
+
+static void
+lanyard_signin_dialog_finalize (GObject *object)
+{
+  LanyardSigninDialog *self = LANYARD_SIGNIN_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->provider_id);
+  g_free (self->display_name);
+  g_free (self->error);
+
+  G_OBJECT_CLASS (lanyard_signin_dialog_parent_class)->finalize (object);
+}
+
+static void
+lanyard_signin_dialog_class_init (LanyardSigninDialogClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lanyard_signin_dialog_dispose;
+  object_class->finalize = lanyard_signin_dialog_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = lanyard_signin_dialog_close_request;
+
+  /**
+   * LanyardSigninDialog::linked:
+   * @path: the account's object path
+   */
+  signals[LINKED] = g_signal_new ("linked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lanyard/Lanyard/lanyard-signin-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, title);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, progress);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, web_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, browser_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, open_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, copy_button);
+  gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+lanyard_signin_dialog_init (LanyardSigninDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * lanyard_signin_dialog_new:
+ * @use_browser: the person prefers the web browser for every provider
+ *
+ * Returns: (transfer none): the dialog, shown; it starts the sign-in
+ */
+LanyardSigninDialog *
+lanyard_signin_dialog_new (GtkWindow          *parent,
+                           LanyardDBusManager *manager,
+                           const char         *provider_id,
+                           const char         *display_name,
+                           gboolean            use_browser)
+{
+  LanyardSigninDialog *self = g_object_new (LANYARD_TYPE_SIGNIN_DIALOG,
+                                            "transient-for", parent,
+                                            "modal", TRUE,
+                                            NULL);
+  g_autofree char     *title = g_strdup_printf (_ ("Sign In to %s"), display_name);
+
+  self->manager = g_object_ref (manager);
+  self->provider_id = g_strdup (provider_id);
+  self->display_name = g_strdup (display_name);
+  self->use_browser = use_browser;
+  adw_window_title_set_title (ADW_WINDOW_TITLE (self->title), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->browser_page),
+                                   _ ("Sign in on the page that opened in your web browser. This window "
+                                      "closes by itself when you are done."));
+
+  gtk_window_present (GTK_WINDOW (self));
+  start (self);
+  return self;
+}
+
+/**
+ * lanyard_signin_dialog_get_page:
+ *
+ * Returns: "starting", "web", "browser" or "error"
+ */
+const char *
+lanyard_signin_dialog_get_page (LanyardSigninDialog *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SIGNIN_DIALOG (self), NULL);
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+}
+
+const char *
+lanyard_signin_dialog_get_flow_path (LanyardSigninDialog *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SIGNIN_DIALOG (self), NULL);
+  return self->flow != NULL ? g_dbus_proxy_get_object_path (G_DBUS_PROXY (self->flow)) : NULL;
+}
+
+const char *
+lanyard_signin_dialog_get_error (LanyardSigninDialog *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SIGNIN_DIALOG (self), NULL);
+  return self->error;
+}
+
+/**
+ * lanyard_signin_dialog_get_web_view:
+ *
+ * Returns: (transfer none) (nullable): the WebKitWebView, once made
+ */
+GtkWidget *
+lanyard_signin_dialog_get_web_view (LanyardSigninDialog *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SIGNIN_DIALOG (self), NULL);
+  return self->web_view;
+}

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard"
+
+#include "config.h"
+
+#include "lanyard-window.h"
+
+#include <glib/gi18n.h>
+
+#include "lanyard-account-row.h"
+#include "lanyard-client-generated.h"
+#include "lanyard-provider-row.h"
+#include "lanyard-signin-dialog.h"
+
+#define DAEMON_NAME "io.github.lanyard.Lanyard.Daemon"
+#define ROOT_PATH "/io/github/lanyard/Lanyard"
+#define MANAGER_PATH ROOT_PATH "/Manager"
+
+/**
+ * LanyardWindow:
+ *
+ * The main window: the linked accounts, then the providers to connect. It
+ * is a client of lanyard-daemon only, through its object manager, so that
+ * accounts linked or removed by any program (lanyardctl, another window)
+ * appear and go without a reload.
+ */
+struct _LanyardWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toasts;
+  GtkStack        *stack;
+  AdwStatusPage   *unreachable_page;
+  GtkWidget       *empty_state;
+  GtkWidget       *accounts_group;
+  GtkListBox      *accounts_list;
+  GtkListBox      *providers_list;
+
+  GDBusObjectManager *objects;
+  LanyardDBusManager *manager;
+  GHashTable         *provider_names; /* id → display name */
+  GCancellable       *cancellable;
+  char               *highlight_path;
+  guint               n_accounts;
+  gboolean            ready;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast (LanyardWindow *self,
+       const char    *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+/* The daemon's words, never a D-Bus error name. */
+static void
+toast_error (LanyardWindow *self,
+             GError        *error)
+{
+  g_dbus_error_strip_remote_error (error);
+  toast (self, error->message);
+}
+
+static LanyardAccountRow *
+find_account_row (LanyardWindow *self,
+                  const char    *path)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_ACCOUNT_ROW (child) && g_strcmp0 (lanyard_account_row_get_path (LANYARD_ACCOUNT_ROW (child)), path) == 0)
+      return LANYARD_ACCOUNT_ROW (child);
+  return NULL;
+}
+
+/**
+ * lanyard_window_find_provider_row:
+ *
+ * Returns: (transfer none) (nullable):
+ */
+GtkWidget *
+lanyard_window_find_provider_row (LanyardWindow *self,
+                                  const char    *provider_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->providers_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_PROVIDER_ROW (child) &&
+        g_strcmp0 (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)), provider_id) == 0)
+      return child;
+  return NULL;
+}
+
+static void
+update_empty_state (LanyardWindow *self)
+{
+  gtk_widget_set_visible (self->empty_state, self->n_accounts == 0);
+  gtk_widget_set_visible (self->accounts_group, self->n_accounts > 0);
+}
+
+static void
+add_account (LanyardWindow      *self,
+             LanyardDBusAccount *account)
+{
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (account));
+  const char *provider = lanyard_dbus_account_get_provider_id (account);
+  const char *provider_name = g_hash_table_lookup (self->provider_names, provider);
+  GtkWidget  *row;
+
+  if (find_account_row (self, path) != NULL)
+    return;
+
+  row = lanyard_account_row_new (account, provider_name != NULL ? provider_name : provider);
+  gtk_list_box_append (self->accounts_list, row);
+  self->n_accounts++;
+  update_empty_state (self);
+
+  if (g_strcmp0 (self->highlight_path, path) == 0)
+    {
+      lanyard_account_row_highlight (LANYARD_ACCOUNT_ROW (row));
+      g_clear_pointer (&self->highlight_path, g_free);
+    }
+}
+
+static void
+object_added_cb (GDBusObjectManager *objects,
+                 GDBusObject        *object,
+                 LanyardWindow      *self)
+{
+  LanyardDBusAccount *account = lanyard_dbus_object_peek_account (LANYARD_DBUS_OBJECT (object));
+
+  if (account != NULL)
+    add_account (self, account);
+}
+
+static void
+object_removed_cb (GDBusObjectManager *objects,
+                   GDBusObject        *object,
+                   LanyardWindow      *self)
+{
+  LanyardAccountRow *row = find_account_row (self, g_dbus_object_get_object_path (object));
+
+  if (row == NULL)
+    return;
+  gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
+  self->n_accounts--;
+  update_empty_state (self);
+}
+
+static void
+providers_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GVariant) providers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autolist(GDBusObject) list = NULL;
+  GVariantIter iter;
+  GVariant    *entry;
+
+  if (!lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_dbus_error_strip_remote_error (error);
+          adw_status_page_set_description (self->unreachable_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "unreachable");
+        }
+      return;
+    }
+
+  g_variant_iter_init (&iter, providers);
+  while ((entry = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      const char *id = NULL, *name = NULL;
+
+      g_variant_lookup (entry, "id", "&s", &id);
+      g_variant_lookup (entry, "display-name", "&s", &name);
+      g_hash_table_replace (self->provider_names, g_strdup (id), g_strdup (name));
+      gtk_list_box_append (self->providers_list, lanyard_provider_row_new (entry));
+      g_variant_unref (entry);
+    }
+
+  /* Accounts after providers, so that rows can name their provider. */
+  list = g_dbus_object_manager_get_objects (self->objects);
+  for (GList *l = list; l != NULL; l = l->next)
+    object_added_cb (self->objects, l->data, self);
+  g_signal_connect_object (self->objects, "object-added", G_CALLBACK (object_added_cb), self, 0);
+  g_signal_connect_object (self->objects, "object-removed", G_CALLBACK (object_removed_cb), self, 0);
+
+  update_empty_state (self);
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  self->ready = TRUE;
+}
+
+static void connect_to_daemon (LanyardWindow *self);
+
+static void
+objects_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *owner = NULL;
+
+  self->objects = lanyard_dbus_object_manager_client_new_for_bus_finish (result, &error);
+  if (self->objects != NULL)
+    owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->objects));
+
+  if (owner == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_status_page_set_description (self->unreachable_page,
+                                       _ ("Lanyard's account service (lanyard-daemon) could not be started. "
+                                          "Check that Lanyard is installed completely, then try again."));
+      gtk_stack_set_visible_child_name (self->stack, "unreachable");
+      g_clear_object (&self->objects);
+      return;
+    }
+
+  self->manager = LANYARD_DBUS_MANAGER (g_dbus_object_manager_get_interface (self->objects, MANAGER_PATH,
+                                                                             "io.github.lanyard.Manager"));
+  lanyard_dbus_manager_call_list_providers (self->manager, self->cancellable, providers_cb, g_object_ref (self));
+}
+
+static void
+connect_to_daemon (LanyardWindow *self)
+{
+  GtkWidget *child;
+
+  g_clear_object (&self->objects);
+  g_clear_object (&self->manager);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list))) != NULL)
+    gtk_list_box_remove (self->accounts_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->providers_list))) != NULL)
+    gtk_list_box_remove (self->providers_list, child);
+  self->n_accounts = 0;
+  self->ready = FALSE;
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  /* Calling it starts the daemon (D-Bus activation). */
+  lanyard_dbus_object_manager_client_new_for_bus (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+                                                  DAEMON_NAME, ROOT_PATH, self->cancellable,
+                                                  objects_ready_cb, g_object_ref (self));
+}
+
+static void
+reconnect_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  connect_to_daemon (LANYARD_WINDOW (user_data));
+}
+
+static void
+linked_cb (LanyardSigninDialog *dialog,
+           const char          *path,
+           LanyardWindow       *self)
+{
+  LanyardAccountRow *row = find_account_row (self, path);
+
+  toast (self, _ ("Account linked"));
+  if (row != NULL)
+    lanyard_account_row_highlight (row);
+  else
+    {
+      g_free (self->highlight_path);
+      self->highlight_path = g_strdup (path);
+    }
+}
+
+static void
+connect_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  LanyardWindow      *self = user_data;
+  const char         *provider_id = g_variant_get_string (parameter, NULL);
+  GtkWidget          *row = lanyard_window_find_provider_row (self, provider_id);
+  LanyardApplication *application = LANYARD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gboolean            use_browser = application != NULL &&
+    g_settings_get_boolean (lanyard_application_get_settings (application), "always-use-browser");
+  LanyardSigninDialog *dialog;
+
+  if (row == NULL || self->manager == NULL)
+    return;
+
+  dialog = lanyard_signin_dialog_new (GTK_WINDOW (self), self->manager, provider_id,
+                                      lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)), use_browser);
+  g_signal_connect_object (dialog, "linked", G_CALLBACK (linked_cb), self, 0);
+}
+
+static void
+primary_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_dbus_manager_call_set_primary_finish (LANYARD_DBUS_MANAGER (object), result, &error))
+    toast_error (self, error);
+}
+
+static void
+make_primary_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  LanyardWindow *self = user_data;
+
+  if (self->manager != NULL)
+    lanyard_dbus_manager_call_set_primary (self->manager, g_variant_get_string (parameter, NULL), self->cancellable,
+                                           primary_cb, g_object_ref (self));
+}
+
+static void
+copy_id_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  LanyardWindow *self = user_data;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), g_variant_get_string (parameter, NULL));
+  toast (self, _ ("Account ID copied"));
+}
+
+static void
+unlink_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean         revoked = FALSE;
+
+  if (!lanyard_dbus_account_call_unlink_finish (LANYARD_DBUS_ACCOUNT (object), &revoked, &message, result, &error))
+    toast_error (self, error);
+  else if (revoked)
+    toast (self, _ ("Account disconnected; its access was revoked"));
+  else
+    toast (self, message);
+}
+
+static void
+disconnect_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        LanyardWindow    *self)
+{
+  LanyardAccountRow *row = find_account_row (self, g_object_get_data (G_OBJECT (dialog), "path"));
+
+  if (row == NULL || g_strcmp0 (response, "disconnect") != 0)
+    return;
+  lanyard_dbus_account_call_unlink (lanyard_account_row_get_account (row), self->cancellable, unlink_cb,
+                                    g_object_ref (self));
+}
+
+static void
+disconnect_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  LanyardWindow      *self = user_data;
+  const char         *path = g_variant_get_string (parameter, NULL);
+  LanyardAccountRow  *row = find_account_row (self, path);
+  LanyardDBusAccount *account;
+  const char         *provider_name;
+  g_autofree char    *heading = NULL;
+  g_autofree char    *body = NULL;
+  GtkWidget          *dialog;
+
+  if (row == NULL)
+    return;
+
+  account = lanyard_account_row_get_account (row);
+  provider_name = g_hash_table_lookup (self->provider_names, lanyard_dbus_account_get_provider_id (account));
+  heading = g_strdup_printf (_ ("Disconnect %s?"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  body = g_strdup_printf (_ ("Lanyard will revoke its access at %s and forget the account. "
+                             "Apps that use it will need you to connect it again."),
+                          provider_name != NULL ? provider_name : lanyard_dbus_account_get_provider_id (account));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _ ("_Cancel"),
+                                    "disconnect", _ ("_Disconnect"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (disconnect_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static const GActionEntry window_actions[] = {
+  { "connect", connect_activated, "s", NULL, NULL, { 0 } },
+  { "make-primary", make_primary_activated, "s", NULL, NULL, { 0 } },
+  { "copy-id", copy_id_activated, "s", NULL, NULL, { 0 } },
+  { "disconnect", disconnect_activated, "s", NULL, NULL, { 0 } },
+  { "reconnect", reconnect_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+lanyard_window_dispose (GObject *object)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->objects);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (lanyard_window_parent_class)->dispose (object);
+}
+
+static void
+lanyard_window_finalize (GObject *object)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->provider_names, g_hash_table_unref);
+  g_free (self->highlight_path);
+
+  G_OBJECT_CLASS (lanyard_window_parent_class)->finalize (object);
+}
+
+static void
+lanyard_window_class_init (LanyardWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lanyard_window_dispose;
+  object_class->finalize = lanyard_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lanyard/Lanyard/lanyard-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, unreachable_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, empty_state);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, providers_list);
+}
+
+static void
+lanyard_window_init (LanyardWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->provider_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
+  connect_to_daemon (self);
+}
+
+LanyardWindow *
+lanyard_window_new (LanyardApplication *application)
+{
+  return g_object_new (LANYARD_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * lanyard_window_is_ready:
+ *
+ * Returns: whether providers and accounts are shown
+ */
+gboolean
+lanyard_window_is_ready (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), FALSE);
+  return self->ready;
+}
+
+guint
+lanyard_window_get_n_accounts (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), 0);
+  return self->n_accounts;
+}

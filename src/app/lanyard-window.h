@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lanyard-application.h"
+
+G_BEGIN_DECLS
+
+#define LANYARD_TYPE_WINDOW (lanyard_window_get_type ())
+G_DECLARE_FINAL_TYPE (LanyardWindow, lanyard_window, LANYARD, WINDOW, AdwApplicationWindow)
+
+LanyardWindow *lanyard_window_new (LanyardApplication *application);
+gboolean       lanyard_window_is_ready (LanyardWindow *self);
+guint          lanyard_window_get_n_accounts (LanyardWindow *self);
+GtkWidget     *lanyard_window_find_provider_row (LanyardWindow *self,
+                                                 const char    *provider_id);
+
+G_END_DECLS
