@@ -4,8 +4,10 @@
 # The README's two commands. On a fresh Debian 12 machine, as root (or with
 # sudo available), each installs what it needs, builds, and then:
 #
-#   run   — runs Lanyard's demo: a sign-in against the built-in demo
-#           provider, end to end through the loopback listener
+#   run   — runs Lanyard in demo mode: the window, on a private session
+#           bus with the daemon and the built-in demo providers and a
+#           throw-away keyring; without a display, a sign-in against the
+#           demo provider from the command line, end to end
 #   test  — runs every test (warnings are errors)
 #   test-sanitize — the same under AddressSanitizer and UBSan (CI runs it)
 set -euo pipefail
@@ -44,6 +46,10 @@ case "${1:-}" in
   run)
     install_packages
     setup build
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      exec bash build-aux/dev-session.sh build/src/app/lanyard
+    fi
+    echo "No display here: running the command-line demo instead of the window."
     exec build/tools/lanyard-signin --demo --auto-approve=demo-user demo-github
     ;;
   test)

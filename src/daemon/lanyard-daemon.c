@@ -69,7 +69,9 @@ name_lost_cb (GDBusConnection *connection,
 {
   Daemon *daemon = user_data;
 
-  if (connection == NULL)
+  if (connection == NULL && daemon->owned)
+    g_message ("The session bus went away; leaving");
+  else if (connection == NULL)
     g_printerr ("lanyard-daemon: the session bus cannot be reached\n");
   else if (daemon->owned)
     g_message ("Replaced by another lanyard-daemon; leaving");
