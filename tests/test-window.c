@@ -297,6 +297,24 @@ test_disconnect (void)
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (before - 1), 10));
 }
 
+static gboolean
+window_unreachable (gpointer data)
+{
+  return !lanyard_window_is_ready (window);
+}
+
+static void
+test_daemon_goes_away_and_comes_back (void)
+{
+  daemon_stop (&daemon_process, SIGTERM);
+  g_assert_true (wait_for (window_unreachable, NULL, 10));
+
+  daemon_start (&daemon_process, fake, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reconnect", NULL);
+  g_assert_true (wait_for (window_ready, NULL, 20));
+  g_assert_nonnull (lanyard_window_find_provider_row (window, "work"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);
   g_test_add_func ("/Lanyard/Window/6-system-browser-provider", test_system_browser_provider);
   g_test_add_func ("/Lanyard/Window/7-disconnect", test_disconnect);
+  g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
 
   status = g_test_run ();
 

@@ -196,6 +196,25 @@ providers_cb (GObject      *object,
 
 static void connect_to_daemon (LanyardWindow *self);
 
+/* The daemon went away (crashed, replaced, stopped): say so, and offer to
+ * start it again; an activated daemon comes back on the next call. */
+static void
+name_owner_cb (GDBusObjectManagerClient *objects,
+               GParamSpec               *pspec,
+               LanyardWindow            *self)
+{
+  g_autofree char *owner = g_dbus_object_manager_client_get_name_owner (objects);
+
+  if (owner != NULL)
+    return;
+
+  self->ready = FALSE;
+  adw_status_page_set_description (self->unreachable_page,
+                                   _ ("Lanyard's account service stopped. Your accounts are safe; "
+                                      "try again to reconnect."));
+  gtk_stack_set_visible_child_name (self->stack, "unreachable");
+}
+
 static void
 objects_ready_cb (GObject      *object,
                   GAsyncResult *result,
@@ -221,6 +240,7 @@ objects_ready_cb (GObject      *object,
       return;
     }
 
+  g_signal_connect_object (self->objects, "notify::name-owner", G_CALLBACK (name_owner_cb), self, 0);
   self->manager = LANYARD_DBUS_MANAGER (g_dbus_object_manager_get_interface (self->objects, MANAGER_PATH,
                                                                              "io.github.lanyard.Manager"));
   lanyard_dbus_manager_call_list_providers (self->manager, self->cancellable, providers_cb, g_object_ref (self));
