@@ -6,6 +6,8 @@
 #include "lanyard-window.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "lanyard-account-row.h"
 #include "lanyard-client-generated.h"
@@ -46,6 +48,50 @@ struct _LanyardWindow
 };
 
 G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* LANYARD_BENCH=1 (bench/lanyard-window-bench): report when the first frame
+ * is drawn and how much memory is resident before and after a sign-in
+ * dialog opens. Nothing else changes. */
+static long
+resident_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char      *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmRSS:")) == NULL)
+    return -1;
+  return strtol (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+static gboolean
+bench_dialog_rss_cb (gpointer user_data)
+{
+  g_print ("bench: rss-after-dialog %ld\n", resident_kib ());
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (user_data))));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      LanyardWindow *self)
+{
+  if (!self->ready)
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  g_print ("bench: first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("bench: rss-before-dialog %ld\n", resident_kib ());
+  g_action_group_activate_action (G_ACTION_GROUP (self), "connect", g_variant_new_string ("demo-github"));
+  g_timeout_add_seconds (3, bench_dialog_rss_cb, self);
+}
+
+static void
+bench_map_cb (LanyardWindow *self)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                    G_CALLBACK (bench_after_paint_cb), self);
+}
 
 static void
 toast (LanyardWindow *self,
@@ -475,6 +521,8 @@ lanyard_window_init (LanyardWindow *self)
   self->cancellable = g_cancellable_new ();
   self->provider_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
+  if (g_getenv ("LANYARD_BENCH") != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
   connect_to_daemon (self);
 }
 
