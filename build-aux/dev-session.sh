@@ -21,7 +21,7 @@ cat > "$conf" <<CONF
 </busconfig>
 CONF
 
-export LANYARD_DEMO=1 XDG_DATA_HOME=$home/data GSETTINGS_SCHEMA_DIR=$build/data
+export LANYARD_DEMO=1 XDG_DATA_HOME=$home/data GSETTINGS_SCHEMA_DIR=$build/data LANYARD_MODULE_DIR=$build/src/app
 # The keyring's control socket lives in the runtime directory; a private
 # one keeps it away from the desktop's keyring.
 export LANYARD_DEV_RUNTIME=$home

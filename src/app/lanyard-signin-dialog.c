@@ -6,7 +6,8 @@
 #include "lanyard-signin-dialog.h"
 
 #include <glib/gi18n.h>
-#include <webkit/webkit.h>
+
+#include "lanyard-webview.h"
 
 /**
  * LanyardSigninDialog:
@@ -34,16 +35,16 @@ struct _LanyardSigninDialog
   gboolean            use_browser;
   gboolean            finished;
 
-  GtkWidget            *title;
-  GtkWidget            *progress;
-  GtkWidget            *stack;
-  GtkWidget            *web_box;
-  GtkWidget            *browser_page;
-  GtkWidget            *error_page;
-  GtkWidget            *open_button;
-  GtkWidget            *copy_button;
-  WebKitNetworkSession *network_session;
-  GtkWidget            *web_view;
+  GtkWidget                 *title;
+  GtkWidget                 *progress;
+  GtkWidget                 *stack;
+  GtkWidget                 *web_box;
+  GtkWidget                 *browser_page;
+  GtkWidget                 *error_page;
+  GtkWidget                 *open_button;
+  GtkWidget                 *copy_button;
+  const LanyardWebviewFuncs *web;
+  GtkWidget                 *web_view;
 };
 
 enum
@@ -118,7 +119,7 @@ copy_clicked_cb (LanyardSigninDialog *self)
 static void
 progress_cb (LanyardSigninDialog *self)
 {
-  double progress = webkit_web_view_get_estimated_load_progress (WEBKIT_WEB_VIEW (self->web_view));
+  double progress = self->web->get_progress (self->web_view);
 
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), progress);
   gtk_widget_set_visible (self->progress, progress < 1.0);
@@ -128,7 +129,7 @@ progress_cb (LanyardSigninDialog *self)
 static void
 uri_changed_cb (LanyardSigninDialog *self)
 {
-  const char *uri = webkit_web_view_get_uri (WEBKIT_WEB_VIEW (self->web_view));
+  const char *uri = self->web->get_uri (self->web_view);
   g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
 
   adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->title),
@@ -136,8 +137,8 @@ uri_changed_cb (LanyardSigninDialog *self)
 }
 
 static gboolean
-load_failed_cb (WebKitWebView       *view,
-                WebKitLoadEvent      event,
+load_failed_cb (GtkWidget           *view,
+                int                  event,
                 const char          *uri,
                 GError              *error,
                 LanyardSigninDialog *self)
@@ -145,9 +146,7 @@ load_failed_cb (WebKitWebView       *view,
   g_autofree char *message = NULL;
 
   /* A navigation replaced by another (the redirect home) is no failure. */
-  if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
-      g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE) ||
-      self->finished)
+  if (self->web->error_is_benign (error) || self->finished)
     return TRUE;
 
   message = g_strdup_printf (_ ("The sign-in page could not be loaded: %s. Check your connection and try again, or open the page in your web browser."),
@@ -157,7 +156,7 @@ load_failed_cb (WebKitWebView       *view,
 }
 
 static gboolean
-tls_error_cb (WebKitWebView       *view,
+tls_error_cb (GtkWidget           *view,
               const char          *uri,
               GTlsCertificate     *certificate,
               GTlsCertificateFlags errors,
@@ -173,32 +172,19 @@ tls_error_cb (WebKitWebView       *view,
 }
 
 static void
-web_process_terminated_cb (WebKitWebView                    *view,
-                           WebKitWebProcessTerminationReason reason,
-                           LanyardSigninDialog              *self)
+web_process_terminated_cb (GtkWidget           *view,
+                           int                  reason,
+                           LanyardSigninDialog *self)
 {
   if (!self->finished)
     show_error (self, _ ("The sign-in page stopped working. Try again, or open it in your web browser."));
 }
 
-/* Pop-ups (help pages, "forgot password") go to the web browser. */
-static gboolean
-decide_policy_cb (WebKitWebView           *view,
-                  WebKitPolicyDecision    *decision,
-                  WebKitPolicyDecisionType type,
-                  LanyardSigninDialog     *self)
+static void
+open_externally_cb (const char *uri,
+                    gpointer    user_data)
 {
-  WebKitNavigationAction *action;
-  const char             *uri;
-
-  if (type != WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
-    return FALSE;
-
-  action = webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
-  uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
-  uri_launcher (GTK_WINDOW (self), uri);
-  webkit_policy_decision_ignore (decision);
-  return TRUE;
+  uri_launcher (GTK_WINDOW (user_data), uri);
 }
 
 static void
@@ -206,8 +192,15 @@ show_web (LanyardSigninDialog *self)
 {
   if (self->web_view == NULL)
     {
-      self->network_session = webkit_network_session_new_ephemeral ();
-      self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->network_session, NULL);
+      g_autoptr(GError) error = NULL;
+
+      self->web = lanyard_webview_load (&error);
+      if (self->web == NULL)
+        {
+          show_error (self, error->message);
+          return;
+        }
+      self->web_view = self->web->new_view (open_externally_cb, self);
       gtk_widget_set_vexpand (self->web_view, TRUE);
       gtk_box_append (GTK_BOX (self->web_box), self->web_view);
       g_signal_connect_object (self->web_view, "notify::estimated-load-progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
@@ -215,11 +208,10 @@ show_web (LanyardSigninDialog *self)
       g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (load_failed_cb), self, 0);
       g_signal_connect_object (self->web_view, "load-failed-with-tls-errors", G_CALLBACK (tls_error_cb), self, 0);
       g_signal_connect_object (self->web_view, "web-process-terminated", G_CALLBACK (web_process_terminated_cb), self, 0);
-      g_signal_connect_object (self->web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self, 0);
     }
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "web");
-  webkit_web_view_load_uri (WEBKIT_WEB_VIEW (self->web_view), authorize_url (self));
+  self->web->load_uri (self->web_view, authorize_url (self));
 }
 
 static void
@@ -342,7 +334,6 @@ lanyard_signin_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->flow);
   g_clear_object (&self->manager);
-  g_clear_object (&self->network_session);
 
   G_OBJECT_CLASS (lanyard_signin_dialog_parent_class)->dispose (object);
 }
