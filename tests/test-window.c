@@ -167,6 +167,15 @@ approve_cb (GObject      *object,
   g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, NULL);
 }
 
+static gboolean
+avatar_cached (gpointer data)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "lanyard", "avatars", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+
+  return listing != NULL && g_dir_read_name (listing) != NULL;
+}
+
 static void
 test_embedded_sign_in (void)
 {
@@ -190,6 +199,9 @@ test_embedded_sign_in (void)
    * in the list. */
   g_assert_true (wait_for (dialog_gone, NULL, 30));
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (2), 10));
+
+  /* The demo account's picture was downloaded once, into the cache. */
+  g_assert_true (wait_for (avatar_cached, NULL, 10));
   screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-accounts.png");
 }
 
@@ -327,6 +339,11 @@ main (int   argc,
   g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
 
   g_test_init (&argc, &argv, NULL);
+  {
+    /* Each run starts with no cached pictures. */
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s/lanyard'", g_get_user_cache_dir ());
+    g_assert_cmpint (system (command), ==, 0);
+  }
   keyring_harness_up (&harness, TRUE);
   /* GTestDBus unsets DISPLAY (against X11 bus autolaunch); the window
    * needs Xvfb's. */

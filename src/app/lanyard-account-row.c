@@ -6,6 +6,10 @@
 #include "lanyard-account-row.h"
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+/* Avatars are small: anything larger is not one. */
+#define MAX_AVATAR_BYTES (1024 * 1024)
 
 /**
  * LanyardAccountRow:
@@ -25,6 +29,8 @@ struct _LanyardAccountRow
   GtkWidget          *primary_icon;
   GtkWidget          *attention_label;
   GtkWidget          *menu_button;
+  char               *avatar_url;
+  GCancellable       *avatar_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardAccountRow, lanyard_account_row, ADW_TYPE_ACTION_ROW)
@@ -34,6 +40,100 @@ nonempty (const char *text,
           const char *fallback)
 {
   return text != NULL && text[0] != '\0' ? text : fallback;
+}
+
+static char *
+avatar_cache_path (const char *url)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
+  return g_build_filename (g_get_user_cache_dir (), "lanyard", "avatars", hash, NULL);
+}
+
+static void
+show_avatar_file (LanyardAccountRow *self,
+                  const char        *path)
+{
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, NULL);
+
+  /* Undecodable: the initials stay. */
+  if (texture != NULL)
+    adw_avatar_set_custom_image (ADW_AVATAR (self->avatar), GDK_PAINTABLE (texture));
+}
+
+static SoupSession *
+avatar_session (void)
+{
+  static SoupSession *session;
+
+  if (session == NULL)
+    session = soup_session_new_with_options ("timeout", 20, "user-agent", "Lanyard/" PACKAGE_VERSION, NULL);
+  return session;
+}
+
+static void
+avatar_downloaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(LanyardAccountRow) self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  SoupMessage     *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL || self->avatar_url == NULL ||
+      !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)) ||
+      g_bytes_get_size (bytes) == 0 || g_bytes_get_size (bytes) > MAX_AVATAR_BYTES)
+    {
+      /* Offline or gone: initials, and another try next time. */
+      g_debug ("No avatar: %s", error != NULL ? error->message : "unusable answer");
+      return;
+    }
+
+  path = avatar_cache_path (self->avatar_url);
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0700);
+  if (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+    show_avatar_file (self, path);
+}
+
+/* Downloaded once, then read from $XDG_CACHE_HOME/lanyard/avatars;
+ * initials meanwhile and whenever there is no picture. */
+static void
+load_avatar (LanyardAccountRow *self,
+             const char        *url)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+
+  if (g_strcmp0 (url, self->avatar_url) == 0)
+    return;
+
+  g_cancellable_cancel (self->avatar_cancellable);
+  g_clear_object (&self->avatar_cancellable);
+  g_free (self->avatar_url);
+  self->avatar_url = url != NULL && url[0] != '\0' ? g_strdup (url) : NULL;
+  adw_avatar_set_custom_image (ADW_AVATAR (self->avatar), NULL);
+
+  if (self->avatar_url == NULL ||
+      !(g_str_has_prefix (self->avatar_url, "https://") || g_str_has_prefix (self->avatar_url, "http://")))
+    return;
+
+  path = avatar_cache_path (self->avatar_url);
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      show_avatar_file (self, path);
+      return;
+    }
+
+  message = soup_message_new (SOUP_METHOD_GET, self->avatar_url);
+  if (message == NULL)
+    return;
+  self->avatar_cancellable = g_cancellable_new ();
+  soup_session_send_and_read_async (avatar_session (), message, G_PRIORITY_LOW, self->avatar_cancellable,
+                                    avatar_downloaded_cb, g_object_ref (self));
 }
 
 static void
@@ -52,6 +152,7 @@ update (LanyardAccountRow *self)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
   adw_avatar_set_text (ADW_AVATAR (self->avatar), name);
+  load_avatar (self, lanyard_dbus_account_get_avatar_url (account));
 
   if (username != NULL && username[0] != '\0' && g_strcmp0 (username, name) != 0)
     g_string_append (subtitle, username);
@@ -97,8 +198,11 @@ lanyard_account_row_dispose (GObject *object)
 {
   LanyardAccountRow *self = LANYARD_ACCOUNT_ROW (object);
 
+  g_cancellable_cancel (self->avatar_cancellable);
+  g_clear_object (&self->avatar_cancellable);
   g_clear_object (&self->account);
   g_clear_pointer (&self->provider_name, g_free);
+  g_clear_pointer (&self->avatar_url, g_free);
 
   G_OBJECT_CLASS (lanyard_account_row_parent_class)->dispose (object);
 }
