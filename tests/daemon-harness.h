@@ -115,6 +115,18 @@ daemon_stop (Daemon *daemon,
   g_assert_true (daemon_wait_name (FALSE));
 }
 
+/* Removes the daemon's data and configuration directories. */
+G_GNUC_UNUSED static void
+daemon_remove_files (Daemon *daemon)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s' '%s'", daemon->data_home, daemon->config_home);
+
+  g_assert_cmpint (system (command), ==, 0);
+  g_clear_pointer (&daemon->data_home, g_free);
+  g_clear_pointer (&daemon->config_home, g_free);
+  g_clear_pointer (&daemon->log_path, g_free);
+}
+
 /* One connection for the whole test: a sign-in is cancelled when the
  * connection that started it leaves the bus. */
 static GDBusConnection *

@@ -487,6 +487,7 @@ main (int   argc,
   status = g_test_run ();
 
   daemon_stop (&daemon_process, SIGTERM);
+  daemon_remove_files (&daemon_process);
   g_clear_object (&fake);
   secret_service_disconnect ();
   keyring_harness_down (&harness);

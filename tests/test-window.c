@@ -253,6 +253,20 @@ test_provider_error_page (void)
 }
 
 static void
+test_page_cannot_load (void)
+{
+  LanyardSigninDialog *dialog;
+
+  g_assert_nonnull (lanyard_window_find_provider_row (window, "down"));
+  activate ("connect", "down");
+  g_assert_true (wait_for (dialog_on_page, (gpointer) "error", 30));
+  dialog = find_dialog ();
+  g_assert_nonnull (strstr (lanyard_signin_dialog_get_error (dialog), "The sign-in page could not be loaded"));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (dialog_gone, NULL, 10));
+}
+
+static void
 test_system_browser_provider (void)
 {
   g_autoptr(TestPage) page = NULL;
@@ -331,9 +345,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char      *env[] = { "LANYARD_DEMO=1", NULL, NULL };
+  const char *env[] = {
+    "LANYARD_DEMO=1",
+    NULL,
+    NULL,
+    NULL,
+  };
   g_autofree char *google = NULL;
   g_autofree char *google_env = NULL;
+  g_autofree char *down_env = NULL;
   int              status;
 
   g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
@@ -353,6 +373,18 @@ main (int   argc,
   google = fake_provider_config (fake, "google");
   google_env = g_strconcat ("LANYARD_PROVIDER_GOOG=", google, NULL);
   env[1] = google_env;
+  {
+    /* A port nobody listens on: the sign-in page cannot load. */
+    g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+    guint port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+
+    g_socket_listener_close (listener);
+    down_env = g_strdup_printf ("LANYARD_PROVIDER_DOWN=oauth2 client_id=x authorize_url=http://127.0.0.1:%u/authorize "
+                                "token_url=http://127.0.0.1:%u/token userinfo_url=http://127.0.0.1:%u/me id_field=id "
+                                "display_name=Unreachable",
+                                port, port, port);
+    env[2] = down_env;
+  }
   daemon_start (&daemon_process, fake, env);
 
   gtk_init ();
@@ -368,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/3-embedded-sign-in", test_embedded_sign_in);
   g_test_add_func ("/Lanyard/Window/4-closing-the-dialog-cancels", test_closing_the_dialog_cancels);
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);
+  g_test_add_func ("/Lanyard/Window/5b-page-cannot-load", test_page_cannot_load);
   g_test_add_func ("/Lanyard/Window/6-system-browser-provider", test_system_browser_provider);
   g_test_add_func ("/Lanyard/Window/7-disconnect", test_disconnect);
   g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
@@ -377,6 +410,7 @@ main (int   argc,
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&application);
   daemon_stop (&daemon_process, SIGTERM);
+  daemon_remove_files (&daemon_process);
   g_clear_object (&fake);
   secret_service_disconnect ();
   keyring_harness_down (&harness);
