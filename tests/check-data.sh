@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# What a distribution or Flathub reviewer checks before shipping Lanyard:
+# the desktop file, the AppStream metadata, the settings schema, every XML
+# file we ship or compile in, and the list of files `meson install` puts on
+# disk (so that nothing goes missing or lands somewhere unexpected).
+#
+# usage: check-data.sh SOURCE_DIR BUILD_DIR PREFIX LIBDIR APPLICATION_ID
+set -euo pipefail
+
+source_dir=$1
+build_dir=$2
+prefix=$3
+libdir=$4
+app_id=$5
+
+tap_count=0
+failed=0
+ok() {
+  tap_count=$((tap_count + 1))
+  echo "ok $tap_count - $1"
+}
+not_ok() {
+  tap_count=$((tap_count + 1))
+  failed=1
+  echo "not ok $tap_count - $1"
+  sed 's/^/# /' "$2"
+}
+check() {
+  local name=$1; shift
+  local log
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then ok "$name"; else not_ok "$name" "$log"; fi
+  rm -f "$log"
+}
+
+workdir=$(mktemp -d)
+trap 'rm -rf "$workdir"' EXIT
+
+check "desktop file is valid" \
+  desktop-file-validate "$build_dir/data/$app_id.desktop"
+
+# appstreamcli exits 0 on warnings; a warning (W:) or error (E:) would get
+# the application rejected by Flathub, so either fails here. Pedantic and
+# info hints are allowed.
+appstream_strict() {
+  local out
+  out=$(appstreamcli validate --no-net --no-color "$1" 2>&1) || { echo "$out"; return 1; }
+  if grep -E '^(W|E):' <<<"$out"; then return 1; fi
+}
+check "AppStream metadata is valid" appstream_strict "$build_dir/data/$app_id.metainfo.xml"
+
+# The release in the metadata is the version meson builds.
+release_matches() {
+  local version
+  version=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$source_dir/meson.build" | head -n1)
+  grep -q "<release version=\"$version\"" "$build_dir/data/$app_id.metainfo.xml" || {
+    echo "meson.build says version $version; the metainfo's newest release does not"
+    return 1
+  }
+}
+check "AppStream newest release is the project version" release_matches
+
+check "settings schema compiles strictly" \
+  glib-compile-schemas --strict --dry-run "$source_dir/data"
+
+xml_files=()
+while IFS= read -r -d '' f; do xml_files+=("$f"); done < <(
+  find "$source_dir/data" "$source_dir/src" \( -name '*.xml' -o -name '*.ui' -o -name '*.svg' -o -name '*.xml.in' \) -print0)
+check "every shipped XML, .ui and SVG file is well-formed (${#xml_files[@]} files)" \
+  xmllint --noout --nonet "${xml_files[@]}"
+
+# Every icon the desktop file names is installed under that name.
+icon_installed() {
+  local icon
+  icon=$(sed -n 's/^Icon=//p' "$build_dir/data/$app_id.desktop")
+  [ "$icon" = "$app_id" ] || { echo "Icon=$icon, expected $app_id"; return 1; }
+}
+check "desktop file names the application's icon" icon_installed
+
+# The installed tree, with the build's prefix and libdir written as
+# placeholders so the list does not depend on the machine.
+install_list() {
+  meson install -C "$build_dir" --no-rebuild --quiet --destdir "$workdir/root" >"$workdir/install.log" 2>&1 || {
+    cat "$workdir/install.log"
+    return 1
+  }
+  (cd "$workdir/root$prefix" && find . -type f -o -type l) | sed 's|^\./||' |
+    sed "s|^$libdir/|LIBDIR/|" | sed "s|$app_id|APP_ID|g" | LC_ALL=C sort >"$workdir/installed.txt"
+  grep -v '^#' "$source_dir/tests/installed-files.txt" | LC_ALL=C sort >"$workdir/expected.txt"
+  diff -u "$workdir/expected.txt" "$workdir/installed.txt"
+}
+check "meson install puts exactly the expected files in place" install_list
+
+# Installed service files point at installed programs.
+services_point_at_binaries() {
+  local f exec_line program
+  for f in "$workdir/root$prefix"/share/dbus-1/services/*.service "$workdir/root$prefix"/lib/systemd/user/*.service; do
+    exec_line=$(sed -n 's/^Exec\(Start\)\?=//p' "$f" | head -n1)
+    program=${exec_line%% *}
+    [ -x "$workdir/root$program" ] || { echo "$f runs $program, which is not installed"; return 1; }
+  done
+}
+check "installed service files run installed programs" services_point_at_binaries
+
+echo "1..$tap_count"
+exit $failed
