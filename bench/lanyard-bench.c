@@ -4,6 +4,8 @@
  * the current-identity call compares with a bare Ping, its memory and its
  * idle CPU. Figures, not pass/fail: see README.md for the targets. */
 
+#include "config.h"
+
 #include <libsecret/secret.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +16,7 @@
 #define CALLS 2000
 
 static const SecretSchema schema = {
-  "io.github.lanyard.Lanyard.Token",
+  LANYARD_TOKEN_SCHEMA,
   SECRET_SCHEMA_NONE,
   { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
   0,
@@ -32,7 +34,7 @@ populate (const char *data_home,
           guint       n)
 {
   g_autoptr(GString) json = g_string_new ("{\"format\":1,\"accounts\":[");
-  g_autofree char *dir = g_build_filename (data_home, "lanyard", NULL);
+  g_autofree char *dir = g_build_filename (data_home, LANYARD_USER_DIR_NAME, NULL);
   g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
   gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -72,7 +74,7 @@ timed_call (GDBusConnection *connection,
             const char      *method)
 {
   gint64 start = g_get_monotonic_time ();
-  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "io.github.lanyard.Lanyard.Daemon",
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, LANYARD_DAEMON_BUS_NAME,
                                                             "/io/github/lanyard/Lanyard/Manager", interface, method,
                                                             NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
 
@@ -164,7 +166,7 @@ run (const char *daemon_binary,
   started = g_get_monotonic_time ();
   daemon = g_subprocess_launcher_spawn (launcher, &error, daemon_binary, NULL);
   g_assert_no_error (error);
-  while (!keyring_harness_name_has_owner ("io.github.lanyard.Lanyard.Daemon"))
+  while (!keyring_harness_name_has_owner (LANYARD_DAEMON_BUS_NAME))
     g_usleep (200);
   owned = g_get_monotonic_time () - started;
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (daemon), NULL, 10);
@@ -184,7 +186,7 @@ run (const char *daemon_binary,
 
   g_subprocess_send_signal (daemon, SIGTERM);
   g_subprocess_wait (daemon, NULL, NULL);
-  while (keyring_harness_name_has_owner ("io.github.lanyard.Lanyard.Daemon"))
+  while (keyring_harness_name_has_owner (LANYARD_DAEMON_BUS_NAME))
     g_usleep (1000);
   g_assert_cmpint (system (command), ==, 0);
 }

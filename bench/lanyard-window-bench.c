@@ -4,6 +4,8 @@
  * and the resident memory before and after the first sign-in dialog (the
  * first time WebKit is used). Run under xvfb-run; see README.md. */
 
+#include "config.h"
+
 #include <libsecret/secret.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,7 @@ static void
 populate (const char *data_home)
 {
   g_autoptr(GString) json = g_string_new ("{\"format\":1,\"accounts\":[");
-  g_autofree char *dir = g_build_filename (data_home, "lanyard", NULL);
+  g_autofree char *dir = g_build_filename (data_home, LANYARD_USER_DIR_NAME, NULL);
   g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
   gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -67,7 +69,7 @@ main (int   argc,
   g_subprocess_launcher_setenv (launcher, "WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS", "1", TRUE);
   daemon = g_subprocess_launcher_spawn (launcher, &error, argv[1], NULL);
   g_assert_no_error (error);
-  while (!keyring_harness_name_has_owner ("io.github.lanyard.Lanyard.Daemon"))
+  while (!keyring_harness_name_has_owner (LANYARD_DAEMON_BUS_NAME))
     g_usleep (1000);
 
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);

@@ -6,7 +6,7 @@
 # file we ship or compile in, and the list of files `meson install` puts on
 # disk (so that nothing goes missing or lands somewhere unexpected).
 #
-# usage: check-data.sh SOURCE_DIR BUILD_DIR PREFIX LIBDIR APPLICATION_ID
+# usage: check-data.sh SOURCE_DIR BUILD_DIR PREFIX LIBDIR APPLICATION_ID PROFILE NAME_SUFFIX
 set -euo pipefail
 
 source_dir=$1
@@ -14,6 +14,8 @@ build_dir=$2
 prefix=$3
 libdir=$4
 app_id=$5
+profile=$6
+name_suffix=${7:-}
 
 tap_count=0
 failed=0
@@ -63,7 +65,7 @@ release_matches() {
 check "AppStream newest release is the project version" release_matches
 
 check "settings schema compiles strictly" \
-  glib-compile-schemas --strict --dry-run "$source_dir/data"
+  glib-compile-schemas --strict --dry-run "$build_dir/data"
 
 xml_files=()
 while IFS= read -r -d '' f; do xml_files+=("$f"); done < <(
@@ -79,19 +81,47 @@ icon_installed() {
 }
 check "desktop file names the application's icon" icon_installed
 
-# The installed tree, with the build's prefix and libdir written as
-# placeholders so the list does not depend on the machine.
+# The installed tree against tests/installed-files.txt, whose placeholders
+# stand for this build's libdir, application ID and program-name suffix.
+expected_files() {
+  grep -v '^#' "$source_dir/tests/installed-files.txt" |
+    sed -e "s|LIBDIR|$libdir|g" -e "s|APP_ID|$app_id|g" -e "s|SUFFIX|$name_suffix|g" | LC_ALL=C sort
+}
 install_list() {
   meson install -C "$build_dir" --no-rebuild --quiet --destdir "$workdir/root" >"$workdir/install.log" 2>&1 || {
     cat "$workdir/install.log"
     return 1
   }
-  (cd "$workdir/root$prefix" && find . -type f -o -type l) | sed 's|^\./||' |
-    sed "s|^$libdir/|LIBDIR/|" | sed "s|$app_id|APP_ID|g" | LC_ALL=C sort >"$workdir/installed.txt"
-  grep -v '^#' "$source_dir/tests/installed-files.txt" | LC_ALL=C sort >"$workdir/expected.txt"
+  (cd "$workdir/root$prefix" && find . -type f -o -type l) | sed 's|^\./||' | LC_ALL=C sort >"$workdir/installed.txt"
+  expected_files >"$workdir/expected.txt"
   diff -u "$workdir/expected.txt" "$workdir/installed.txt"
 }
 check "meson install puts exactly the expected files in place" install_list
+
+# The other profile, configured (not built) from the same sources with the
+# same prefix: meson's introspection says where it would install. Not one
+# file may be shared, or installing one build would break the other.
+profiles_apart() {
+  local this=$profile other
+  if [ "$this" = development ]; then other=default; else other=development; fi
+  meson setup "$workdir/other" "$source_dir" --prefix "$prefix" --libdir "$libdir" -Dprofile="$other" \
+    >"$workdir/setup.log" 2>&1 || { cat "$workdir/setup.log"; return 1; }
+  installed_paths() {
+    python3 -c 'import json,sys; print("\n".join(sorted(json.load(open(sys.argv[1])).values())))' "$1/meson-info/intro-installed.json"
+  }
+  installed_paths "$build_dir" >"$workdir/this-profile.txt"
+  installed_paths "$workdir/other" >"$workdir/other-profile.txt"
+  [ "$(wc -l <"$workdir/other-profile.txt")" -eq "$(wc -l <"$workdir/this-profile.txt")" ] || {
+    echo "the $other profile installs a different number of files:"
+    diff "$workdir/this-profile.txt" "$workdir/other-profile.txt"
+    return 1
+  }
+  if LC_ALL=C comm -12 "$workdir/this-profile.txt" "$workdir/other-profile.txt" | grep .; then
+    echo "^ installed by both the $this and the $other profile"
+    return 1
+  fi
+}
+check "the default and development profiles install no file in common" profiles_apart
 
 # Installed service files point at installed programs.
 services_point_at_binaries() {

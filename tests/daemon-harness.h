@@ -8,13 +8,14 @@
 
 #include <string.h>
 
+#include "config.h"
 #include "fake-provider.h"
 #include "keyring-harness.h"
 #include "test-util.h"
 
 G_BEGIN_DECLS
 
-#define DAEMON_NAME "io.github.lanyard.Lanyard.Daemon"
+#define DAEMON_NAME LANYARD_DAEMON_BUS_NAME
 #define MANAGER_PATH "/io/github/lanyard/Lanyard/Manager"
 
 typedef struct
@@ -52,7 +53,7 @@ daemon_start_full (Daemon            *daemon,
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *work = fake_provider_config (fake, "gitlab");
   g_autofree char *hub = fake_provider_config (fake, "github");
-  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "daemon", "lanyard-daemon", NULL);
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "daemon", LANYARD_DAEMON_PROGRAM, NULL);
   g_autoptr(GError) error = NULL;
 
   if (daemon->data_home == NULL)
@@ -204,7 +205,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtlResult, ctl_result_free)
 static GSubprocess *
 ctl_spawn (const char *const *argv)
 {
-  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "lanyardctl", NULL);
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", LANYARDCTL_PROGRAM, NULL);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   GSubprocess *process;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -236,7 +237,7 @@ static char *
 write_config (const char *dir,
               const char *contents)
 {
-  g_autofree char *lanyard_dir = g_build_filename (dir, "lanyard", NULL);
+  g_autofree char *lanyard_dir = g_build_filename (dir, LANYARD_USER_DIR_NAME, NULL);
   char            *path = g_build_filename (lanyard_dir, "providers.conf", NULL);
   g_autoptr(GError) error = NULL;
 

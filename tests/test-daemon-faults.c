@@ -3,6 +3,8 @@
  * unlocked; a damaged accounts file; the daemon killed while linking and
  * while refreshing. Nothing is lost, nothing is written anywhere else. */
 
+#include "config.h"
+
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -79,7 +81,7 @@ test_killed_while_linking (void)
   g_autoptr(GSubprocess) process = ctl_spawn (argv);
   g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_autofree char *line = read_line (out);
-  g_autofree char *accounts_file = g_build_filename (daemon_process.data_home, "lanyard", "accounts.json", NULL);
+  g_autofree char *accounts_file = g_build_filename (daemon_process.data_home, LANYARD_USER_DIR_NAME, "accounts.json", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(CtlResult) listed = NULL;
@@ -143,7 +145,7 @@ test_killed_while_refreshing (void)
 static void
 test_corrupt_accounts_file (void)
 {
-  g_autofree char *accounts_file = g_build_filename (daemon_process.data_home, "lanyard", "accounts.json", NULL);
+  g_autofree char *accounts_file = g_build_filename (daemon_process.data_home, LANYARD_USER_DIR_NAME, "accounts.json", NULL);
   g_autofree char *dir = g_path_get_dirname (accounts_file);
   g_autoptr(CtlResult) listed = NULL;
   g_autoptr(GDir) listing = NULL;
@@ -169,7 +171,7 @@ test_keyring_absent (void)
 {
   g_autoptr(CtlResult) linked = NULL;
   g_autoptr(CtlResult) listed = NULL;
-  g_autofree char *accounts_file = g_build_filename (daemon_process.data_home, "lanyard", "accounts.json", NULL);
+  g_autofree char *accounts_file = g_build_filename (daemon_process.data_home, LANYARD_USER_DIR_NAME, "accounts.json", NULL);
   g_autofree char *contents = NULL;
 
   /* No Secret Service at all: the sign-in fails with words a person can

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
 /* lanyard-daemon for real: on a private bus with a real gnome-keyring,
  * driven through D-Bus and lanyardctl, against the fake provider. The
  * tests run in order and build on each other, like a person would. */
@@ -17,7 +18,7 @@ keyring_secret (const char *provider,
                 const char *account)
 {
   static const SecretSchema schema = {
-    "io.github.lanyard.Lanyard.Token", SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    LANYARD_TOKEN_SCHEMA, SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   };
   g_autoptr(GError) error = NULL;
   char *secret = secret_password_lookup_sync (&schema, NULL, &error, "provider", provider, "account", account, NULL);
@@ -406,7 +407,7 @@ test_killed_daemon_loses_nothing (void)
 {
   g_autoptr(CtlResult) listed = NULL;
   g_autofree char *accounts = NULL;
-  g_autofree char *path = g_build_filename (daemon_process.data_home, "lanyard", "accounts.json", NULL);
+  g_autofree char *path = g_build_filename (daemon_process.data_home, LANYARD_USER_DIR_NAME, "accounts.json", NULL);
 
   daemon_stop (&daemon_process, SIGKILL);
   accounts = file_contents (path);

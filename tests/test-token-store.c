@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tokens in a real gnome-keyring on a private bus. */
 
+#include "config.h"
+
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -115,7 +117,7 @@ test_item_as_seen_in_seahorse (void)
   label = secret_item_get_label (items->data);
   schema = secret_item_get_schema_name (items->data);
   g_assert_cmpstr (label, ==, "Lanyard: GitLab (tanuki)");
-  g_assert_cmpstr (schema, ==, "io.github.lanyard.Lanyard.Token");
+  g_assert_cmpstr (schema, ==, LANYARD_TOKEN_SCHEMA);
   g_list_free_full (items, g_object_unref);
 }
 

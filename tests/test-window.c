@@ -4,6 +4,8 @@
  * provider, WebKitGTK loading their pages. Screenshots go to the build
  * directory (used in the README). */
 
+#include "config.h"
+
 #include <adwaita.h>
 #include <libsecret/secret.h>
 #include <webkit/webkit.h>
@@ -170,7 +172,7 @@ approve_cb (GObject      *object,
 static gboolean
 avatar_cached (gpointer data)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "lanyard", "avatars", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), LANYARD_USER_DIR_NAME, "avatars", NULL);
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
 
   return listing != NULL && g_dir_read_name (listing) != NULL;

@@ -46,7 +46,7 @@ static char *
 avatar_cache_path (const char *url)
 {
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
-  return g_build_filename (g_get_user_cache_dir (), "lanyard", "avatars", hash, NULL);
+  return g_build_filename (g_get_user_cache_dir (), LANYARD_USER_DIR_NAME, "avatars", hash, NULL);
 }
 
 static void

@@ -111,7 +111,7 @@ lanyard_application_class_init (LanyardApplicationClass *klass)
 static void
 lanyard_application_init (LanyardApplication *self)
 {
-  self->settings = g_settings_new ("io.github.lanyard.Lanyard");
+  self->settings = g_settings_new (APPLICATION_ID);
 }
 
 LanyardApplication *

@@ -14,7 +14,6 @@
 #include "lanyard-provider-row.h"
 #include "lanyard-signin-dialog.h"
 
-#define DAEMON_NAME "io.github.lanyard.Lanyard.Daemon"
 #define ROOT_PATH "/io/github/lanyard/Lanyard"
 #define MANAGER_PATH ROOT_PATH "/Manager"
 
@@ -309,7 +308,7 @@ connect_to_daemon (LanyardWindow *self)
 
   /* Calling it starts the daemon (D-Bus activation). */
   lanyard_dbus_object_manager_client_new_for_bus (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-                                                  DAEMON_NAME, ROOT_PATH, self->cancellable,
+                                                  LANYARD_DAEMON_BUS_NAME, ROOT_PATH, self->cancellable,
                                                   objects_ready_cb, g_object_ref (self));
 }
 

@@ -13,7 +13,6 @@
 
 #include "lanyard-client-generated.h"
 
-#define BUS_NAME "io.github.lanyard.Lanyard.Daemon"
 #define ROOT_PATH "/io/github/lanyard/Lanyard"
 #define MANAGER_PATH ROOT_PATH "/Manager"
 #define ERROR_PREFIX "io.github.lanyard.Error."
@@ -102,7 +101,7 @@ static LanyardDBusManager *
 get_manager (GError **error)
 {
   return lanyard_dbus_manager_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                      BUS_NAME, MANAGER_PATH, NULL, error);
+                                                      LANYARD_DAEMON_BUS_NAME, MANAGER_PATH, NULL, error);
 }
 
 static const char *
@@ -208,7 +207,7 @@ cmd_list (void)
   GList           *list;
 
   objects = lanyard_dbus_object_manager_client_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-                                                                 BUS_NAME, ROOT_PATH, NULL, &error);
+                                                                 LANYARD_DAEMON_BUS_NAME, ROOT_PATH, NULL, &error);
   if (objects == NULL)
     return report_error (error);
   owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
@@ -287,7 +286,7 @@ get_account (LanyardDBusManager *manager,
     }
 
   account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                         BUS_NAME, path, NULL, &error);
+                                                         LANYARD_DAEMON_BUS_NAME, path, NULL, &error);
   if (account == NULL)
     *status = report_error (error);
   return account;
@@ -423,7 +422,7 @@ cmd_link (LanyardDBusManager *manager,
   if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_new ("a{sv}", NULL), &path, NULL, &error))
     return report_error (error);
 
-  flow = lanyard_dbus_flow_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, BUS_NAME, path, NULL, &error);
+  flow = lanyard_dbus_flow_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, LANYARD_DAEMON_BUS_NAME, path, NULL, &error);
   if (flow == NULL)
     return report_error (error);
 
@@ -472,7 +471,7 @@ cmd_link (LanyardDBusManager *manager,
       goto out;
     }
 
-  account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, BUS_NAME,
+  account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, LANYARD_DAEMON_BUS_NAME,
                                                          wait.account_path, NULL, &error);
   if (account == NULL)
     {

@@ -330,7 +330,7 @@ lanyard_provider_registry_load (LanyardProviderRegistry *self,
 
   for (guint i = 0; config_dirs != NULL && config_dirs[i] != NULL; i++)
     {
-      g_autofree char *path = g_build_filename (config_dirs[i], "lanyard", "providers.conf", NULL);
+      g_autofree char *path = g_build_filename (config_dirs[i], LANYARD_USER_DIR_NAME, "providers.conf", NULL);
       load_key_file (self, path, seen);
     }
 

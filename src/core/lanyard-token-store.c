@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lanyard-token-store"
 
+#include "config.h"
+
 #include "lanyard-token-store.h"
 
 #include <libsecret/secret.h>
@@ -32,7 +34,7 @@ static const SecretSchema *
 token_schema (void)
 {
   static const SecretSchema schema = {
-    "io.github.lanyard.Lanyard.Token",
+    LANYARD_TOKEN_SCHEMA,
     SECRET_SCHEMA_NONE,
     {
       { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING },

@@ -204,7 +204,7 @@ main (int   argc,
   for (const char *const *p = lanyard_provider_registry_get_problems (daemon.registry); *p != NULL; p++)
     g_message ("Configuration problem: %s", *p);
 
-  accounts_path = g_build_filename (g_get_user_data_dir (), "lanyard", "accounts.json", NULL);
+  accounts_path = g_build_filename (g_get_user_data_dir (), LANYARD_USER_DIR_NAME, "accounts.json", NULL);
   daemon.service = lanyard_service_new (daemon.registry, accounts_path);
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.status = EXIT_SUCCESS;

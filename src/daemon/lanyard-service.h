@@ -7,7 +7,6 @@
 
 G_BEGIN_DECLS
 
-#define LANYARD_DAEMON_BUS_NAME "io.github.lanyard.Lanyard.Daemon"
 #define LANYARD_DAEMON_ROOT_PATH "/io/github/lanyard/Lanyard"
 
 #define LANYARD_TYPE_SERVICE (lanyard_service_get_type ())
