@@ -6,7 +6,7 @@
 # file we ship or compile in, and the list of files `meson install` puts on
 # disk (so that nothing goes missing or lands somewhere unexpected).
 #
-# usage: check-data.sh SOURCE_DIR BUILD_DIR PREFIX LIBDIR APPLICATION_ID PROFILE NAME_SUFFIX
+# usage: check-data.sh SOURCE_DIR BUILD_DIR PREFIX LIBDIR APPLICATION_ID PROFILE NAME_SUFFIX SYSTEMD_USER_UNIT
 set -euo pipefail
 
 source_dir=$1
@@ -16,6 +16,7 @@ libdir=$4
 app_id=$5
 profile=$6
 name_suffix=${7:-}
+systemd_user_unit=${8:-true}
 
 tap_count=0
 failed=0
@@ -85,6 +86,9 @@ check "desktop file names the application's icon" icon_installed
 # stand for this build's libdir, application ID and program-name suffix.
 expected_files() {
   grep -v '^#' "$source_dir/tests/installed-files.txt" |
+    awk -v systemd="$systemd_user_unit" '
+      /\[systemd_user_unit\]/ { if (systemd != "true") next; sub(/ *\[systemd_user_unit\]/, "") }
+      { print }' |
     sed -e "s|LIBDIR|$libdir|g" -e "s|APP_ID|$app_id|g" -e "s|SUFFIX|$name_suffix|g" | LC_ALL=C sort
 }
 install_list() {
@@ -105,6 +109,7 @@ profiles_apart() {
   local this=$profile other
   if [ "$this" = development ]; then other=default; else other=development; fi
   meson setup "$workdir/other" "$source_dir" --prefix "$prefix" --libdir "$libdir" -Dprofile="$other" \
+    -Dsystemd_user_unit="$systemd_user_unit" \
     >"$workdir/setup.log" 2>&1 || { cat "$workdir/setup.log"; return 1; }
   installed_paths() {
     python3 -c 'import json,sys; print("\n".join(sorted(json.load(open(sys.argv[1])).values())))' "$1/meson-info/intro-installed.json"
@@ -126,6 +131,7 @@ check "the default and development profiles install no file in common" profiles_
 # Installed service files point at installed programs.
 services_point_at_binaries() {
   local f exec_line program
+  shopt -s nullglob
   for f in "$workdir/root$prefix"/share/dbus-1/services/*.service "$workdir/root$prefix"/lib/systemd/user/*.service; do
     exec_line=$(sed -n 's/^Exec\(Start\)\?=//p' "$f" | head -n1)
     program=${exec_line%% *}
