@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <libsecret/secret.h>
 #include <webkit/webkit.h>
 
@@ -134,6 +135,52 @@ activate (const char *action,
           const char *target)
 {
   g_action_group_activate_action (G_ACTION_GROUP (window), action, g_variant_new_string (target));
+}
+
+static gboolean
+window_shows_text (GtkWidget  *widget,
+                   const char *text)
+{
+  const char *shown = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    shown = gtk_label_get_label (GTK_LABEL (widget));
+  else if (ADW_IS_PREFERENCES_GROUP (widget))
+    shown = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+  if (g_strcmp0 (shown, text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (window_shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Run twice: in English with the other tests, and alone with LANGUAGE=de
+ * (the window-de test), where the window must speak German. */
+static void
+test_translated (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  const char *linked = "Linked Accounts";
+  const char *none = "No Linked Accounts";
+
+  if (language != NULL && g_str_has_prefix (language, "de"))
+    {
+      linked = "Verknüpfte Konten";
+      none = "Keine verknüpften Konten";
+    }
+  else if (language != NULL && g_str_has_prefix (language, "fr"))
+    {
+      linked = "Comptes liés";
+      none = "Aucun compte lié";
+    }
+  g_assert_true (wait_for (window_ready, NULL, 20));
+  g_test_message ("LANGUAGE=%s: expecting “%s”", language ? language : "", linked);
+  g_assert_true (window_shows_text (GTK_WIDGET (window), linked));
+  g_assert_true (window_shows_text (GTK_WIDGET (window), none));
+  if (language != NULL && language[0] != '\0')
+    screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-translated.png");
 }
 
 static void
@@ -389,6 +436,11 @@ main (int   argc,
   }
   daemon_start (&daemon_process, fake, env);
 
+  /* The translations built in the build tree (po/), as installed ones
+   * would be used. */
+  bindtextdomain (GETTEXT_PACKAGE, LANYARD_TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   gtk_init ();
   adw_init ();
   application = lanyard_application_new ();
@@ -397,6 +449,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 720);
   gtk_window_present (GTK_WINDOW (window));
 
+  g_test_add_func ("/Lanyard/Window/0-translated", test_translated);
   g_test_add_func ("/Lanyard/Window/1-lists-providers-and-accounts", test_lists_providers_and_accounts);
   g_test_add_func ("/Lanyard/Window/2-account-linked-elsewhere-appears", test_account_linked_elsewhere_appears);
   g_test_add_func ("/Lanyard/Window/3-embedded-sign-in", test_embedded_sign_in);
