@@ -208,6 +208,22 @@ test_account_linked_elsewhere_appears (void)
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (1), 10));
 }
 
+/* What a click on the daemon's "sign in again" notification does: the
+ * application's show-account action focuses that account's row. */
+static void
+test_show_account_action (void)
+{
+  g_autofree char *path = daemon_account_path ("hub:583231");
+  GtkWidget       *row = lanyard_window_find_account_row (window, path);
+
+  g_assert_nonnull (row);
+  gtk_widget_grab_focus (GTK_WIDGET (lanyard_window_find_provider_row (window, "work")));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) != row);
+  g_action_group_activate_action (G_ACTION_GROUP (application), "show-account", g_variant_new_object_path (path));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == row);
+  g_assert_true (gtk_widget_has_css_class (row, "highlighted"));
+}
+
 static void
 approve_cb (GObject      *object,
             GAsyncResult *result,
@@ -452,6 +468,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/0-translated", test_translated);
   g_test_add_func ("/Lanyard/Window/1-lists-providers-and-accounts", test_lists_providers_and_accounts);
   g_test_add_func ("/Lanyard/Window/2-account-linked-elsewhere-appears", test_account_linked_elsewhere_appears);
+  g_test_add_func ("/Lanyard/Window/2b-show-account-action", test_show_account_action);
   g_test_add_func ("/Lanyard/Window/3-embedded-sign-in", test_embedded_sign_in);
   g_test_add_func ("/Lanyard/Window/4-closing-the-dialog-cancels", test_closing_the_dialog_cancels);
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);

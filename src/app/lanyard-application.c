@@ -61,7 +61,25 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+/* From the daemon's notification about an account that needs attention
+ * (org.freedesktop.Application.ActivateAction, which starts Lanyard when
+ * it is not running). */
+static void
+show_account_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  GtkWindow      *window = gtk_application_get_active_window (application);
+
+  if (window == NULL)
+    window = GTK_WINDOW (lanyard_window_new (LANYARD_APPLICATION (application)));
+  lanyard_window_show_account (LANYARD_WINDOW (window), g_variant_get_string (parameter, NULL));
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-account", show_account_activated, "o", NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
 };

@@ -320,14 +320,23 @@ reconnect_activated (GSimpleAction *action,
   connect_to_daemon (LANYARD_WINDOW (user_data));
 }
 
-static void
-linked_cb (LanyardSigninDialog *dialog,
-           const char          *path,
-           LanyardWindow       *self)
+/**
+ * lanyard_window_show_account:
+ * @path: an account's object path
+ *
+ * Draws the eye to that account (focus and a brief highlight), now or as
+ * soon as its row exists: after a sign-in, or when a notification about
+ * the account was clicked before the window had loaded.
+ */
+void
+lanyard_window_show_account (LanyardWindow *self,
+                             const char    *path)
 {
-  LanyardAccountRow *row = find_account_row (self, path);
+  LanyardAccountRow *row;
 
-  toast (self, _ ("Account linked"));
+  g_return_if_fail (LANYARD_IS_WINDOW (self));
+
+  row = find_account_row (self, path);
   if (row != NULL)
     lanyard_account_row_highlight (row);
   else
@@ -335,6 +344,28 @@ linked_cb (LanyardSigninDialog *dialog,
       g_free (self->highlight_path);
       self->highlight_path = g_strdup (path);
     }
+}
+
+/**
+ * lanyard_window_find_account_row:
+ *
+ * Returns: (transfer none) (nullable): the row of the account at @path
+ */
+GtkWidget *
+lanyard_window_find_account_row (LanyardWindow *self,
+                                 const char    *path)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
+  return (GtkWidget *) find_account_row (self, path);
+}
+
+static void
+linked_cb (LanyardSigninDialog *dialog,
+           const char          *path,
+           LanyardWindow       *self)
+{
+  toast (self, _ ("Account linked"));
+  lanyard_window_show_account (self, path);
 }
 
 static void

@@ -15,5 +15,9 @@ gboolean       lanyard_window_is_ready (LanyardWindow *self);
 guint          lanyard_window_get_n_accounts (LanyardWindow *self);
 GtkWidget     *lanyard_window_find_provider_row (LanyardWindow *self,
                                                  const char    *provider_id);
+GtkWidget     *lanyard_window_find_account_row (LanyardWindow *self,
+                                                const char    *path);
+void           lanyard_window_show_account (LanyardWindow *self,
+                                            const char    *path);
 
 G_END_DECLS

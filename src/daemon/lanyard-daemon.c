@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
@@ -168,6 +169,10 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  /* The desktop notifications are in the person's language. */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new ("— Lanyard's account service");
   g_option_context_add_main_entries (context, options, NULL);

@@ -3,6 +3,7 @@
 
 #include "lanyard-service-private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 /* The object tree under /io/github/lanyard/Lanyard, by hand rather than
@@ -140,12 +141,38 @@ _lanyard_service_account_changed (LanyardService *self,
         g_variant_new ("(s@a{sv}as)", ACCOUNT_INTERFACE, account_properties (self, account), NULL));
 }
 
+/* A notification when the account comes to need attention (and its
+ * withdrawal when it no longer does). */
+static void
+update_attention (LanyardService *self,
+                  LanyardAccount *account)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  LanyardProvider *provider;
+  const char      *who;
+
+  if (self->notifier == NULL)
+    return;
+  path = _lanyard_service_account_path (account);
+  provider = lanyard_provider_registry_lookup (self->registry, lanyard_account_get_provider_id (account));
+  who = lanyard_account_get_username (account);
+  if (who == NULL)
+    who = lanyard_account_get_account_id (account);
+  /* Translators: an account: a user name, then a provider ("octocat on GitHub") */
+  name = g_strdup_printf (_ ("%s on %s"), who,
+                          provider != NULL ? lanyard_provider_get_display_name (provider)
+                                           : lanyard_account_get_provider_id (account));
+  lanyard_attention_notifier_update (self->notifier, path, name, lanyard_account_get_attention (account));
+}
+
 static void
 account_notify_cb (LanyardAccount *account,
                    GParamSpec     *pspec,
                    LanyardService *self)
 {
   _lanyard_service_account_changed (self, account);
+  update_attention (self, account);
   if (account == lanyard_account_store_get_current (self->accounts))
     _lanyard_service_update_current (self);
 }
@@ -164,6 +191,7 @@ _lanyard_service_export_account (LanyardService *self,
 
   g_hash_table_insert (self->account_paths, g_steal_pointer (&path), account);
   g_signal_connect_object (account, "notify", G_CALLBACK (account_notify_cb), self, 0);
+  update_attention (self, account);
   {
     g_autofree char *added = _lanyard_service_account_path (account);
     interfaces_added (self, added, ACCOUNT_INTERFACE, account_properties (self, account));
@@ -178,6 +206,8 @@ _lanyard_service_unexport_account (LanyardService *self,
   g_autofree char *key = lanyard_account_dup_key (account);
 
   g_signal_handlers_disconnect_by_func (account, account_notify_cb, self);
+  if (self->notifier != NULL)
+    lanyard_attention_notifier_forget (self->notifier, path);
   g_hash_table_remove (self->account_paths, path);
   g_hash_table_remove (self->unavailable, key);
   interfaces_removed (self, path, ACCOUNT_INTERFACE);

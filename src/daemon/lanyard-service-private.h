@@ -6,6 +6,7 @@
  * (lanyard-service-accounts.c), sign-ins (lanyard-service-flows.c). */
 
 #include "lanyard-account-store.h"
+#include "lanyard-attention-notifier.h"
 #include "lanyard-dbus-generated.h"
 #include "lanyard-refresh-scheduler.h"
 #include "lanyard-service.h"
@@ -17,17 +18,18 @@ struct _LanyardService
 {
   GObject parent_instance;
 
-  GDBusConnection         *connection;
-  LanyardDBusManager      *manager;
-  LanyardProviderRegistry *registry;
-  LanyardAccountStore     *accounts;
-  LanyardTokenStore       *tokens;
-  LanyardRefreshScheduler *scheduler;
-  GHashTable              *account_paths; /* object path → LanyardAccount (the store owns it) */
-  GHashTable              *unavailable; /* keys of accounts whose keyring cannot be used */
-  GHashTable              *refreshes; /* key → GPtrArray of waiting GTask */
-  GHashTable              *flows; /* object path → FlowExport */
-  guint                    flow_serial;
+  GDBusConnection          *connection;
+  LanyardDBusManager       *manager;
+  LanyardProviderRegistry  *registry;
+  LanyardAccountStore      *accounts;
+  LanyardTokenStore        *tokens;
+  LanyardRefreshScheduler  *scheduler;
+  GHashTable               *account_paths; /* object path → LanyardAccount (the store owns it) */
+  GHashTable               *unavailable; /* keys of accounts whose keyring cannot be used */
+  GHashTable               *refreshes; /* key → GPtrArray of waiting GTask */
+  GHashTable               *flows; /* object path → FlowExport */
+  LanyardAttentionNotifier *notifier; /* once on the bus */
+  guint                     flow_serial;
 };
 
 /* How long before expiry a token counts as expired for a caller. */

@@ -35,6 +35,7 @@ lanyard_service_dispose (GObject *object)
   g_clear_pointer (&self->unavailable, g_hash_table_unref);
   g_clear_object (&self->manager);
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->notifier);
 
   G_OBJECT_CLASS (lanyard_service_parent_class)->dispose (object);
 }
@@ -374,6 +375,8 @@ lanyard_service_export (LanyardService  *self,
 
   lanyard_dbus_errors_register ();
   g_set_object (&self->connection, connection);
+  g_clear_object (&self->notifier);
+  self->notifier = lanyard_attention_notifier_new (connection, APPLICATION_ID);
 
   if (!_lanyard_service_export_objects (self, &error))
     g_error ("The objects could not be put on the bus: %s", error->message);
