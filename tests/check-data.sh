@@ -43,6 +43,8 @@ trap 'rm -rf "$workdir"' EXIT
 
 check "desktop file is valid" \
   desktop-file-validate "$build_dir/data/$app_id.desktop"
+check "daemon autostart entry is valid" \
+  desktop-file-validate "$build_dir/data/$app_id.Daemon.desktop"
 
 # appstreamcli exits 0 on warnings; a warning (W:) or error (E:) would get
 # the application rejected by Flathub, so either fails here. Pedantic and
@@ -132,7 +134,8 @@ check "the default and development profiles install no file in common" profiles_
 services_point_at_binaries() {
   local f exec_line program
   shopt -s nullglob
-  for f in "$workdir/root$prefix"/share/dbus-1/services/*.service "$workdir/root$prefix"/lib/systemd/user/*.service; do
+  for f in "$workdir/root$prefix"/share/dbus-1/services/*.service "$workdir/root$prefix"/lib/systemd/user/*.service \
+    "$workdir/root$prefix"/etc/xdg/autostart/*.desktop; do
     exec_line=$(sed -n 's/^Exec\(Start\)\?=//p' "$f" | head -n1)
     program=${exec_line%% *}
     [ -x "$workdir/root$program" ] || { echo "$f runs $program, which is not installed"; return 1; }
