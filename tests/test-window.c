@@ -183,6 +183,34 @@ test_translated (void)
     screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-translated.png");
 }
 
+static const char *
+row_icon_name (GtkWidget *widget)
+{
+  if (GTK_IS_IMAGE (widget))
+    return gtk_image_get_icon_name (GTK_IMAGE (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *name = row_icon_name (child);
+
+      if (name != NULL)
+        return name;
+    }
+  return NULL;
+}
+
+/* Each provider type shows Lanyard's own icon, and the icon is found (in
+ * the application's resources), not a missing-image placeholder. */
+static void
+assert_provider_icon (const char *provider_id,
+                      const char *icon)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+
+  g_assert_cmpstr (row_icon_name (lanyard_window_find_provider_row (window, provider_id)), ==, icon);
+  g_assert_true (gtk_icon_theme_has_icon (theme, icon));
+}
+
 static void
 test_lists_providers_and_accounts (void)
 {
@@ -196,6 +224,9 @@ test_lists_providers_and_accounts (void)
   /* A misconfigured provider says why, in its row. */
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (broken)), "must use https://"));
   g_assert_cmpuint (lanyard_window_get_n_accounts (window), ==, 0);
+  assert_provider_icon ("work", "lanyard-provider-gitlab-symbolic");
+  assert_provider_icon ("hub", "lanyard-provider-github-symbolic");
+  assert_provider_icon ("goog", "lanyard-provider-google-symbolic");
   screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-empty.png");
 }
 

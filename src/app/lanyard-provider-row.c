@@ -47,13 +47,23 @@ lanyard_provider_row_init (LanyardProviderRow *self)
 {
 }
 
+/* Lanyard's own provider icons (src/app/icons, in the resources); a demo
+ * is marked as an experiment, plain OAuth 2.0 by a key. */
 static const char *
 icon_for_type (const char *type)
 {
   if (g_strcmp0 (type, "demo") == 0)
     return "applications-science-symbolic";
-  if (g_strcmp0 (type, "github") == 0 || g_strcmp0 (type, "gitlab") == 0)
-    return "system-software-install-symbolic";
+  if (g_strcmp0 (type, "github") == 0)
+    return "lanyard-provider-github-symbolic";
+  if (g_strcmp0 (type, "gitlab") == 0)
+    return "lanyard-provider-gitlab-symbolic";
+  if (g_strcmp0 (type, "google") == 0)
+    return "lanyard-provider-google-symbolic";
+  if (g_strcmp0 (type, "microsoft") == 0)
+    return "lanyard-provider-microsoft-symbolic";
+  if (g_strcmp0 (type, "oidc") == 0)
+    return "lanyard-provider-openid-symbolic";
   return "dialog-password-symbolic";
 }
 
