@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon-harness.h"
+#include "lanyard-token-store.h"
 
 static KeyringHarness harness;
 static FakeProvider  *fake;
@@ -27,6 +28,9 @@ typedef struct
 static GPtrArray *notifications; /* of Notification, in order */
 static GArray    *closed_ids; /* guint32 asked to close */
 static GPtrArray *activations; /* "action path" strings */
+/* When set, Notify is answered only when the test says so (a slow server). */
+static gboolean               hold_notify_replies;
+static GDBusMethodInvocation *held_reply;
 
 static void
 notification_free (gpointer data)
@@ -76,7 +80,10 @@ notifications_method (GDBusConnection       *connection,
       g_variant_lookup (hints, "desktop-entry", "s", &n->desktop_entry);
       n->id = notifications->len + 100;
       g_ptr_array_add (notifications, n);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
+      if (hold_notify_replies)
+        held_reply = invocation;
+      else
+        g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
     }
   else if (g_str_equal (method, "CloseNotification"))
     {
@@ -173,6 +180,24 @@ settle (void)
     }
 }
 
+/* The notification must not carry the account's tokens: read them from the
+ * keyring (still there after invalid_grant) and look for them. */
+static void
+assert_no_token_in (const char *text)
+{
+  g_autoptr(LanyardTokenStore) store = lanyard_token_store_new ();
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lanyard_token_store_load_async (store, "work", "4242", NULL, test_store_result, &result);
+  tokens = lanyard_token_store_load_finish (store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (text, lanyard_token_set_get_access_token (tokens)));
+  if (lanyard_token_set_get_refresh_token (tokens) != NULL)
+    g_assert_null (strstr (text, lanyard_token_set_get_refresh_token (tokens)));
+}
+
 static void
 make_it_need_attention (void)
 {
@@ -212,8 +237,8 @@ test_once_per_state (void)
   g_assert_cmpstr (n->desktop_entry, ==, APPLICATION_ID);
   g_assert_true (g_strv_contains ((const char *const *) n->actions, "default"));
   g_assert_cmpstr (n->body, !=, "");
-  /* Never a token in it. */
-  g_assert_null (strstr (n->body, "access"));
+  assert_no_token_in (n->summary);
+  assert_no_token_in (n->body);
 
   /* Still failing, or another property changing (it becomes the primary
    * account): the same state, no second notification. */
@@ -267,6 +292,35 @@ test_again_after_recovery_and_withdrawn_on_unlink (void)
   g_assert_cmpuint (notifications->len, ==, 2);
 }
 
+/* The account recovers before a slow notification server has answered
+ * Notify: the notification is withdrawn as soon as its id is known. */
+static void
+test_recovered_before_the_server_answered (void)
+{
+  g_autoptr(CtlResult) linked = NULL;
+  Notification *n;
+
+  fake_provider_set_expires_in (fake, 30);
+  linked = link_with_ctl ("work");
+  g_assert_cmpint (linked->status, ==, 0);
+  hold_notify_replies = TRUE;
+  make_it_need_attention ();
+  g_assert_true (wait_until (&notifications->len, 3));
+  g_assert_nonnull (held_reply);
+  n = notifications->pdata[2];
+
+  g_clear_pointer (&linked, ctl_result_free);
+  linked = link_with_ctl ("work");
+  fake_provider_set_expires_in (fake, 3600);
+  settle ();
+  g_assert_cmpuint (closed_ids->len, ==, 2);
+
+  g_dbus_method_invocation_return_value (g_steal_pointer (&held_reply), g_variant_new ("(u)", n->id));
+  hold_notify_replies = FALSE;
+  g_assert_true (wait_until (&closed_ids->len, 3));
+  g_assert_cmpuint (g_array_index (closed_ids, guint32, 2), ==, n->id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +340,8 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Notifications/1-once-per-state", test_once_per_state);
   g_test_add_func ("/Lanyard/Notifications/2-again-after-recovery-withdrawn-on-unlink",
                    test_again_after_recovery_and_withdrawn_on_unlink);
+  g_test_add_func ("/Lanyard/Notifications/3-recovered-before-the-server-answered",
+                   test_recovered_before_the_server_answered);
 
   status = g_test_run ();
 

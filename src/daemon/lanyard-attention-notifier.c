@@ -195,6 +195,15 @@ lanyard_attention_notifier_new (GDBusConnection *connection,
   return self;
 }
 
+static void
+close_notification (LanyardAttentionNotifier *self,
+                    guint32                   id)
+{
+  g_dbus_connection_call (self->connection, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME,
+                          "CloseNotification", g_variant_new ("(u)", id), NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                          -1, NULL, NULL, NULL);
+}
+
 typedef struct
 {
   LanyardAttentionNotifier *self;
@@ -213,14 +222,17 @@ notify_cb (GObject      *object,
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply == NULL)
     g_debug ("No notification shown: %s", error->message);
-  /* Still announced, and still the same announcement: keep its id so that
-   * it can be withdrawn or clicked. */
-  else if (g_hash_table_contains (pending->self->announced, pending->account_path))
+  else
     {
       guint32 id;
 
       g_variant_get (reply, "(u)", &id);
-      g_hash_table_insert (pending->self->announced, g_strdup (pending->account_path), GUINT_TO_POINTER (id));
+      /* Still announced: keep the id so that it can be withdrawn or
+       * clicked. Recovered before the server answered: withdraw it now. */
+      if (g_hash_table_contains (pending->self->announced, pending->account_path))
+        g_hash_table_insert (pending->self->announced, g_strdup (pending->account_path), GUINT_TO_POINTER (id));
+      else
+        close_notification (pending->self, id);
     }
   g_object_unref (pending->self);
   g_free (pending->account_path);
@@ -233,17 +245,18 @@ withdraw (LanyardAttentionNotifier *self,
 {
   guint32 id = GPOINTER_TO_UINT (g_hash_table_lookup (self->announced, account_path));
 
+  /* 0: the server has not answered yet (notify_cb closes it then), or the
+   * notification was dismissed. */
   if (id != 0)
-    g_dbus_connection_call (self->connection, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME,
-                            "CloseNotification", g_variant_new ("(u)", id), NULL,
-                            G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, NULL, NULL);
+    close_notification (self, id);
   g_hash_table_remove (self->announced, account_path);
 }
 
 /**
  * lanyard_attention_notifier_update:
  * @account_path: the account's object path, which the notification opens
- * @account_name: how the person knows the account ("octocat on GitHub")
+ * @account_name: (nullable): how the person knows the account ("octocat on
+ *   GitHub"); needed only with @attention
  * @attention: (nullable): why it needs attention, or %NULL when it is fine
  *
  * Called whenever an account changes; notifies only on a change between
@@ -261,6 +274,7 @@ lanyard_attention_notifier_update (LanyardAttentionNotifier *self,
   Pending         *pending;
 
   g_return_if_fail (LANYARD_IS_ATTENTION_NOTIFIER (self));
+  g_return_if_fail (attention == NULL || account_name != NULL);
 
   if (attention == NULL)
     {

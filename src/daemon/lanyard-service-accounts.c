@@ -29,15 +29,23 @@ char *
 _lanyard_service_token_label (LanyardService  *self,
                               LanyardIdentity *identity)
 {
-  LanyardProvider *provider = lanyard_provider_registry_lookup (self->registry, lanyard_identity_get_provider_id (identity));
-  const char      *who = lanyard_identity_get_username (identity);
+  const char *who = lanyard_identity_get_username (identity);
 
   if (who == NULL)
     who = lanyard_identity_get_account_id (identity);
-  return g_strdup_printf ("Lanyard: %s (%s)",
-                          provider != NULL ? lanyard_provider_get_display_name (provider)
-                                           : lanyard_identity_get_provider_id (identity),
+  return g_strdup_printf ("Lanyard: %s (%s)", _lanyard_service_provider_name (self, lanyard_identity_get_provider_id (identity)),
                           who);
+}
+
+/* What people call a provider: its display name, or its id when it is no
+ * longer configured. */
+const char *
+_lanyard_service_provider_name (LanyardService *self,
+                                const char     *provider_id)
+{
+  LanyardProvider *provider = lanyard_provider_registry_lookup (self->registry, provider_id);
+
+  return provider != NULL ? lanyard_provider_get_display_name (provider) : provider_id;
 }
 
 static void

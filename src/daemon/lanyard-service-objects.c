@@ -147,23 +147,23 @@ static void
 update_attention (LanyardService *self,
                   LanyardAccount *account)
 {
+  const char      *attention = lanyard_account_get_attention (account);
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
-  LanyardProvider *provider;
-  const char      *who;
 
   if (self->notifier == NULL)
     return;
   path = _lanyard_service_account_path (account);
-  provider = lanyard_provider_registry_lookup (self->registry, lanyard_account_get_provider_id (account));
-  who = lanyard_account_get_username (account);
-  if (who == NULL)
-    who = lanyard_account_get_account_id (account);
-  /* Translators: an account: a user name, then a provider ("octocat on GitHub") */
-  name = g_strdup_printf (_ ("%s on %s"), who,
-                          provider != NULL ? lanyard_provider_get_display_name (provider)
-                                           : lanyard_account_get_provider_id (account));
-  lanyard_attention_notifier_update (self->notifier, path, name, lanyard_account_get_attention (account));
+  /* Called on every property change: the words only when they are shown. */
+  if (attention != NULL)
+    {
+      const char *who = lanyard_account_get_username (account);
+
+      /* Translators: an account: a user name, then a provider ("octocat on GitHub") */
+      name = g_strdup_printf (_ ("%s on %s"), who != NULL ? who : lanyard_account_get_account_id (account),
+                              _lanyard_service_provider_name (self, lanyard_account_get_provider_id (account)));
+    }
+  lanyard_attention_notifier_update (self->notifier, path, name, attention);
 }
 
 static void

@@ -54,6 +54,8 @@ LanyardTokenSet *_lanyard_service_get_tokens_finish (LanyardService *self,
                                                      GError        **error);
 void             _lanyard_service_refresh_due (LanyardService *self,
                                                const char     *key);
+const char      *_lanyard_service_provider_name (LanyardService *self,
+                                                 const char     *provider_id);
 char            *_lanyard_service_token_label (LanyardService  *self,
                                                LanyardIdentity *identity);
 void             _lanyard_service_return_error (GDBusMethodInvocation *invocation,
