@@ -56,12 +56,14 @@ appstream_strict() {
 }
 check "AppStream metadata is valid" appstream_strict "$build_dir/data/$app_id.metainfo.xml"
 
-# The release in the metadata is the version meson builds.
+# The newest release in the metadata (the first) is the version meson builds.
 release_matches() {
-  local version
-  version=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$source_dir/meson.build" | head -n1)
-  grep -q "<release version=\"$version\"" "$build_dir/data/$app_id.metainfo.xml" || {
-    echo "meson.build says version $version; the metainfo's newest release does not"
+  local version newest
+  version=$(meson introspect "$build_dir" --projectinfo |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+  newest=$(grep -m1 -o '<release version="[^"]*"' "$build_dir/data/$app_id.metainfo.xml")
+  [ "$newest" = "<release version=\"$version\"" ] || {
+    echo "meson builds version $version; the metainfo's newest release is: $newest"
     return 1
   }
 }
