@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lanyard-flow"
 
-#include "lanyard-flow.h"
+#include "lanyard-flow-private.h"
 
 #include <string.h>
 
@@ -634,4 +634,21 @@ lanyard_flow_get_tokens (LanyardFlow *self)
 {
   g_return_val_if_fail (LANYARD_IS_FLOW (self), NULL);
   return self->tokens;
+}
+
+/**
+ * _lanyard_flow_check_callback:
+ * @params: (element-type utf8 utf8): a redirect's query parameters
+ *
+ * The check the listener runs on the browser's redirect (state, `iss`,
+ * error, code), without a listener: for the fuzz target
+ * tests/fuzz/fuzz-callback.c. See lanyard-flow-private.h.
+ */
+gboolean
+_lanyard_flow_check_callback (LanyardFlow *self,
+                              GHashTable  *params,
+                              GError     **error)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), FALSE);
+  return check_callback (params, self, error);
 }

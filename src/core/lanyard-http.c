@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lanyard-http"
 
-#include "lanyard-http.h"
+#include "lanyard-http-private.h"
 
 #include <string.h>
 
@@ -559,4 +559,18 @@ lanyard_json_dup_id (JsonObject *object,
     default:
       return NULL;
     }
+}
+
+/**
+ * _lanyard_http_cache_lifetime:
+ *
+ * The Cache-Control/Expires reading of lanyard_http_send_async(), for the
+ * fuzz target tests/fuzz/fuzz-cache-control.c. See lanyard-http-private.h.
+ *
+ * Returns: seconds an answer with @headers may be kept, -1 when unsaid
+ */
+gint64
+_lanyard_http_cache_lifetime (SoupMessageHeaders *headers)
+{
+  return cache_lifetime (headers);
 }
