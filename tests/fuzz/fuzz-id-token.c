@@ -108,6 +108,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
   line = g_strndup ((const char *) data, newline - (const char *) data);
   words = g_strsplit (line, " ", -1);
+  if (words[0] == NULL)
+    return 0;
   provider = lanyard_provider_registry_lookup (registry, words[0]);
   if (provider == NULL)
     return 0;
