@@ -13,7 +13,7 @@
 /**
  * LanyardLoopbackServer:
  *
- * The one-shot listener that receives the browser's redirect (RFC 8252
+ * The listener that receives the browser's redirect (RFC 8252
  * §7.3). It listens on 127.0.0.1 and ::1 only, on one ephemeral port, and
  * ends the wait with the first answer its check accepts or fails; then it
  * closes. Other paths get 404 and do not consume it, so a browser asking
