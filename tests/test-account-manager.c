@@ -352,6 +352,42 @@ test_concurrent_one_refresh (ManagerFixture *f,
 }
 
 static void
+test_cancel_one_waiter (ManagerFixture *f,
+                        gconstpointer   data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GAsyncResult) waited = NULL;
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardAccount *account = sign_in_and_link (f, "work", "gitlab");
+
+  /* A provider that never answers the refresh (the session gives up
+   * after a second). */
+  fake_provider_set_failure (f->flow.fake, FAKE_FAIL_TOKEN_NO_REPLY);
+  lanyard_account_manager_get_tokens_async (f->manager, account, TRUE, cancellable, test_store_result, &cancelled);
+  lanyard_account_manager_get_tokens_async (f->manager, account, FALSE, NULL, test_store_result, &waited);
+  while (fake_provider_get_count (f->flow.fake, "refresh") == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The one who gives up is answered at once; the other still waits. */
+  g_cancellable_cancel (cancellable);
+  tokens = lanyard_account_manager_get_tokens_finish (f->manager, test_wait_result (&cancelled), &error);
+  g_assert_null (tokens);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (waited);
+  g_clear_error (&error);
+
+  tokens = lanyard_account_manager_get_tokens_finish (f->manager, test_wait_result (&waited), &error);
+  g_assert_null (tokens);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "refresh"), ==, 1);
+  /* Nothing was learnt about the grant. */
+  g_assert_false (lanyard_account_get_needs_attention (account));
+}
+
+static void
 test_scheduled_refresh (ManagerFixture *f,
                         gconstpointer   data)
 {
@@ -866,6 +902,7 @@ main (int   argc,
   g_test_add ("/Lanyard/AccountManager/" path, ManagerFixture, NULL, manager_set_up, func, manager_tear_down)
   ADD ("link-then-get-token", test_link_then_get_token);
   ADD ("concurrent-one-refresh", test_concurrent_one_refresh);
+  ADD ("cancel-one-waiter", test_cancel_one_waiter);
   ADD ("scheduled-refresh", test_scheduled_refresh);
   ADD ("invalid-grant-needs-attention", test_invalid_grant_needs_attention);
   ADD ("keyring-locked-unavailable", test_keyring_locked_unavailable);

@@ -439,10 +439,62 @@ typedef struct
   LanyardAccountManager *manager;
   LanyardAccount        *account;
   char                  *key;
-  GPtrArray             *waiters; /* GTask */
+  GPtrArray             *waiters; /* Waiter */
   LanyardTokenSet       *refreshed;
   gboolean               force;
 } TokenLoad;
+
+/* A caller waiting for a load; one who gives up is answered at once and
+ * leaves the others waiting. */
+typedef struct
+{
+  GTask     *task;
+  GSource   *cancelled; /* owned; NULL without a cancellable */
+  TokenLoad *load; /* borrowed: the load owns us */
+} Waiter;
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->cancelled != NULL)
+    {
+      g_source_destroy (waiter->cancelled);
+      g_source_unref (waiter->cancelled);
+    }
+  g_object_unref (waiter->task);
+  g_free (waiter);
+}
+
+static gboolean
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  g_autoptr(GTask) task = g_object_ref (waiter->task);
+
+  /* Frees the waiter; the load goes on for the others. */
+  g_ptr_array_remove_fast (waiter->load->waiters, waiter);
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_waiter (TokenLoad *load,
+            GTask     *task)
+{
+  Waiter       *waiter = g_new0 (Waiter, 1);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  waiter->task = task;
+  waiter->load = load;
+  if (cancellable != NULL)
+    {
+      waiter->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancelled, G_SOURCE_FUNC (waiter_cancelled_cb), waiter, NULL);
+      g_source_attach (waiter->cancelled, g_task_get_context (task));
+    }
+  g_ptr_array_add (load->waiters, waiter);
+}
 
 static void
 token_load_free (TokenLoad *load)
@@ -467,7 +519,7 @@ token_load_finish (TokenLoad       *load,
   g_assert (removed);
   for (guint i = 0; i < load->waiters->len; i++)
     {
-      GTask *task = g_ptr_array_index (load->waiters, i);
+      GTask *task = ((Waiter *) g_ptr_array_index (load->waiters, i))->task;
 
       if (tokens != NULL)
         g_task_return_pointer (task, g_object_ref (tokens), g_object_unref);
@@ -627,7 +679,7 @@ lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
       /* A forced refresh (the scheduler's) joining a plain load still
        * refreshes, as long as the tokens have not been judged yet. */
       load->force |= force_refresh;
-      g_ptr_array_add (load->waiters, g_steal_pointer (&task));
+      add_waiter (load, g_steal_pointer (&task));
       return;
     }
 
@@ -635,9 +687,9 @@ lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
   load->manager = g_object_ref (self);
   load->account = g_object_ref (account);
   load->key = g_strdup (key);
-  load->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  load->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
   load->force = force_refresh;
-  g_ptr_array_add (load->waiters, g_steal_pointer (&task));
+  add_waiter (load, g_steal_pointer (&task));
   g_hash_table_insert (self->loads, g_steal_pointer (&key), load);
 
   /* No cancellable: the load is shared, and a refresh that reached the

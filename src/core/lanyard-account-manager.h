@@ -206,8 +206,9 @@ gboolean lanyard_account_manager_set_primary (LanyardAccountManager *self,
  * lanyard_account_manager_get_tokens_async:
  * @account: one of this manager's accounts
  * @force_refresh: refresh even when the token is still fresh
- * @cancellable: (nullable): gives up waiting; a refresh already at the
- *   provider goes on for the others waiting, and its new tokens are kept
+ * @cancellable: (nullable): gives up waiting (the call ends at once with
+ *   %G_IO_ERROR_CANCELLED); a load or refresh already under way goes on
+ *   for the others waiting, and new tokens are kept
  * @callback: (scope async):
  *
  * The account's tokens from the keyring, refreshed at the provider when
