@@ -257,13 +257,118 @@ lanyard_http_send_finish (GAsyncResult *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* json-glib's parser recurses once per level of nesting, with no limit:
+ * 100,000 "[" (98 KiB) overflow the stack. And it ends a string at an
+ * escaped NUL ("4\u00002" reads as "4"), so an id could be cut short into
+ * another account's. Both are found by one pass over the text before
+ * json-glib sees it; brackets and escaped quotes inside strings are
+ * skipped, so a string like "[[[\"" does not count. */
+static gboolean
+check_json_text (const char *data,
+                 gsize       len,
+                 GError    **error)
+{
+  guint    depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (c == '\0')
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                       "it contains a NUL byte");
+          return FALSE;
+        }
+
+      if (in_string)
+        {
+          if (c == '\\')
+            {
+              if (i + 5 < len && data[i + 1] == 'u' && memcmp (data + i + 2, "0000", 4) == 0)
+                {
+                  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "it contains a NUL character (\\u0000) in a string");
+                  return FALSE;
+                }
+              /* The escaped character, which may be a quote. */
+              i++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > LANYARD_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "it nests deeper than %d levels", LANYARD_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+/**
+ * lanyard_json_parse:
+ * @data: text from outside, not necessarily NUL-terminated
+ *
+ * The one way Lanyard reads JSON from the network or the keyring: empty or
+ * blank input (which json-glib accepts, with no root), NUL bytes, escaped
+ * NUL characters and nesting deeper than %LANYARD_JSON_MAX_DEPTH are
+ * refused, the last two before json-glib sees the text.
+ *
+ * Returns: (transfer full) (nullable): the root node; @error says why not
+ *   in words that complete "The answer could not be read: …"
+ */
+JsonNode *
+lanyard_json_parse (const char *data,
+                    gsize       len,
+                    GError    **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (len == 0 || data == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is empty");
+      return NULL;
+    }
+
+  if (!check_json_text (data, len, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is not valid JSON");
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is empty");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
 /**
  * lanyard_json_parse_object:
  * @data: text from outside, not necessarily NUL-terminated
  *
- * The one way Lanyard reads a JSON object from the network or the keyring:
- * empty or blank input (which json-glib accepts, with no root), embedded
- * NUL bytes and any other top-level value are refused.
+ * lanyard_json_parse() for a top-level object; any other value is refused.
  *
  * Returns: (transfer full) (nullable): the object
  */
@@ -271,14 +376,8 @@ JsonObject *
 lanyard_json_parse_object (const char *data,
                            gsize       len)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = lanyard_json_parse (data, len, NULL);
 
-  if (len == 0 || memchr (data, '\0', len) != NULL ||
-      !json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
@@ -296,12 +395,22 @@ lanyard_http_parse_json_object (GBytes  *body,
 {
   gsize       len;
   const char *data = g_bytes_get_data (body, &len);
-  JsonObject *object = data != NULL ? lanyard_json_parse_object (data, len) : NULL;
+  g_autoptr(GError) reason = NULL;
+  g_autoptr(JsonNode) root = lanyard_json_parse (data, len, &reason);
 
-  if (object == NULL)
-    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                 "the answer is not a JSON object");
-  return object;
+  if (root == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&reason));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "the answer is not a JSON object");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
 }
 
 static gboolean
@@ -313,6 +422,113 @@ content_type_is (const char *content_type,
   return content_type != NULL &&
     g_ascii_strncasecmp (content_type, expected, len) == 0 &&
     (content_type[len] == '\0' || content_type[len] == ';');
+}
+
+/* One name or value of a form: "+" is a space, "%XX" a byte. Refused: a
+ * broken escape, a NUL byte (soup_form_decode() would end the string
+ * there, silently cutting a token short) and text that is not UTF-8 (a
+ * token that could never be read back from the keyring). */
+static char *
+decode_form_component (const char *start,
+                       const char *end,
+                       const char *field,
+                       GError    **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (end - start);
+
+  for (const char *p = start; p < end; p++)
+    {
+      if (*p == '+')
+        g_string_append_c (out, ' ');
+      else if (*p == '%')
+        {
+          int high = p + 2 < end ? g_ascii_xdigit_value (p[1]) : -1;
+          int low = p + 2 < end ? g_ascii_xdigit_value (p[2]) : -1;
+
+          if (high < 0 || low < 0)
+            {
+              g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                                   "the answer is not valid form data (a broken % escape)");
+              return NULL;
+            }
+          if (high == 0 && low == 0)
+            {
+              if (field != NULL)
+                g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                             "the value of “%s” holds a NUL byte (%%00)", field);
+              else
+                g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                                     "a field name holds a NUL byte (%00)");
+              return NULL;
+            }
+          g_string_append_c (out, (char) (high << 4 | low));
+          p += 2;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  if (!g_utf8_validate (out->str, out->len, NULL))
+    {
+      if (field != NULL)
+        g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                     "the value of “%s” is not UTF-8 text", field);
+      else
+        g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                             "a field name is not UTF-8 text");
+      return NULL;
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* application/x-www-form-urlencoded (GitHub's token answers without an
+ * Accept header, some revocation endpoints). A field given twice is
+ * refused: which of the two would be the token is anybody's guess. */
+static GHashTable *
+decode_form (const char *data,
+             gsize       len,
+             GError    **error)
+{
+  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *end = data + len;
+
+  if (memchr (data, '\0', len) != NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "the answer is not valid form data (it contains a NUL byte)");
+      return NULL;
+    }
+
+  for (const char *p = data; p < end;)
+    {
+      const char      *amp = memchr (p, '&', end - p);
+      const char      *stop = amp != NULL ? amp : end;
+      const char      *eq = memchr (p, '=', stop - p);
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (stop > p)
+        {
+          name = decode_form_component (p, eq != NULL ? eq : stop, NULL, error);
+          if (name == NULL)
+            return NULL;
+          value = eq != NULL ? decode_form_component (eq + 1, stop, name, error) : g_strdup ("");
+          if (value == NULL)
+            return NULL;
+          if (g_hash_table_contains (fields, name))
+            {
+              g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "the answer gives “%s” more than once", name);
+              return NULL;
+            }
+          g_hash_table_insert (fields, g_steal_pointer (&name), g_steal_pointer (&value));
+        }
+
+      p = stop + 1;
+    }
+
+  return g_steal_pointer (&fields);
 }
 
 /**
@@ -336,18 +552,16 @@ lanyard_http_parse_fields (const char *content_type,
   gsize       len;
   const char *data = g_bytes_get_data (body, &len);
 
-  if (content_type_is (content_type, "application/x-www-form-urlencoded"))
+  /* Nothing at all (with any content type): the server failed to say
+   * anything, which is its trouble, not a malformed answer. */
+  if (len == 0 || data == NULL)
     {
-      g_autofree char *text = g_strndup (data, len);
-
-      if (memchr (data, '\0', len) != NULL || !g_utf8_validate (text, -1, NULL))
-        {
-          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "the answer is not valid form data");
-          return NULL;
-        }
-      return soup_form_decode (text);
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER, "the answer is empty");
+      return NULL;
     }
+
+  if (content_type_is (content_type, "application/x-www-form-urlencoded"))
+    return decode_form (data, len, error);
 
   object = lanyard_http_parse_json_object (body, error);
   if (object == NULL)

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+/* lanyard-daemon against a provider that is broken or hostile: empty and
+ * deeply nested answers, short-lived tokens, redirects to another server,
+ * answers that never end, smuggled control characters, tokens that cannot
+ * be stored, markup in error descriptions. Each time the daemon survives
+ * (it still answers), says what went wrong in words a person can act on,
+ * and loses nothing it had stored. The tests run in order. */
+
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "daemon-harness.h"
+
+static KeyringHarness harness;
+static FakeProvider  *fake;
+static Daemon         daemon_process;
+static char          *sso_config;
+
+static char *
+keyring_secret (const char *provider,
+                const char *account)
+{
+  static const SecretSchema schema = {
+    LANYARD_TOKEN_SCHEMA, SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "provider", provider, "account", account, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+/* The harness's providers, and an OpenID Connect issuer with discovery. */
+static void
+start_daemon (const char *const *more_env)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) env = NULL;
+  g_autofree char *sso = g_strconcat ("LANYARD_PROVIDER_SSO=", sso_config, NULL);
+
+  g_strv_builder_add (builder, sso);
+  g_strv_builder_add (builder, "LANYARD_HTTP_DEADLINE=3");
+  if (more_env != NULL)
+    g_strv_builder_addv (builder, (const char **) more_env);
+  env = g_strv_builder_end (builder);
+  daemon_start (&daemon_process, fake, (const char *const *) env);
+}
+
+static void
+restart_daemon (const char *const *more_env)
+{
+  daemon_stop (&daemon_process, SIGTERM);
+  start_daemon (more_env);
+}
+
+/* The daemon is still there and still answers. */
+static void
+assert_daemon_alive (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) pong = daemon_call (MANAGER_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, &error);
+  g_autoptr(GVariant) providers = NULL;
+
+  g_assert_no_error (error);
+  providers = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "ListProviders", NULL,
+                           G_VARIANT_TYPE ("(aa{sv})"), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (daemon_process.process);
+  /* The same process as before, not one started by D-Bus activation. */
+  g_assert_nonnull (g_subprocess_get_identifier (daemon_process.process));
+}
+
+static GVariant *
+get_token (const char *key,
+           GError    **error)
+{
+  g_autofree char *path = daemon_account_path (key);
+
+  return daemon_call (path, "io.github.lanyard.Account", "GetAccessToken", NULL, G_VARIANT_TYPE ("(sx)"), error);
+}
+
+static void
+assert_remote_error (const GError *error,
+                     const char   *name,
+                     const char   *words)
+{
+  g_autofree char *remote = NULL;
+
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  g_test_message ("%s: %s", remote, error->message);
+  g_assert_cmpstr (remote, ==, name);
+  g_assert_nonnull (strstr (error->message, words));
+}
+
+static void
+wait_for_count (const char *endpoint,
+                guint       at_least)
+{
+  for (guint i = 0; i < 400 && fake_provider_get_count (fake, endpoint) < at_least; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpuint (fake_provider_get_count (fake, endpoint), >=, at_least);
+}
+
+/* Lets the daemon take in what the fake said. */
+static void
+settle (guint milliseconds)
+{
+  for (guint i = 0; i < milliseconds / 25; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (25 * 1000);
+    }
+}
+
+/* `lanyardctl [--json] link PROVIDER`, the scripted browser opening the
+ * printed URL; unlike link_with_ctl(), what it says on stderr is kept. */
+static CtlResult *
+link_provider (const char *provider,
+               gboolean    json)
+{
+  const char *argv[] = { "--json", "link", provider, "--browser=none", NULL };
+  g_autoptr(GSubprocess) process = ctl_spawn (json ? argv : argv + 1);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_autofree char *line = read_line (out);
+  g_autoptr(TestPage) page = NULL;
+
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Open this URL to sign in: "));
+  page = test_browse ("GET", line + strlen ("Open this URL to sign in: "));
+  return ctl_finish (process);
+}
+
+static void
+assert_listed (const char *key)
+{
+  g_autoptr(CtlResult) listed = ctl ("list", NULL);
+
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_nonnull (strstr (listed->out, key));
+}
+
+/* Item 1: 200, form-encoded, empty: to a refresh (scheduled, asked for,
+ * and again after a restart) and to a revocation. */
+static void
+test_empty_form_answer (void)
+{
+  g_autoptr(CtlResult) linked = NULL;
+  g_autoptr(CtlResult) unlinked = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  guint            refreshes;
+
+  fake_provider_set_expires_in (fake, 1);
+  linked = link_with_ctl ("work");
+  g_assert_cmpint (linked->status, ==, 0);
+  fake_provider_set_expires_in (fake, 3600);
+  before = keyring_secret ("work", "4242");
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_EMPTY_FORM);
+
+  /* The scheduled refresh meets the empty answer. */
+  refreshes = fake_provider_get_count (fake, "refresh");
+  wait_for_count ("refresh", refreshes + 1);
+  settle (300);
+  assert_daemon_alive ();
+
+  /* A caller hears what happened; it is the server's fault, and passing. */
+  reply = get_token ("work:4242", &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "io.github.lanyard.Error.ServerError", "token endpoint sent an empty answer");
+  assert_daemon_alive ();
+  after = keyring_secret ("work", "4242");
+  g_assert_cmpstr (after, ==, before);
+
+  /* A restart refreshes the expired token first: no crash loop. */
+  restart_daemon (NULL);
+  refreshes = fake_provider_get_count (fake, "refresh");
+  wait_for_count ("refresh", refreshes + 1);
+  settle (300);
+  assert_daemon_alive ();
+  assert_listed ("work:4242");
+  g_free (after);
+  after = keyring_secret ("work", "4242");
+  g_assert_cmpstr (after, ==, before);
+
+  /* The revocation answer goes through the same parser. */
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+  fake_provider_set_answer (fake, "revoke", FAKE_ANSWER_EMPTY_FORM);
+  unlinked = ctl ("unlink", "work:4242", NULL);
+  g_assert_cmpint (unlinked->status, ==, 0);
+  assert_daemon_alive ();
+  fake_provider_set_answer (fake, "revoke", FAKE_ANSWER_NORMAL);
+}
+
+/* Item 2: 100,000 "[" from every endpoint whose JSON Lanyard reads. */
+static void
+test_deep_nesting (void)
+{
+  g_autoptr(CtlResult) linked = NULL;
+  g_autoptr(CtlResult) failed = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) email = NULL;
+  const char *sign_ins[][3] = {
+    /* provider, endpoint, what the person reads */
+    { "work", "token", "GitLab's token endpoint sent an unreadable answer: it nests deeper than 32 levels" },
+    { "hub", "userinfo", "GitHub sent an answer Lanyard cannot read: it nests deeper than 32 levels" },
+    { "work", "jwks", "GitLab" },
+    { "sso", "discovery", "Example SSO's discovery document is not a JSON object" },
+  };
+
+  /* Nothing cached: the key set and discovery are fetched again. */
+  restart_daemon (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sign_ins); i++)
+    {
+      g_clear_pointer (&failed, ctl_result_free);
+      fake_provider_set_answer (fake, sign_ins[i][1], FAKE_ANSWER_DEEP_JSON);
+      /* Without discovery, there is no sign-in page to open. */
+      if (g_str_equal (sign_ins[i][1], "discovery"))
+        failed = ctl ("link", sign_ins[i][0], "--browser=none", NULL);
+      else
+        failed = link_provider (sign_ins[i][0], FALSE);
+      g_test_message ("%s: %s", sign_ins[i][1], failed->err);
+      g_assert_cmpint (failed->status, !=, 0);
+      g_assert_nonnull (strstr (failed->err, sign_ins[i][2]));
+      fake_provider_set_answer (fake, sign_ins[i][1], FAKE_ANSWER_NORMAL);
+      assert_daemon_alive ();
+    }
+
+  /* GitHub's e-mail list (an array) is a nicety: the account links
+   * without the e-mail. */
+  fake_provider_set_answer (fake, "emails", FAKE_ANSWER_DEEP_JSON);
+  linked = link_with_ctl ("hub");
+  g_assert_cmpint (linked->status, ==, 0);
+  fake_provider_set_answer (fake, "emails", FAKE_ANSWER_NORMAL);
+  assert_daemon_alive ();
+  path = daemon_account_path ("hub:583231");
+  email = daemon_get_property (path, "io.github.lanyard.Account", "Email");
+  g_assert_cmpstr (g_variant_get_string (email, NULL), ==, "");
+
+  /* A refresh that is answered so. */
+  g_clear_pointer (&linked, ctl_result_free);
+  fake_provider_set_expires_in (fake, 30);
+  linked = link_with_ctl ("work");
+  g_assert_cmpint (linked->status, ==, 0);
+  fake_provider_set_expires_in (fake, 3600);
+  before = keyring_secret ("work", "4242");
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_DEEP_JSON);
+  reply = get_token ("work:4242", &error);
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+  g_assert_null (reply);
+  assert_remote_error (error, "io.github.lanyard.Error.InvalidResponse", "nests deeper than 32 levels");
+  assert_daemon_alive ();
+  after = keyring_secret ("work", "4242");
+  g_assert_cmpstr (after, ==, before);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  keyring_harness_up (&harness, TRUE);
+  fake = fake_provider_new ();
+  sso_config = fake_provider_config (fake, "oidc");
+  start_daemon (NULL);
+
+  g_test_add_func ("/Lanyard/HostileProvider/1-empty-form-answer", test_empty_form_answer);
+  g_test_add_func ("/Lanyard/HostileProvider/2-deep-nesting", test_deep_nesting);
+
+  status = g_test_run ();
+
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_remove_files (&daemon_process);
+  g_clear_object (&fake);
+  g_free (sso_config);
+  secret_service_disconnect ();
+  keyring_harness_down (&harness);
+  return status;
+}
