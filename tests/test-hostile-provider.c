@@ -265,6 +265,38 @@ test_deep_nesting (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Item 3: tokens that live no longer than the refresh margin (Keycloak's
+ * 300 s against Lanyard's default 5 minutes; expires_in 0) were refreshed
+ * in a tight loop, each refresh a token request and a keyring write. */
+static void
+test_short_lifetimes (void)
+{
+  const char  *env[] = { "LANYARD_REFRESH_MARGIN=300", NULL };
+  const gint64 lifetimes[] = { 0, 300 };
+
+  restart_daemon (env);
+  for (guint i = 0; i < G_N_ELEMENTS (lifetimes); i++)
+    {
+      g_autoptr(CtlResult) linked = NULL;
+      guint refreshes = fake_provider_get_count (fake, "refresh");
+
+      fake_provider_set_expires_in (fake, lifetimes[i]);
+      linked = link_with_ctl ("work");
+      g_assert_cmpint (linked->status, ==, 0);
+
+      settle (3000);
+      g_test_message ("expires_in %" G_GINT64_FORMAT ": %u refreshes in 3 s", lifetimes[i],
+                      fake_provider_get_count (fake, "refresh") - refreshes);
+      /* An expired token is renewed once; then not for 30 s. */
+      g_assert_cmpuint (fake_provider_get_count (fake, "refresh") - refreshes, <=, lifetimes[i] == 0 ? 1 : 0);
+      assert_daemon_alive ();
+      assert_listed ("work:4242");
+    }
+
+  fake_provider_set_expires_in (fake, 3600);
+  restart_daemon (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +311,7 @@ main (int   argc,
 
   g_test_add_func ("/Lanyard/HostileProvider/1-empty-form-answer", test_empty_form_answer);
   g_test_add_func ("/Lanyard/HostileProvider/2-deep-nesting", test_deep_nesting);
+  g_test_add_func ("/Lanyard/HostileProvider/3-short-lifetimes", test_short_lifetimes);
 
   status = g_test_run ();
 
