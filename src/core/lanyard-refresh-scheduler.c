@@ -312,6 +312,9 @@ lanyard_refresh_scheduler_schedule (LanyardRefreshScheduler *self,
       g_hash_table_insert (self->entries, g_strdup (key), entry);
     }
 
+  /* New tokens from a sign-in (or read at start): the floor after a
+   * refresh is for refreshes, which are what could run in a loop. */
+  entry->last_refresh = 0;
   entry->expires_at = expires_at;
   entry->due_at = due_time (self, entry, expires_at);
   entry->attempts = 0;
