@@ -297,6 +297,118 @@ test_short_lifetimes (void)
   restart_daemon (NULL);
 }
 
+/* Links @provider while @endpoint misbehaves as @answer; the sign-in must
+ * fail saying @words, and the daemon must survive. */
+static void
+assert_sign_in_fails (const char *provider,
+                      const char *endpoint,
+                      FakeAnswer  answer,
+                      const char *words)
+{
+  g_autoptr(CtlResult) failed = NULL;
+
+  fake_provider_set_answer (fake, endpoint, answer);
+  /* Without discovery, there is no sign-in page to open. */
+  if (g_str_equal (endpoint, "discovery"))
+    failed = ctl ("link", provider, "--browser=none", NULL);
+  else
+    failed = link_provider (provider, FALSE);
+  fake_provider_set_answer (fake, endpoint, FAKE_ANSWER_NORMAL);
+  g_test_message ("%s at %s: %s", provider, endpoint, failed->err);
+  g_assert_cmpint (failed->status, !=, 0);
+  g_assert_nonnull (strstr (failed->err, words));
+  assert_daemon_alive ();
+}
+
+/* Links "work" with tokens that are stale on arrival, so that the next
+ * GetAccessToken refreshes; returns what the keyring holds. */
+static char *
+link_stale_work (void)
+{
+  g_autoptr(CtlResult) linked = NULL;
+
+  fake_provider_set_expires_in (fake, 30);
+  linked = link_with_ctl ("work");
+  g_assert_cmpint (linked->status, ==, 0);
+  fake_provider_set_expires_in (fake, 3600);
+  return keyring_secret ("work", "4242");
+}
+
+/* Item 4: a 302 to another server, from every endpoint Lanyard asks. */
+static void
+test_redirects (void)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtlResult) linked = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *token_endpoint = g_strdup_printf ("GitLab's endpoint %s/gitlab/oauth/token answered with a redirect (HTTP 302)",
+                                                     fake_provider_get_base_url (fake));
+
+  /* Nothing cached: the key set and discovery are fetched again. */
+  restart_daemon (NULL);
+  assert_sign_in_fails ("work", "jwks", FAKE_ANSWER_REDIRECT, "answered with a redirect (HTTP 302)");
+  assert_sign_in_fails ("work", "token", FAKE_ANSWER_REDIRECT, token_endpoint);
+  assert_sign_in_fails ("work", "userinfo", FAKE_ANSWER_REDIRECT, "/gitlab/oauth/userinfo answered with a redirect (HTTP 302)");
+  assert_sign_in_fails ("hub", "userinfo", FAKE_ANSWER_REDIRECT, "/github/api/v3/user answered with a redirect (HTTP 302)");
+  assert_sign_in_fails ("sso", "discovery", FAKE_ANSWER_REDIRECT, "/oidc/.well-known/openid-configuration answered with a redirect (HTTP 302)");
+  g_assert_cmpuint (fake_provider_get_elsewhere_count (fake), ==, 0);
+
+  /* GitHub's e-mail list is optional: linked, without the other host's say. */
+  fake_provider_set_answer (fake, "emails", FAKE_ANSWER_REDIRECT);
+  linked = link_with_ctl ("hub");
+  fake_provider_set_answer (fake, "emails", FAKE_ANSWER_NORMAL);
+  g_assert_cmpint (linked->status, ==, 0);
+
+  /* A refresh: the other host's tokens are not taken, the old ones kept. */
+  before = link_stale_work ();
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_REDIRECT);
+  reply = get_token ("work:4242", &error);
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+  g_assert_null (reply);
+  assert_remote_error (error, "io.github.lanyard.Error.Misconfigured", token_endpoint);
+  assert_daemon_alive ();
+  after = keyring_secret ("work", "4242");
+  g_assert_cmpstr (after, ==, before);
+  g_assert_null (strstr (after, "elsewhere"));
+  g_assert_cmpuint (fake_provider_get_elsewhere_count (fake), ==, 0);
+}
+
+/* Item 5: an answer that never ends, one byte a second (libsoup's timeout
+ * is per read). The daemon runs with a 3 s deadline. */
+static void
+test_trickle (void)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64           start;
+
+  start = g_get_monotonic_time ();
+  assert_sign_in_fails ("work", "token", FAKE_ANSWER_TRICKLE, "did not finish its answer within 3 seconds");
+  assert_sign_in_fails ("hub", "userinfo", FAKE_ANSWER_TRICKLE, "did not finish its answer within 3 seconds");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+
+  /* A refresh that passes the deadline is a transient failure. */
+  before = link_stale_work ();
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_TRICKLE);
+  start = g_get_monotonic_time ();
+  reply = get_token ("work:4242", &error);
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+  g_assert_null (reply);
+  assert_remote_error (error, "io.github.lanyard.Error.TimedOut", "did not finish its answer within 3 seconds");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  assert_daemon_alive ();
+  after = keyring_secret ("work", "4242");
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&reply, g_variant_unref);
+  g_clear_error (&error);
+  reply = get_token ("work:4242", &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +424,8 @@ main (int   argc,
   g_test_add_func ("/Lanyard/HostileProvider/1-empty-form-answer", test_empty_form_answer);
   g_test_add_func ("/Lanyard/HostileProvider/2-deep-nesting", test_deep_nesting);
   g_test_add_func ("/Lanyard/HostileProvider/3-short-lifetimes", test_short_lifetimes);
+  g_test_add_func ("/Lanyard/HostileProvider/4-redirects", test_redirects);
+  g_test_add_func ("/Lanyard/HostileProvider/5-trickle", test_trickle);
 
   status = g_test_run ();
 

@@ -60,11 +60,22 @@ typedef struct
   GInputStream *stream;
   GByteArray   *buffer;
   char         *provider_name;
+  GCancellable *cancellable; /* cancelled by the caller's or the deadline */
+  GCancellable *caller;
+  gulong        caller_handler;
+  guint         deadline_id;
+  guint         deadline_seconds;
+  gboolean      timed_out;
 } SendData;
 
 static void
 send_data_free (SendData *data)
 {
+  g_clear_handle_id (&data->deadline_id, g_source_remove);
+  if (data->caller != NULL)
+    g_clear_signal_handler (&data->caller_handler, data->caller);
+  g_clear_object (&data->caller);
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->message);
   g_clear_object (&data->stream);
   if (data->buffer != NULL)
@@ -79,12 +90,18 @@ send_data_free (SendData *data)
 }
 
 static GError *
-transport_error (const char   *provider_name,
-                 SoupMessage  *message,
+transport_error (SendData     *data,
                  const GError *error)
 {
-  GUri       *uri = soup_message_get_uri (message);
-  const char *host = g_uri_get_host (uri);
+  const char  *provider_name = data->provider_name;
+  SoupMessage *message = data->message;
+  GUri        *uri = soup_message_get_uri (message);
+  const char  *host = g_uri_get_host (uri);
+
+  if (data->timed_out)
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                        "%s (%s) did not finish its answer within %u seconds, so Lanyard gave up. Try again later; if it keeps happening, the server is overloaded or misbehaving.",
+                        provider_name, host, data->deadline_seconds);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -152,7 +169,7 @@ read_cb (GObject      *object,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
   if (chunk == NULL)
     {
-      g_task_return_error (task, transport_error (data->provider_name, data->message, error));
+      g_task_return_error (task, transport_error (data, error));
       return;
     }
 
@@ -186,7 +203,7 @@ read_more (GTask *task)
   SendData *data = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (data->stream, 16 * 1024, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_cb, task);
+                                   data->cancellable, read_cb, task);
 }
 
 static void
@@ -197,15 +214,60 @@ send_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  guint status;
 
   data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (data->stream == NULL)
     {
-      g_task_return_error (task, transport_error (data->provider_name, data->message, error));
+      g_task_return_error (task, transport_error (data, error));
+      return;
+    }
+
+  /* Redirects are not followed (see lanyard_http_send_async()). */
+  status = soup_message_get_status (data->message);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      g_autofree char *endpoint = g_uri_to_string_partial (soup_message_get_uri (data->message),
+                                                           G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                               "%s's endpoint %s answered with a redirect (HTTP %u), which Lanyard does not follow for requests to a provider. "
+                               "Check that the configured address is the one %s documents.",
+                               data->provider_name, endpoint, status, data->provider_name);
       return;
     }
 
   read_more (g_steal_pointer (&task));
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->deadline_id = 0;
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* LANYARD_HTTP_DEADLINE (seconds) shortens it for tests. */
+static guint
+deadline_seconds (void)
+{
+  const char *value = g_getenv ("LANYARD_HTTP_DEADLINE");
+  guint64     seconds;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, 3600, &seconds, NULL))
+    return (guint) seconds;
+  return LANYARD_HTTP_DEADLINE_SECONDS;
 }
 
 /**
@@ -213,8 +275,20 @@ send_cb (GObject      *object,
  * @provider_name: how the provider is called in messages ("GitHub")
  *
  * Sends @message and reads at most %LANYARD_HTTP_MAX_BODY bytes of the
- * answer. Any HTTP status is a successful send; see
+ * answer. Any HTTP status but a redirect is a successful send; see
  * lanyard_http_check_reply().
+ *
+ * Redirects are not followed: a provider's endpoints are configured (or
+ * discovered) and checked as https:// once; a 3xx that sent the request
+ * elsewhere would let another host answer for the provider, or receive
+ * the client's credentials. A 3xx is a %LANYARD_ERROR_MISCONFIGURED error
+ * naming the endpoint.
+ *
+ * The whole exchange, answer included, must end within
+ * %LANYARD_HTTP_DEADLINE_SECONDS (libsoup's timeout is per read, so a
+ * server sending a byte every few seconds could hold a sign-in, or one of
+ * the few refresh slots, for ever); then it ends with
+ * %LANYARD_ERROR_TIMED_OUT.
  */
 void
 lanyard_http_send_async (SoupSession        *session,
@@ -237,9 +311,23 @@ lanyard_http_send_async (SoupSession        *session,
   data->message = g_object_ref (message);
   data->buffer = g_byte_array_new ();
   data->provider_name = g_strdup (provider_name);
+  data->cancellable = g_cancellable_new ();
+  data->deadline_seconds = deadline_seconds ();
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
-  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, cancellable,
+  /* One thread: a plain handler is enough, and unlike
+   * g_cancellable_connect() it may be disconnected from within. */
+  if (cancellable != NULL)
+    {
+      data->caller = g_object_ref (cancellable);
+      data->caller_handler = g_signal_connect (cancellable, "cancelled", G_CALLBACK (caller_cancelled_cb), data->cancellable);
+      if (g_cancellable_is_cancelled (cancellable))
+        g_cancellable_cancel (data->cancellable);
+    }
+  data->deadline_id = g_timeout_add_seconds (data->deadline_seconds, deadline_cb, data);
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, data->cancellable,
                            send_cb, g_steal_pointer (&task));
 }
 

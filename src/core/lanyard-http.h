@@ -10,6 +10,9 @@ G_BEGIN_DECLS
  * comes near this; larger answers are refused instead of read into memory. */
 #define LANYARD_HTTP_MAX_BODY (1024 * 1024)
 
+/* The longest a request to a provider may take, answer included. */
+#define LANYARD_HTTP_DEADLINE_SECONDS 60
+
 /* No document Lanyard reads nests deeper than a few levels; json-glib
  * recurses once per level and has no limit of its own. */
 #define LANYARD_JSON_MAX_DEPTH 32
