@@ -409,6 +409,80 @@ test_trickle (void)
   g_assert_no_error (error);
 }
 
+static char *
+account_string (const char *key,
+                const char *property)
+{
+  g_autofree char *path = daemon_account_path (key);
+  g_autoptr(GVariant) value = daemon_get_property (path, "io.github.lanyard.Account", property);
+
+  return g_variant_dup_string (value, NULL);
+}
+
+/* Item 6: control characters, direction overrides, a NUL in the id, a
+ * two-line e-mail and a file:// avatar in the userinfo. */
+static void
+test_smuggled_identity (void)
+{
+  g_autoptr(CtlResult) linked = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *avatar = NULL;
+
+  /* A terminal escape (colour, window title), a bell, C1 controls and a
+   * right-to-left override in the names. */
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json",
+                                "{\"sub\":\"4242\","
+                                "\"nickname\":\"tan\\u001b[31muki\\u001b]0;owned\\u0007\","
+                                "\"name\":\"Tanu\\u202e\\u2066Ki\\u0085\\u009b\\r\\nBoss\","
+                                "\"email\":\"tanuki@example.com\\r\\nBcc: all@example.com\","
+                                "\"picture\":\"file:///etc/passwd\"}");
+  linked = link_provider ("work", FALSE);
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_assert_cmpint (linked->status, ==, 0);
+  assert_daemon_alive ();
+
+  username = account_string ("work:4242", "Username");
+  name = account_string ("work:4242", "DisplayName");
+  email = account_string ("work:4242", "Email");
+  avatar = account_string ("work:4242", "AvatarUrl");
+  g_assert_cmpstr (username, ==, "tan[31muki]0;owned");
+  g_assert_cmpstr (name, ==, "TanuKi  Boss");
+  g_assert_cmpstr (email, ==, "");
+  g_assert_cmpstr (avatar, ==, "");
+
+  listed = ctl ("list", NULL);
+  g_assert_null (strchr (listed->out, '\033'));
+  g_assert_null (strstr (listed->out, "Bcc"));
+  for (const char *p = listed->out; *p != '\0'; p++)
+    g_assert_true ((guchar) *p >= 0x20 || *p == '\n');
+
+  /* "4\u00002" would read as "4": another account. Refused, as is an id
+   * with a control character. */
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json", "{\"id\":\"4\\u00002\",\"login\":\"mallory\"}");
+  g_clear_pointer (&linked, ctl_result_free);
+  linked = link_provider ("hub", FALSE);
+  g_test_message ("%s", linked->err);
+  g_assert_cmpint (linked->status, !=, 0);
+  g_assert_nonnull (strstr (linked->err, "GitHub sent an answer Lanyard cannot read: it contains a NUL character"));
+
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json", "{\"id\":\"58\\u001b3231\",\"login\":\"mallory\"}");
+  g_clear_pointer (&linked, ctl_result_free);
+  linked = link_provider ("hub", FALSE);
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_test_message ("%s", linked->err);
+  g_assert_cmpint (linked->status, !=, 0);
+  g_assert_nonnull (strstr (linked->err, "GitHub described the account without a usable “id”"));
+  assert_daemon_alive ();
+
+  g_clear_pointer (&listed, ctl_result_free);
+  listed = ctl ("list", NULL);
+  g_assert_null (strstr (listed->out, "hub:4 "));
+  g_assert_null (strstr (listed->out, "mallory"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,6 +500,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/HostileProvider/3-short-lifetimes", test_short_lifetimes);
   g_test_add_func ("/Lanyard/HostileProvider/4-redirects", test_redirects);
   g_test_add_func ("/Lanyard/HostileProvider/5-trickle", test_trickle);
+  g_test_add_func ("/Lanyard/HostileProvider/6-smuggled-identity", test_smuggled_identity);
 
   status = g_test_run ();
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lanyard-error.h"
+#include "lanyard-identity.h"
 
 /**
  * SECTION:lanyard-http
@@ -852,7 +853,9 @@ lanyard_json_dup_id (JsonObject *object,
       {
         const char *value = json_node_get_string (node);
 
-        if (value[0] == '\0' || strlen (value) > 255 || !g_utf8_validate (value, -1, NULL))
+        /* A NUL inside it ("4\u00002") never gets this far: the parser
+         * refuses the document (lanyard_json_parse()). */
+        if (!lanyard_identity_check_account_id (value))
           return NULL;
         return g_strdup (value);
       }

@@ -895,7 +895,8 @@ _lanyard_provider_identity_from_claims (LanyardProvider *self,
   if (sub == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s described the account without a subject (“sub”)", priv->display_name);
+                   "%s described the account without a usable subject (“sub”: missing, too long, or with control characters); the sign-in was refused",
+                   priv->display_name);
       return NULL;
     }
 
