@@ -483,6 +483,53 @@ test_smuggled_identity (void)
   g_assert_null (strstr (listed->out, "mallory"));
 }
 
+/* Item 7: tokens that are not RFC 6749 VSCHAR once decoded. Bytes that are
+ * not UTF-8 linked the account and made its tokens unreadable ever
+ * after; %00 cut the token short. */
+static void
+test_unstorable_tokens (void)
+{
+  const char *answers[][3] = {
+    /* content type, body, what the person reads */
+    { "application/x-www-form-urlencoded", "access_token=%AA%BB%CC&token_type=bearer", "the value of “access_token” is not UTF-8 text" },
+    { "application/x-www-form-urlencoded", "access_token=abc%00def&token_type=bearer", "the value of “access_token” holds a NUL byte (%00)" },
+    { "application/json", "{\"access_token\":\"caf\\u00e9\",\"token_type\":\"bearer\"}", "“access_token” contains characters a token cannot have" },
+    { "application/json", "{\"access_token\":\"at\",\"refresh_token\":\"r\\u0000t\",\"token_type\":\"bearer\"}", "it contains a NUL character" },
+  };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(CtlResult) failed = NULL;
+
+      fake_provider_set_raw_answer (fake, "token", 200, answers[i][0], answers[i][1]);
+      failed = link_provider ("hub", FALSE);
+      g_test_message ("%s: %s", answers[i][1], failed->err);
+      g_assert_cmpint (failed->status, !=, 0);
+      g_assert_nonnull (strstr (failed->err, answers[i][2]));
+      assert_daemon_alive ();
+    }
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+
+  /* The same at a refresh: the stored tokens stay as they were. */
+  before = link_stale_work ();
+  fake_provider_set_raw_answer (fake, "token", 200, "application/x-www-form-urlencoded", "access_token=%AA%BB%CC&token_type=bearer");
+  reply = get_token ("work:4242", &error);
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+  g_assert_null (reply);
+  assert_remote_error (error, "io.github.lanyard.Error.InvalidResponse", "the value of “access_token” is not UTF-8 text");
+  assert_daemon_alive ();
+  after = keyring_secret ("work", "4242");
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&reply, g_variant_unref);
+  g_clear_error (&error);
+  reply = get_token ("work:4242", &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -501,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/HostileProvider/4-redirects", test_redirects);
   g_test_add_func ("/Lanyard/HostileProvider/5-trickle", test_trickle);
   g_test_add_func ("/Lanyard/HostileProvider/6-smuggled-identity", test_smuggled_identity);
+  g_test_add_func ("/Lanyard/HostileProvider/7-unstorable-tokens", test_unstorable_tokens);
 
   status = g_test_run ();
 

@@ -100,8 +100,12 @@ test_bad_values (void)
   } cases[] = {
     { "{\"access_token\":\"at\",\"expires_in\":-5}", "The token response's “expires_in” is not a number of seconds" },
     { "{\"access_token\":\"at\",\"expires_in\":\"soon\"}", "The token response's “expires_in” is not a number of seconds" },
-    { "{\"access_token\":\"a t\"}", "The token response's “access_token” contains characters a token cannot have" },
-    { "{\"access_token\":\"at\\r\\nX-Injected: 1\"}", "The token response's “access_token” contains characters a token cannot have" },
+    { "{\"access_token\":\"a t\"}", "The token response's “access_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    { "{\"access_token\":\"at\\r\\nX-Injected: 1\"}", "The token response's “access_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    /* RFC 6749 VSCHAR, after decoding: no DEL, nothing beyond ASCII. */
+    { "{\"access_token\":\"caf\\u00e9\"}", "The token response's “access_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    { "{\"access_token\":\"at\",\"refresh_token\":\"r\\u007ft\"}", "The token response's “refresh_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    { "{\"access_token\":\"at\",\"id_token\":\"a.b.\\u202ec\"}", "The token response's “id_token” contains characters a token cannot have (only printable ASCII is allowed)" },
     { "{\"access_token\":\"at\",\"token_type\":\"mac\"}", "The provider issued a token of type “mac”; only bearer tokens are supported" },
     { "{\"access_token\":{\"value\":\"at\"}}", "The token response has no “access_token”" },
     { "{\"access_token\":\"\"}", "The token response has no “access_token”" },
@@ -200,7 +204,13 @@ test_form_strict (void)
     { "access_token=ab%4", "the answer is not valid form data (a broken % escape)" },
     { "a%00=b", "a field name holds a NUL byte (%00)" },
   };
+  g_autoptr(GError) vschar_error = NULL;
+  g_autoptr(LanyardTokenSet) accented = tokens_from ("application/x-www-form-urlencoded", "access_token=caf%C3%A9", &vschar_error);
   g_autoptr(GHashTable) fine = parse ("application/x-www-form-urlencoded", "access_token=a%2Bb+c&&scope=x%2Cy&empty=&bare", NULL);
+
+  /* Valid UTF-8 but not a token. */
+  g_assert_null (accented);
+  g_assert_error (vschar_error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
 
   g_assert_nonnull (fine);
   g_assert_cmpstr (g_hash_table_lookup (fine, "access_token"), ==, "a+b c");
