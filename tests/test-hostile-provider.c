@@ -7,6 +7,7 @@
  * (it still answers), says what went wrong in words a person can act on,
  * and loses nothing it had stored. The tests run in order. */
 
+#include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -530,6 +531,54 @@ test_unstorable_tokens (void)
   g_assert_no_error (error);
 }
 
+/* Item 9: provider strings in `lanyardctl --json` output are data: a
+ * user name made to look like more JSON does not change the provider a
+ * script reads. */
+static void
+test_json_output (void)
+{
+  const char *login = "octo\", \"provider\": \"work\", \"account-id\": \"4242";
+  g_autoptr(CtlResult) linked = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonArray  *array;
+  gboolean    found = FALSE;
+
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json",
+                                "{\"id\":583231,\"login\":\"octo\\\", \\\"provider\\\": \\\"work\\\", \\\"account-id\\\": \\\"4242\","
+                                "\"name\":\"The Octocat\"}");
+  linked = link_provider ("hub", TRUE);
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_test_message ("%s", linked->out);
+  g_assert_cmpint (linked->status, ==, 0);
+
+  json_parser_load_from_data (parser, linked->out, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "provider"), ==, "hub");
+  g_assert_cmpstr (json_object_get_string_member (object, "account-id"), ==, "583231");
+  g_assert_cmpstr (json_object_get_string_member (object, "username"), ==, login);
+
+  listed = ctl ("--json", "list", NULL);
+  g_assert_cmpint (listed->status, ==, 0);
+  json_parser_load_from_data (parser, listed->out, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *account = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (account, "username"), login) == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (account, "provider"), ==, "hub");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -549,6 +598,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/HostileProvider/5-trickle", test_trickle);
   g_test_add_func ("/Lanyard/HostileProvider/6-smuggled-identity", test_smuggled_identity);
   g_test_add_func ("/Lanyard/HostileProvider/7-unstorable-tokens", test_unstorable_tokens);
+  g_test_add_func ("/Lanyard/HostileProvider/9-json-output", test_json_output);
 
   status = g_test_run ();
 
