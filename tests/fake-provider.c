@@ -944,6 +944,56 @@ handle_discovery (FakeProvider      *self,
   reply_json (message, SOUP_STATUS_OK, builder);
 }
 
+static gboolean
+endless_cb (gpointer user_data)
+{
+  SoupServerMessage *message = user_data;
+  FakeProvider      *self = g_object_get_data (G_OBJECT (message), "fake");
+  static const char  chunk[64 * 1024];
+
+  count (self, "avatar-chunks");
+  soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_STATIC, chunk, sizeof chunk);
+  soup_server_message_unpause (message);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+endless_stop_cb (SoupServerMessage *message)
+{
+  FakeProvider *self = g_object_get_data (G_OBJECT (message), "fake");
+  guint         source = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), "endless-source"));
+
+  if (source == 0)
+    return;
+  g_source_remove (source);
+  g_object_set_data (G_OBJECT (message), "endless-source", NULL);
+  count (self, "avatar-closed");
+}
+
+/* /avatars/endless: a picture that never ends, 64 KiB a millisecond, as
+ * fast as the client takes it (at a priority below the window's avatar
+ * download, which would starve in the shared main loop otherwise). "avatar-chunks" counts what was sent,
+ * "avatar-closed" when the client hung up. */
+static void
+handle_endless_avatar (FakeProvider      *self,
+                       SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  count (self, "avatar");
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "image/png", NULL);
+  g_object_set_data (G_OBJECT (message), "fake", self);
+  g_signal_connect (message, "wrote-chunk", G_CALLBACK (trickle_wrote_chunk_cb), NULL);
+  g_signal_connect (message, "finished", G_CALLBACK (endless_stop_cb), NULL);
+  g_signal_connect (message, "disconnected", G_CALLBACK (endless_stop_cb), NULL);
+  g_object_set_data (G_OBJECT (message), "endless-source",
+                     GUINT_TO_POINTER (g_timeout_add_full (G_PRIORITY_LOW + 1, 1, endless_cb,
+                                                           g_object_ref (message), g_object_unref)));
+  soup_server_message_pause (message);
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *message,
@@ -956,6 +1006,12 @@ handle_request (SoupServer        *server,
   g_auto(GStrv) parts = g_strsplit (path + 1, "/", 2);
   const char *dialect = parts[0];
   const char *rest = parts[1] != NULL ? parts[1] : "";
+
+  if (g_str_equal (dialect, "avatars") && g_str_equal (rest, "endless"))
+    {
+      handle_endless_avatar (self, message);
+      return;
+    }
 
   if (g_str_equal (dialect, "ms"))
     {

@@ -255,14 +255,6 @@ test_show_account_action (void)
   g_assert_true (gtk_widget_has_css_class (row, "highlighted"));
 }
 
-static void
-approve_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, NULL);
-}
-
 static gboolean
 avatar_cached (gpointer data)
 {
@@ -270,6 +262,42 @@ avatar_cached (gpointer data)
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
 
   return listing != NULL && g_dir_read_name (listing) != NULL;
+}
+
+static gboolean
+counted (gpointer data)
+{
+  return fake_provider_get_count (fake, data) > 0;
+}
+
+/* An avatar that never ends (one of 400 MB took the window to 618 MiB):
+ * the download stops at 1 MiB, and nothing is cached. */
+static void
+test_endless_avatar (void)
+{
+  g_autofree char *userinfo = g_strdup_printf ("{\"id\":583231,\"login\":\"octocat\",\"avatar_url\":\"%s/avatars/endless\"}",
+                                               fake_provider_get_base_url (fake));
+  g_autoptr(CtlResult) linked = NULL;
+
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json", userinfo);
+  linked = link_with_ctl ("hub");
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_assert_cmpint (linked->status, ==, 0);
+
+  g_assert_true (wait_for (counted, (gpointer) "avatar", 10));
+  g_assert_true (wait_for (counted, (gpointer) "avatar-closed", 10));
+  g_test_message ("%u KiB sent before the window hung up", fake_provider_get_count (fake, "avatar-chunks") * 64);
+  /* 1 MiB, and what the sockets' buffers held. */
+  g_assert_cmpuint (fake_provider_get_count (fake, "avatar-chunks"), <, 16 * 1024 / 64);
+  g_assert_false (avatar_cached (NULL));
+}
+
+static void
+approve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, NULL);
 }
 
 static void
@@ -500,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/1-lists-providers-and-accounts", test_lists_providers_and_accounts);
   g_test_add_func ("/Lanyard/Window/2-account-linked-elsewhere-appears", test_account_linked_elsewhere_appears);
   g_test_add_func ("/Lanyard/Window/2b-show-account-action", test_show_account_action);
+  g_test_add_func ("/Lanyard/Window/2c-endless-avatar", test_endless_avatar);
   g_test_add_func ("/Lanyard/Window/3-embedded-sign-in", test_embedded_sign_in);
   g_test_add_func ("/Lanyard/Window/4-closing-the-dialog-cancels", test_closing_the_dialog_cancels);
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);
