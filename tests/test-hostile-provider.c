@@ -216,7 +216,7 @@ test_deep_nesting (void)
     { "work", "token", "GitLab's token endpoint sent an unreadable answer: it nests deeper than 32 levels" },
     { "hub", "userinfo", "GitHub sent an answer Lanyard cannot read: it nests deeper than 32 levels" },
     { "work", "jwks", "GitLab" },
-    { "sso", "discovery", "Example SSO's discovery document is not a JSON object" },
+    { "sso", "discovery", "Example SSO's discovery document cannot be read: it nests deeper than 32 levels" },
   };
 
   /* Nothing cached: the key set and discovery are fetched again. */
