@@ -614,7 +614,9 @@ decode_form (const char *data,
           g_hash_table_insert (fields, g_steal_pointer (&name), g_steal_pointer (&value));
         }
 
-      p = stop + 1;
+      if (amp == NULL)
+        break;
+      p = amp + 1;
     }
 
   return g_steal_pointer (&fields);
