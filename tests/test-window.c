@@ -264,6 +264,16 @@ avatar_cached (gpointer data)
   return listing != NULL && g_dir_read_name (listing) != NULL;
 }
 
+#define MARKUP_NAME "<b>Octo</b> & <span size='90000'>cat</span>"
+
+static gboolean
+row_titled (gpointer data)
+{
+  GtkWidget *row = lanyard_window_find_account_row (window, data);
+
+  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), MARKUP_NAME) == 0;
+}
+
 static gboolean
 counted (gpointer data)
 {
@@ -275,9 +285,12 @@ counted (gpointer data)
 static void
 test_endless_avatar (void)
 {
-  g_autofree char *userinfo = g_strdup_printf ("{\"id\":583231,\"login\":\"octocat\",\"avatar_url\":\"%s/avatars/endless\"}",
-                                               fake_provider_get_base_url (fake));
+  g_autofree char *userinfo = g_strdup_printf ("{\"id\":583231,\"login\":\"octocat\",\"avatar_url\":\"%s/avatars/endless\","
+                                               "\"name\":\"%s\"}",
+                                               fake_provider_get_base_url (fake), MARKUP_NAME);
   g_autoptr(CtlResult) linked = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget       *row;
 
   fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json", userinfo);
   linked = link_with_ctl ("hub");
@@ -290,6 +303,13 @@ test_endless_avatar (void)
   /* 1 MiB, and what the sockets' buffers held. */
   g_assert_cmpuint (fake_provider_get_count (fake, "avatar-chunks"), <, 16 * 1024 / 64);
   g_assert_false (avatar_cached (NULL));
+
+  /* The provider's name for the account is text, not Pango markup (which
+   * could restyle the window, or fail to parse and blank the row). */
+  path = daemon_account_path ("hub:583231");
+  g_assert_true (wait_for (row_titled, (gpointer) path, 10));
+  row = lanyard_window_find_account_row (window, path);
+  g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
 }
 
 static void

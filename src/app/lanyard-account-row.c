@@ -295,6 +295,11 @@ lanyard_account_row_class_init (LanyardAccountRowClass *klass)
 static void
 lanyard_account_row_init (LanyardAccountRow *self)
 {
+  /* Title and subtitle are what the provider calls the account: text, not
+   * Pango markup (AdwPreferencesRow's default), which could restyle the
+   * window or, unparseable, leave the row blank. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+
   self->avatar = adw_avatar_new (40, NULL, TRUE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->avatar);
 
