@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
+#include <sys/resource.h>
 
 #include "fake-provider.h"
 #include "lanyard-demo-server.h"
@@ -7,6 +8,8 @@
 #include "lanyard-flow.h"
 #include "lanyard-provider-registry.h"
 #include "flow-harness.h"
+#include "listener-attacks.h"
+#include "lanyard-loopback-server.h"
 #include "test-util.h"
 
 /* Everything every log line of this process said, to look for secrets. */
@@ -272,6 +275,99 @@ test_wrong_client_secret (Fixture      *f,
   g_assert_true (g_str_has_prefix (error->message, "GitHub rejected Lanyard's application settings (incorrect_client_credentials"));
 }
 
+/* Whether the flow still waits for its answer, once the listener has
+ * answered what is in flight. */
+static gboolean
+still_waiting (LanyardFlow *flow)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return lanyard_flow_get_status (flow) == LANYARD_FLOW_STATUS_WAITING && lanyard_flow_is_listening (flow);
+}
+
+/* The answer the browser was sent back with, this flow's state put in:
+ * what the provider's real redirect would have been. */
+static char *
+with_right_state (LanyardFlow *flow,
+                  const char  *callback_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (callback_url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) answer = soup_form_decode (g_uri_get_query (uri));
+  g_autoptr(GHashTable) fixed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *encoded = NULL;
+  GHashTableIter   iter;
+  gpointer         key, value;
+
+  g_hash_table_iter_init (&iter, answer);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (fixed, key, value);
+  g_hash_table_insert (fixed, (char *) "state", (char *) lanyard_flow_get_state (flow));
+  encoded = soup_form_encode_hash (fixed);
+
+  return g_strconcat (lanyard_flow_get_redirect_uri (flow), "?", encoded, NULL);
+}
+
+/* An answer with a wrong or missing state may come from anyone who found
+ * the port: it gets a 4xx page and the flow waits on for the real one. */
+static void
+test_bad_state_keeps_waiting (Fixture      *f,
+                              gconstpointer data)
+{
+  const FailureCase *c = data;
+  g_autoptr(LanyardFlow) flow = NULL;
+  g_autoptr(TestPage) refused = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *right = NULL;
+  g_autofree char *expected = NULL;
+
+  fake_provider_set_failure (f->fake, c->failure);
+  flow = start_flow (add_provider (f, "subject", c->dialect), NULL);
+  refused = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+  g_assert_no_error (refused->error);
+  g_assert_cmpuint (refused->status, ==, 400);
+  expected = g_markup_escape_text (c->message, -1);
+  g_assert_true (strstr (refused->body, expected) != NULL);
+  g_assert_true (still_waiting (flow));
+  g_assert_cmpuint (fake_provider_get_count (f->fake, "token"), ==, 0);
+
+  right = with_right_state (flow, refused->final_uri);
+  page = test_browse ("GET", right);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (wait_flow (flow, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lanyard_flow_get_status (flow), ==, LANYARD_FLOW_STATUS_SUCCEEDED);
+  g_assert_nonnull (lanyard_flow_get_identity (flow));
+}
+
+/* Someone keeps sending answers that are not this sign-in's: after a few,
+ * the flow ends and says so. */
+static void
+test_too_many_wrong_answers (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr(LanyardFlow) flow = start_flow (add_provider (f, "github", "github"), NULL);
+  g_autofree char *url = g_strdup_printf ("%s?code=code_1&state=guess", lanyard_flow_get_redirect_uri (flow));
+  g_autoptr(TestPage) last = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 1; i < LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS; i++)
+    {
+      g_autoptr(TestPage) page = test_browse ("GET", url);
+
+      g_assert_cmpuint (page->status, ==, 400);
+      g_assert_true (still_waiting (flow));
+    }
+
+  last = test_browse ("GET", url);
+  g_assert_cmpuint (last->status, ==, 400);
+  g_assert_false (wait_flow (flow, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH);
+  g_assert_cmpstr (error->message, ==, "The sign-in was stopped because someone sent Lanyard 5 sign-in answers that do not belong to it, which may be an attempt to take it over. Start the sign-in again.");
+  g_assert_false (lanyard_flow_is_listening (flow));
+  g_assert_cmpuint (fake_provider_get_count (f->fake, "token"), ==, 0);
+}
+
 static void
 test_replayed_state (Fixture      *f,
                      gconstpointer data)
@@ -281,6 +377,7 @@ test_replayed_state (Fixture      *f,
   g_autoptr(LanyardFlow) second = NULL;
   g_autoptr(TestPage) page = NULL;
   g_autoptr(TestPage) replay = NULL;
+  g_autoptr(TestPage) real = NULL;
   g_autoptr(TestPage) late = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *replay_url = NULL;
@@ -289,23 +386,121 @@ test_replayed_state (Fixture      *f,
   page = test_browse ("GET", lanyard_flow_get_authorize_url (first));
   g_assert_true (wait_flow (first, NULL));
 
-  /* The first flow's state and a fresh code, sent to a second flow. */
+  /* The first flow's state and a fresh code, sent to a second flow: not
+   * this sign-in's answer, so not exchanged. */
   second = start_flow (provider, NULL);
   replay_url = g_strdup_printf ("%s?code=code_999&state=%s", lanyard_flow_get_redirect_uri (second),
                                 lanyard_flow_get_state (first));
   replay = test_browse ("GET", replay_url);
-  g_assert_cmpuint (replay->status, ==, 200);
-  g_assert_true (strstr (replay->body, "does not belong to this sign-in") != NULL);
-  g_assert_false (wait_flow (second, &error));
-  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH);
-  g_assert_cmpstr (error->message, ==, "The answer from the browser does not belong to this sign-in (wrong state). It was refused, as it may be a forgery. Start the sign-in again.");
+  g_assert_cmpuint (replay->status, ==, 400);
+  g_assert_true (strstr (replay->body, "not valid for the sign-in with GitHub in progress (wrong state)") != NULL);
+  g_assert_true (still_waiting (second));
+
+  real = test_browse ("GET", lanyard_flow_get_authorize_url (second));
+  g_assert_cmpuint (real->status, ==, 200);
+  g_assert_true (wait_flow (second, &error));
+  g_assert_no_error (error);
 
   /* Its own state, after the end: nobody listens any more. */
   late_url = g_strdup_printf ("%s?code=code_999&state=%s", lanyard_flow_get_redirect_uri (second),
                               lanyard_flow_get_state (second));
   late = test_browse ("GET", late_url);
   g_assert_error (late->error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_cmpuint (fake_provider_get_count (f->fake, "token"), ==, 2);
+}
+
+/* Another user of the machine read the authorize URL, with its state,
+ * from the browser's command line, and sends their own code for the
+ * person's sign-in, on IPv4 and IPv6: refused before a byte is read. */
+static void
+test_other_user_refused (Fixture      *f,
+                         gconstpointer data)
+{
+  const char *why_not = cannot_play_other_user ();
+  g_autoptr(LanyardFlow) flow = NULL;
+  g_autoptr(CurlResult) mine = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wrong = NULL;
+  const char      *hosts[] = { "127.0.0.1", "[::1]" };
+  guint            port;
+
+  if (why_not != NULL)
+    {
+      g_test_skip (why_not);
+      return;
+    }
+
+  flow = start_flow (add_provider (f, "github", "github"), NULL);
+  port = redirect_port (flow);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://%s:%u/callback/github?code=code_from_attacker&state=%s",
+                                              hosts[i], port, lanyard_flow_get_state (flow));
+      g_autoptr(CurlResult) theirs = curl_get (url, TRUE);
+
+      /* No answer at all: the connection was closed. */
+      g_assert_cmpint (theirs->status, !=, 0);
+      g_assert_cmpstr (theirs->out, ==, "000");
+      g_assert_true (still_waiting (flow));
+    }
+
+  /* The same curl as this user is answered (a wrong state, so that it
+   * does not end the flow): the refusal was for the user, not for curl. */
+  wrong = g_strdup_printf ("%s?code=x&state=wrong", lanyard_flow_get_redirect_uri (flow));
+  mine = curl_get (wrong, FALSE);
+  g_assert_cmpstr (mine->out, ==, "400");
+  g_assert_true (still_waiting (flow));
+
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (wait_flow (flow, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (fake_provider_get_count (f->fake, "token"), ==, 1);
+}
+
+/* 300 half-sent requests held open, with the default limits and a soft
+ * limit on open files that 300 more descriptors would pass: the listener
+ * keeps its 16, drops them at their deadline, and the sign-in completes. */
+static void
+test_half_sent_flood (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr(LanyardFlow) flow = start_flow (add_provider (f, "github", "github"), NULL);
+  g_autoptr(GPtrArray) flood = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint   n = 300;
+  const guint   cap = LANYARD_LOOPBACK_MAX_CONNECTIONS;
+  struct rlimit saved, limit;
+  guint         before, closed;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  limit = saved;
+  /* The attackers' own sockets are in this process too. */
+  limit.rlim_cur = MIN (saved.rlim_max, highest_open_fd () + n + cap + 64);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  before = count_open_fds ();
+
+  flood = open_half_sent_requests (redirect_port (flow), n);
+  /* Well before the deadline: only the cap is at work. */
+  closed = wait_closed_by_peer (flood, n - cap, 5000);
+  g_assert_cmpuint (closed, ==, n - cap);
+  g_assert_cmpuint (count_open_fds (), <=, before + n + cap + 4);
+  g_assert_true (still_waiting (flow));
+
+  closed = wait_closed_by_peer (flood, n, LANYARD_LOOPBACK_CONNECTION_TIMEOUT_MS + 3000);
+  g_assert_cmpuint (closed, ==, n);
+  g_assert_true (still_waiting (flow));
+
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (wait_flow (flow, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&flood, g_ptr_array_unref);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
 }
 
 static void
@@ -538,13 +733,17 @@ capture_writer (GLogLevelFlags   level,
 #define ADD_FLOW_TEST(path, func, data) \
   g_test_add ("/Lanyard/Flow/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
+/* Not failures: the page the browser shows, and the flow waits on. */
+static FailureCase bad_states[] = {
+  { FAKE_FAIL_WRONG_STATE, "github", 0, LANYARD_ERROR_STATE_MISMATCH,
+    "This sign-in link is not valid for the sign-in with GitHub in progress (wrong state), so Lanyard ignored it. The sign-in is still waiting: finish it in the window Lanyard opened." },
+  { FAKE_FAIL_MISSING_STATE, "gitlab", 0, LANYARD_ERROR_STATE_MISMATCH,
+    "This sign-in link is not valid for the sign-in with GitLab in progress (missing state), so Lanyard ignored it. The sign-in is still waiting: finish it in the window Lanyard opened." },
+};
+
 static FailureCase failures[] = {
   { FAKE_FAIL_ACCESS_DENIED, "github", 0, LANYARD_ERROR_ACCESS_DENIED,
     "Access was not granted at GitHub (access_denied: The user denied the request). Connect again and approve the request to link this account." },
-  { FAKE_FAIL_WRONG_STATE, "github", 0, LANYARD_ERROR_STATE_MISMATCH,
-    "The answer from the browser does not belong to this sign-in (wrong state). It was refused, as it may be a forgery. Start the sign-in again." },
-  { FAKE_FAIL_MISSING_STATE, "gitlab", 0, LANYARD_ERROR_STATE_MISMATCH,
-    "The answer from the browser does not belong to this sign-in (missing state). It was refused, as it may be a forgery. Start the sign-in again." },
   { FAKE_FAIL_MISSING_CODE, "github", 0, LANYARD_ERROR_INVALID_CALLBACK,
     "The answer from GitHub carries no authorization code. Start the sign-in again." },
   { FAKE_FAIL_WRONG_ISS, "oidc", 0, LANYARD_ERROR_ISSUER_MISMATCH,
@@ -556,7 +755,7 @@ static FailureCase failures[] = {
   { FAKE_FAIL_TOKEN_500, "gitlab", 0, LANYARD_ERROR_SERVER,
     "GitLab is having trouble (HTTP 500 Internal Server Error). Try again later." },
   { FAKE_FAIL_TOKEN_INVALID_JSON, "gitlab", 0, LANYARD_ERROR_INVALID_RESPONSE,
-    "GitLab's token endpoint sent an unreadable answer: the answer is not a JSON object" },
+    "GitLab's token endpoint sent an unreadable answer: it is not valid JSON" },
   { FAKE_FAIL_TOKEN_INVALID_GRANT, "google", 0, LANYARD_ERROR_INVALID_GRANT,
     "Google no longer accepts this sign-in (invalid_grant: The provided authorization grant is invalid, expired or revoked). Sign in again." },
   { FAKE_FAIL_TOKEN_SLOW, "gitlab", 0, LANYARD_ERROR_TIMED_OUT, NULL },
@@ -600,8 +799,6 @@ main (int   argc,
       g_autofree char   *path = NULL;
       static const char *names[] = {
         [FAKE_FAIL_ACCESS_DENIED] = "access-denied",
-        [FAKE_FAIL_WRONG_STATE] = "wrong-state",
-        [FAKE_FAIL_MISSING_STATE] = "missing-state",
         [FAKE_FAIL_MISSING_CODE] = "missing-code",
         [FAKE_FAIL_WRONG_ISS] = "wrong-iss",
         [FAKE_FAIL_MISSING_ISS] = "missing-iss",
@@ -624,7 +821,12 @@ main (int   argc,
     }
 
   ADD_FLOW_TEST ("failure/wrong-client-secret", test_wrong_client_secret, NULL);
+  ADD_FLOW_TEST ("security/wrong-state-keeps-waiting", test_bad_state_keeps_waiting, &bad_states[0]);
+  ADD_FLOW_TEST ("security/missing-state-keeps-waiting", test_bad_state_keeps_waiting, &bad_states[1]);
+  ADD_FLOW_TEST ("security/too-many-wrong-answers", test_too_many_wrong_answers, NULL);
   ADD_FLOW_TEST ("security/replayed-state", test_replayed_state, NULL);
+  ADD_FLOW_TEST ("security/other-user-refused", test_other_user_refused, NULL);
+  ADD_FLOW_TEST ("security/half-sent-flood", test_half_sent_flood, NULL);
   ADD_FLOW_TEST ("timeout", test_timeout, NULL);
   ADD_FLOW_TEST ("cancel", test_cancel, NULL);
   ADD_FLOW_TEST ("cancel-during-exchange", test_cancel_during_exchange, NULL);

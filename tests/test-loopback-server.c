@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gstdio.h>
+#include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "lanyard-error.h"
 #include "lanyard-loopback-server.h"
+#include "lanyard-rlimit.h"
+#include "listener-attacks.h"
 #include "test-util.h"
 
 static char *
@@ -31,16 +36,36 @@ can_connect (const char *host,
   return connection != NULL;
 }
 
-static gboolean
+/* As the flow decides: another state is not for us; our state with an
+ * error ends the sign-in. */
+static LanyardCallbackVerdict
 check_state (GHashTable *params,
              gpointer    user_data,
              GError    **error)
 {
-  if (g_strcmp0 (g_hash_table_lookup (params, "state"), "good") == 0)
-    return TRUE;
+  if (g_strcmp0 (g_hash_table_lookup (params, "state"), "good") != 0)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH, "Not <yours> & not now");
+      return LANYARD_CALLBACK_REFUSE;
+    }
 
-  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH, "Bad <state> & no cookie");
-  return FALSE;
+  if (g_hash_table_contains (params, "error"))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED, "Bad <news> & no cookie");
+      return LANYARD_CALLBACK_FAIL;
+    }
+
+  return LANYARD_CALLBACK_ACCEPT;
+}
+
+/* Whether the wait has ended, after letting the listener answer what is
+ * in flight. */
+static gboolean
+wait_ended (GAsyncResult **result)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return *result != NULL;
 }
 
 static void
@@ -104,15 +129,91 @@ test_check_failure_page (void)
   g_assert_true (lanyard_loopback_server_start (server, NULL));
   lanyard_loopback_server_wait_async (server, check_state, NULL, NULL, test_store_result, &result);
 
-  url = callback_url (server, "localhost", "/cb?code=abc&state=evil");
+  /* The right state with an error: the answer of this sign-in, which
+   * ends it. */
+  url = callback_url (server, "localhost", "/cb?error=access_denied&state=good");
   page = test_browse ("GET", url);
   g_assert_cmpuint (page->status, ==, 200);
   /* The message is shown, escaped. */
-  g_assert_true (strstr (page->body, "Bad &lt;state&gt; &amp; no cookie") != NULL);
+  g_assert_true (strstr (page->body, "Bad &lt;news&gt; &amp; no cookie") != NULL);
 
   params = lanyard_loopback_server_wait_finish (server, test_wait_result (&result), &error);
   g_assert_null (params);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED);
+  g_assert_false (lanyard_loopback_server_is_listening (server));
+}
+
+/* An answer that is not for this sign-in (anyone who finds the port can
+ * send one) gets a 4xx page and the listener waits on for the real one. */
+static void
+test_refused_answer_keeps_waiting (void)
+{
+  g_autoptr(LanyardLoopbackServer) server = lanyard_loopback_server_new ("/cb");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestPage) wrong = NULL;
+  g_autoptr(TestPage) missing = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autofree char *wrong_url = NULL;
+  g_autofree char *missing_url = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (lanyard_loopback_server_start (server, NULL));
+  lanyard_loopback_server_wait_async (server, check_state, NULL, NULL, test_store_result, &result);
+
+  wrong_url = callback_url (server, "127.0.0.1", "/cb?code=evil&state=evil");
+  wrong = test_browse ("GET", wrong_url);
+  g_assert_no_error (wrong->error);
+  g_assert_cmpuint (wrong->status, ==, 400);
+  g_assert_true (strstr (wrong->body, "Not &lt;yours&gt; &amp; not now") != NULL);
+  missing_url = callback_url (server, "127.0.0.1", "/cb?code=evil");
+  missing = test_browse ("GET", missing_url);
+  g_assert_cmpuint (missing->status, ==, 400);
+
+  g_assert_false (wait_ended (&result));
+  g_assert_true (lanyard_loopback_server_is_listening (server));
+
+  url = callback_url (server, "127.0.0.1", "/cb?code=abc&state=good");
+  page = test_browse ("GET", url);
+  g_assert_cmpuint (page->status, ==, 200);
+  params = lanyard_loopback_server_wait_finish (server, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (params, "code"), ==, "abc");
+  g_assert_false (lanyard_loopback_server_is_listening (server));
+}
+
+/* Someone keeps trying: after a few refused answers the wait ends with an
+ * error that says so, rather than let them try forever. */
+static void
+test_too_many_refused_answers (void)
+{
+  g_autoptr(LanyardLoopbackServer) server = lanyard_loopback_server_new ("/cb");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestPage) last = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (lanyard_loopback_server_start (server, NULL));
+  lanyard_loopback_server_wait_async (server, check_state, NULL, NULL, test_store_result, &result);
+  url = callback_url (server, "127.0.0.1", "/cb?code=evil&state=guess");
+
+  for (guint i = 1; i < LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS; i++)
+    {
+      g_autoptr(TestPage) page = test_browse ("GET", url);
+
+      g_assert_cmpuint (page->status, ==, 400);
+      g_assert_false (wait_ended (&result));
+    }
+
+  last = test_browse ("GET", url);
+  g_assert_cmpuint (last->status, ==, 400);
+  g_assert_true (strstr (last->body, "so it was stopped") != NULL);
+  params = lanyard_loopback_server_wait_finish (server, test_wait_result (&result), &error);
+  g_assert_null (params);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH);
+  g_assert_cmpstr (error->message, ==, "The sign-in was stopped because someone sent Lanyard 5 sign-in answers that do not belong to it, which may be an attempt to take it over. Start the sign-in again.");
   g_assert_false (lanyard_loopback_server_is_listening (server));
 }
 
@@ -189,6 +290,336 @@ test_loopback_only (void)
     g_test_skip ("This machine has no address besides loopback");
 }
 
+/* The kernel's tables as proc(5) shows them, on a little-endian machine:
+ * our end 127.0.0.1:8080 (0100007F:1F90) and peers on ports 40000 (9C40)
+ * and up. Each table also lists our own side of each connection, which
+ * has the same addresses the other way round and must not be taken for
+ * the peer. */
+static const char fixture_tcp[] =
+  "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+  "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 100 1 0000000000000000 100 0 0 10 0\n"
+  "   1: 0100007F:1F90 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 101 1 0000000000000000 20 4 30 10 -1\n"
+  "   2: 0100007F:9C40 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 102 1 0000000000000000 20 4 30 10 -1\n"
+  "   3: 0100007F:9C42 0100007F:1F90 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000\n"
+  "   4: 0200007F:9C43 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1001        0 104 1 0000000000000000 20 4 30 10 -1\n"
+  "garbage that is not a socket\n";
+
+static const char fixture_tcp6[] =
+  "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+  "   0: 0000000000000000FFFF00000100007F:9C41 0000000000000000FFFF00000100007F:1F90 01 00000000:00000000 00:00000000 00000000  1002        0 103 1 0000000000000000 20 4 30 10 -1\n"
+  "   1: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:9C44 01 00000000:00000000 00:00000000 00000000     0        0 105 1 0000000000000000 20 4 30 10 -1\n"
+  "   2: 00000000000000000000000001000000:9C44 00000000000000000000000001000000:1F90 01 00000000:00000000 00:00000000 00000000  1003        0 106 1 0000000000000000 20 4 30 10 -1\n";
+
+static GInetSocketAddress *
+endpoint (const char *address,
+          guint       port)
+{
+  return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string (address, port));
+}
+
+static gboolean
+peer_uid (const char *dir,
+          const char *local_address,
+          guint       local_port,
+          const char *remote_address,
+          guint       remote_port,
+          uid_t      *uid,
+          GError    **error)
+{
+  g_autoptr(GInetSocketAddress) local = endpoint (local_address, local_port);
+  g_autoptr(GInetSocketAddress) remote = endpoint (remote_address, remote_port);
+
+  *uid = (uid_t) -1;
+  return lanyard_tcp_peer_uid (dir, local, remote, uid, error);
+}
+
+static void
+test_peer_uid_tables (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *tcp = NULL;
+  g_autofree char *tcp6 = NULL;
+  g_autofree char *empty = NULL;
+  g_autoptr(GError) error = NULL;
+  uid_t uid;
+
+  if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    {
+      g_test_skip ("The tables are written for a little-endian machine");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("lanyard-proc-net-XXXXXX", &error);
+  g_assert_no_error (error);
+  tcp = g_build_filename (dir, "tcp", NULL);
+  tcp6 = g_build_filename (dir, "tcp6", NULL);
+  g_assert_true (g_file_set_contents (tcp, fixture_tcp, -1, NULL));
+  g_assert_true (g_file_set_contents (tcp6, fixture_tcp6, -1, NULL));
+
+  /* The peer, not our own side (uid 0) of the same connection. */
+  g_assert_true (peer_uid (dir, "127.0.0.1", 8080, "127.0.0.1", 40000, &uid, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (uid, ==, 1000);
+  /* The words are in host order: 0200007F is 127.0.0.2, not 2.0.0.127. */
+  g_assert_true (peer_uid (dir, "127.0.0.1", 8080, "127.0.0.2", 40003, &uid, NULL));
+  g_assert_cmpuint (uid, ==, 1001);
+  /* A dual-stack IPv6 socket that connected to 127.0.0.1 is in tcp6, with
+   * IPv4-mapped addresses. */
+  g_assert_true (peer_uid (dir, "127.0.0.1", 8080, "127.0.0.1", 40001, &uid, NULL));
+  g_assert_cmpuint (uid, ==, 1002);
+  g_assert_true (peer_uid (dir, "::1", 8080, "::1", 40004, &uid, NULL));
+  g_assert_cmpuint (uid, ==, 1003);
+  /* Our own end given as IPv4-mapped IPv6 is the same connection. */
+  g_assert_true (peer_uid (dir, "::ffff:127.0.0.1", 8080, "::ffff:127.0.0.1", 40000, &uid, NULL));
+  g_assert_cmpuint (uid, ==, 1000);
+
+  /* Unknown: in TIME_WAIT (the owner is gone), on another port, or the
+   * same port at another address. */
+  g_assert_false (peer_uid (dir, "127.0.0.1", 8080, "127.0.0.1", 40002, &uid, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "No socket on this computer is connected from 127.0.0.1:40002");
+  g_clear_error (&error);
+  g_assert_false (peer_uid (dir, "127.0.0.1", 8081, "127.0.0.1", 40000, &uid, NULL));
+  g_assert_false (peer_uid (dir, "127.0.0.1", 8080, "127.0.0.3", 40000, &uid, NULL));
+  g_assert_false (peer_uid (dir, "::1", 8080, "::1", 40000, &uid, NULL));
+
+  /* No tables at all. */
+  g_assert_cmpint (g_remove (tcp), ==, 0);
+  g_assert_cmpint (g_remove (tcp6), ==, 0);
+  g_assert_false (peer_uid (dir, "127.0.0.1", 8080, "127.0.0.1", 40000, &uid, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A connected socket to @address. GLib turns IPv4-mapped IPv6 addresses
+ * into IPv4 ones, so a dual-stack IPv6 socket talking to 127.0.0.1 is made
+ * by hand. */
+static GSocket *
+connect_to (GSocketFamily family,
+            const char   *address,
+            guint         port)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *connected;
+
+  if (g_str_has_prefix (address, "::ffff:"))
+    {
+      struct sockaddr_in6 native = { .sin6_family = AF_INET6, .sin6_port = g_htons (port) };
+      int                 fd = socket (AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (inet_pton (AF_INET6, address, &native.sin6_addr), ==, 1);
+      g_assert_cmpint (connect (fd, (struct sockaddr *) &native, sizeof native), ==, 0);
+      connected = g_socket_new_from_fd (fd, &error);
+    }
+  else
+    {
+      g_autoptr(GSocketAddress) target = g_inet_socket_address_new_from_string (address, port);
+
+      connected = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+      g_assert_no_error (error);
+      g_socket_connect (connected, target, NULL, &error);
+    }
+  g_assert_no_error (error);
+
+  return connected;
+}
+
+/* A connection between two sockets of this process, the accepted end's
+ * addresses looked up in the real tables. */
+static void
+assert_peer_is_me (GSocketFamily listen_family,
+                   GSocketFamily connect_family,
+                   const char   *connect_address)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (listen_family);
+  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocket) listener = g_socket_new (listen_family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GSocket) accepted = NULL;
+  g_autoptr(GSocketAddress) listening = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  uid_t uid = (uid_t) -1;
+
+  g_assert_true (g_socket_bind (listener, bind_address, FALSE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  listening = g_socket_get_local_address (listener, &error);
+  /* The handshake is the kernel's: no need to accept first. */
+  client = connect_to (connect_family, connect_address, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (listening)));
+  accepted = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+
+  local = g_socket_get_local_address (accepted, NULL);
+  remote = g_socket_get_remote_address (accepted, NULL);
+  g_assert_true (lanyard_tcp_peer_uid ("/proc/net", G_INET_SOCKET_ADDRESS (local), G_INET_SOCKET_ADDRESS (remote), &uid, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (uid, ==, getuid ());
+}
+
+static void
+test_peer_uid_real (void)
+{
+  assert_peer_is_me (G_SOCKET_FAMILY_IPV4, G_SOCKET_FAMILY_IPV4, "127.0.0.1");
+  assert_peer_is_me (G_SOCKET_FAMILY_IPV6, G_SOCKET_FAMILY_IPV6, "::1");
+  /* A dual-stack IPv6 socket to an IPv4 listener. */
+  assert_peer_is_me (G_SOCKET_FAMILY_IPV4, G_SOCKET_FAMILY_IPV6, "::ffff:127.0.0.1");
+}
+
+/* Sends @request over a socket of @family to @address and reads the answer
+ * to its end, with the main loop running for the listener. */
+static char *
+raw_request (GSocketFamily family,
+             const char   *address,
+             guint         port,
+             const char   *request)
+{
+  g_autoptr(GSocket) sock = connect_to (family, address, port);
+  g_autoptr(GError) error = NULL;
+  GString *answer = g_string_new (NULL);
+  gint64   deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  g_assert_cmpint (g_socket_send (sock, request, strlen (request), NULL, &error), ==, strlen (request));
+  g_socket_set_blocking (sock, FALSE);
+
+  for (;;)
+    {
+      char   buffer[1024];
+      gssize n = g_socket_receive (sock, buffer, sizeof buffer, NULL, &error);
+
+      if (n == 0)
+        break;
+      if (n > 0)
+        {
+          g_string_append_len (answer, buffer, n);
+          continue;
+        }
+      /* Reset: whatever came is the answer. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      g_clear_error (&error);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (G_TIME_SPAN_MILLISECOND);
+    }
+
+  return g_string_free (answer, FALSE);
+}
+
+/* The owner check lets this user in by every way a browser may come:
+ * IPv4, IPv6, and a dual-stack sock to the IPv4 address. */
+static void
+test_same_user_served (void)
+{
+  g_autoptr(LanyardLoopbackServer) server = lanyard_loopback_server_new ("/cb");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *request = "GET /favicon.ico HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  struct
+  {
+    GSocketFamily family;
+    const char   *address;
+  } ways[] = {
+    { G_SOCKET_FAMILY_IPV4, "127.0.0.1" },
+    { G_SOCKET_FAMILY_IPV6, "::1" },
+    { G_SOCKET_FAMILY_IPV6, "::ffff:127.0.0.1" },
+  };
+  g_autofree char *answer = NULL;
+  guint            port;
+
+  g_assert_true (lanyard_loopback_server_start (server, NULL));
+  port = lanyard_loopback_server_get_port (server);
+  lanyard_loopback_server_wait_async (server, check_state, NULL, NULL, test_store_result, &result);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ways); i++)
+    {
+      g_autofree char *favicon = raw_request (ways[i].family, ways[i].address, port, request);
+
+      g_test_message ("%s: %.40s", ways[i].address, favicon);
+      g_assert_true (g_str_has_prefix (favicon, "HTTP/1.1 404 "));
+    }
+
+  answer = raw_request (G_SOCKET_FAMILY_IPV6, "::1", port, "GET /cb?code=abc&state=good HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200 "));
+  params = lanyard_loopback_server_wait_finish (server, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (params, "code"), ==, "abc");
+}
+
+/* 300 connections that each send half a request and wait: the listener
+ * keeps a few, closes the rest at once and the kept ones at their
+ * deadline, and the real answer still gets through. Before, each held a
+ * descriptor for as long as its sender wished. */
+static void
+test_half_sent_flood (void)
+{
+  g_autoptr(LanyardLoopbackServer) server = lanyard_loopback_server_new ("/cb");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) flood = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autofree char *url = NULL;
+  const guint      n = 300;
+  const guint      cap = 16;
+  const guint      deadline_ms = 4000;
+  guint            before, closed;
+  gint64           start;
+
+  lanyard_loopback_server_set_limits (server, cap, deadline_ms);
+  g_assert_true (lanyard_loopback_server_start (server, NULL));
+  lanyard_loopback_server_wait_async (server, check_state, NULL, NULL, test_store_result, &result);
+  before = count_open_fds ();
+
+  start = g_get_monotonic_time ();
+  flood = open_half_sent_requests (lanyard_loopback_server_get_port (server), n);
+  /* Well before the deadline: only the cap is at work. */
+  closed = wait_closed_by_peer (flood, n - cap, 1500);
+  g_test_message ("%u of %u closed at once", closed, n);
+  g_assert_cmpuint (closed, ==, n - cap);
+  /* This process holds the attacker's 300 and the listener's few. */
+  g_assert_cmpuint (count_open_fds (), <=, before + n + cap + 4);
+  g_assert_false (wait_ended (&result));
+
+  closed = wait_closed_by_peer (flood, n, deadline_ms + 3000);
+  g_test_message ("All closed after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpuint (closed, ==, n);
+  g_assert_true (lanyard_loopback_server_is_listening (server));
+  g_assert_false (wait_ended (&result));
+
+  url = callback_url (server, "127.0.0.1", "/cb?code=abc&state=good");
+  page = test_browse ("GET", url);
+  g_assert_cmpuint (page->status, ==, 200);
+  params = lanyard_loopback_server_wait_finish (server, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (params, "code"), ==, "abc");
+}
+
+/* The daemon calls this at start: the soft limit on open files goes up to
+ * the hard one. */
+static void
+test_fd_limit_raised (void)
+{
+  struct rlimit limit;
+  rlim_t        lowered = highest_open_fd () + 32;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_max <= lowered)
+    {
+      g_test_skip ("The hard limit on open files is too low to be lowered from");
+      return;
+    }
+  limit.rlim_cur = lowered;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+
+  lanyard_raise_fd_limit ();
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  g_assert_cmpuint (limit.rlim_cur, ==, limit.rlim_max);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -197,9 +628,16 @@ main (int   argc,
 
   g_test_add_func ("/Lanyard/LoopbackServer/answer-and-close", test_answer_and_close);
   g_test_add_func ("/Lanyard/LoopbackServer/check-failure-page", test_check_failure_page);
+  g_test_add_func ("/Lanyard/LoopbackServer/refused-answer-keeps-waiting", test_refused_answer_keeps_waiting);
+  g_test_add_func ("/Lanyard/LoopbackServer/too-many-refused-answers", test_too_many_refused_answers);
   g_test_add_func ("/Lanyard/LoopbackServer/cancel", test_cancel);
   g_test_add_func ("/Lanyard/LoopbackServer/stop-on-dispose", test_stop_on_dispose);
   g_test_add_func ("/Lanyard/LoopbackServer/loopback-only", test_loopback_only);
+  g_test_add_func ("/Lanyard/LoopbackServer/peer-uid/tables", test_peer_uid_tables);
+  g_test_add_func ("/Lanyard/LoopbackServer/peer-uid/real", test_peer_uid_real);
+  g_test_add_func ("/Lanyard/LoopbackServer/same-user-served", test_same_user_served);
+  g_test_add_func ("/Lanyard/LoopbackServer/half-sent-flood", test_half_sent_flood);
+  g_test_add_func ("/Lanyard/LoopbackServer/fd-limit-raised", test_fd_limit_raised);
 
   return g_test_run ();
 }

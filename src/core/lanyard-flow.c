@@ -318,7 +318,7 @@ callback_cb (GObject      *object,
 
 /* Runs inside the listener, before the browser gets its page: the page
  * then says whether the sign-in can go on. */
-static gboolean
+static LanyardCallbackVerdict
 check_callback (GHashTable *params,
                 gpointer    user_data,
                 GError    **error)
@@ -332,13 +332,15 @@ check_callback (GHashTable *params,
   const char  *code = g_hash_table_lookup (params, "code");
 
   /* RFC 6749 §10.12: the state binds the answer to this sign-in, for error
-   * answers as much as for codes. */
+   * answers as much as for codes. An answer without it may come from
+   * anyone who found the port (a web page, another program): it is
+   * refused, and the listener waits on for the real one. */
   if (!lanyard_constant_time_equal (state, self->state))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH,
-                   "The answer from the browser does not belong to this sign-in (%s state). It was refused, as it may be a forgery. Start the sign-in again.",
-                   state == NULL ? "missing" : "wrong");
-      return FALSE;
+                   "This sign-in link is not valid for the sign-in with %s in progress (%s state), so Lanyard ignored it. The sign-in is still waiting: finish it in the window Lanyard opened.",
+                   name, state == NULL ? "missing" : "wrong");
+      return LANYARD_CALLBACK_REFUSE;
     }
 
   /* RFC 9207 §2.4: compare `iss` when present; require it when the server
@@ -348,20 +350,20 @@ check_callback (GHashTable *params,
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
                    "The answer came from another server (“%s”) than the one this sign-in went to (%s). It was refused.",
                    iss, name);
-      return FALSE;
+      return LANYARD_CALLBACK_FAIL;
     }
   if (iss == NULL && lanyard_provider_get_iss_parameter_supported (self->provider))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
                    "The answer does not say which server sent it, although %s always does. It was refused.",
                    name);
-      return FALSE;
+      return LANYARD_CALLBACK_FAIL;
     }
 
   if (oauth_error != NULL)
     {
       g_propagate_error (error, lanyard_http_oauth_error (name, oauth_error, g_hash_table_lookup (params, "error_description")));
-      return FALSE;
+      return LANYARD_CALLBACK_FAIL;
     }
 
   if (code == NULL || code[0] == '\0')
@@ -369,10 +371,10 @@ check_callback (GHashTable *params,
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_CALLBACK,
                    "The answer from %s carries no authorization code. Start the sign-in again.",
                    name);
-      return FALSE;
+      return LANYARD_CALLBACK_FAIL;
     }
 
-  return TRUE;
+  return LANYARD_CALLBACK_ACCEPT;
 }
 
 static gboolean

@@ -4,31 +4,60 @@
 #include "lanyard-loopback-server.h"
 
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lanyard-error.h"
 
 /**
  * LanyardLoopbackServer:
  *
- * The one-shot listener that receives the browser's redirect (RFC 8252
+ * The listener that receives the browser's redirect (RFC 8252
  * §7.3). It listens on 127.0.0.1 and ::1 only, on one ephemeral port, and
- * answers exactly one request on its callback path; then it closes. Other
- * paths get 404 and do not consume it, so a browser asking for
- * `/favicon.ico` does not end the sign-in.
+ * ends the wait with the first answer its check accepts or fails; then it
+ * closes. Other paths get 404 and do not consume it, so a browser asking
+ * for `/favicon.ico` does not end the sign-in; neither does an answer that
+ * does not belong to this sign-in (wrong or missing `state`), which gets
+ * 400, until there have been %LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS of them.
+ *
+ * Loopback is shared by every user of the machine, so each connection is
+ * checked when it is accepted: it must come from a socket of the user
+ * running Lanyard (its owner, from `/proc/net/tcp` and `tcp6`), there may
+ * be only %LANYARD_LOOPBACK_MAX_CONNECTIONS at once, and each may stay
+ * open for %LANYARD_LOOPBACK_CONNECTION_TIMEOUT_MS at most.
+ *
+ * That needs the accept point, which SoupServer (libsoup 3.2) does not
+ * offer: soup_server_listen() accepts and starts reading by itself, and
+ * "request-started" comes without the peer's socket, after the descriptor
+ * is taken. So the listener accepts with its own #GSocketService, and only
+ * a connection that passed the checks is handed to the SoupServer with
+ * soup_server_accept_iostream(); the SoupServer itself listens on nothing.
+ * A connection's end is seen through its message's "disconnected" signal,
+ * which libsoup emits however it closes (answer written, peer gone, server
+ * disconnected); the deadline shuts the socket down and lets libsoup close
+ * it the same way.
  */
 struct _LanyardLoopbackServer
 {
   GObject parent_instance;
 
-  char       *path;
-  SoupServer *server;
-  guint       port;
+  char           *path;
+  SoupServer     *server; /* answers the requests; listens on nothing */
+  GSocketService *service; /* accepts the connections */
+  guint           port;
+
+  guint      max_connections;
+  guint      connection_timeout_ms;
+  GPtrArray *clients; /* (element-type Client): the open connections */
+  gboolean   told_other_user;
+  gboolean   told_unknown_owner;
 
   GTask               *wait_task;
   LanyardCallbackCheck check;
   gpointer             check_data;
   gulong               cancelled_id;
+  guint                n_refused;
 
   SoupServerMessage *answered;
   GHashTable        *params;
@@ -37,9 +66,36 @@ struct _LanyardLoopbackServer
   guint listening : 1;
 };
 
+/* One accepted connection, from the checks to libsoup's "disconnected". */
+typedef struct
+{
+  LanyardLoopbackServer *server; /* borrowed: it frees its clients */
+  GSocketConnection     *connection; /* owned; libsoup holds its own ref */
+  GInetSocketAddress    *remote; /* owned */
+  SoupServerMessage     *message; /* owned, once libsoup started reading */
+  guint                  deadline_id;
+} Client;
+
 G_DEFINE_FINAL_TYPE (LanyardLoopbackServer, lanyard_loopback_server, G_TYPE_OBJECT)
 
 static void complete_wait (LanyardLoopbackServer *self);
+
+static void
+client_free (Client *client)
+{
+  g_clear_handle_id (&client->deadline_id, g_source_remove);
+  if (client->message != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (client->message, client);
+      g_clear_object (&client->message);
+    }
+  /* Already closed by libsoup when it said "disconnected"; closed here
+   * when the listener stops with the connection still open. */
+  g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL);
+  g_clear_object (&client->connection);
+  g_clear_object (&client->remote);
+  g_free (client);
+}
 
 static void
 lanyard_loopback_server_dispose (GObject *object)
@@ -57,9 +113,12 @@ lanyard_loopback_server_finalize (GObject *object)
   LanyardLoopbackServer *self = LANYARD_LOOPBACK_SERVER (object);
 
   g_assert (self->wait_task == NULL);
+  g_assert (self->clients->len == 0);
 
   g_free (self->path);
   g_clear_object (&self->server);
+  g_clear_object (&self->service);
+  g_ptr_array_unref (self->clients);
   g_clear_pointer (&self->params, g_hash_table_unref);
   g_clear_error (&self->error);
 
@@ -78,6 +137,9 @@ lanyard_loopback_server_class_init (LanyardLoopbackServerClass *klass)
 static void
 lanyard_loopback_server_init (LanyardLoopbackServer *self)
 {
+  self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  self->max_connections = LANYARD_LOOPBACK_MAX_CONNECTIONS;
+  self->connection_timeout_ms = LANYARD_LOOPBACK_CONNECTION_TIMEOUT_MS;
 }
 
 /**
@@ -95,6 +157,231 @@ lanyard_loopback_server_new (const char *path)
   self->path = g_strdup (path);
 
   return self;
+}
+
+/**
+ * lanyard_loopback_server_set_limits:
+ * @max_connections: how many connections may be open at once
+ * @connection_timeout_ms: how long each may stay open
+ *
+ * Replaces %LANYARD_LOOPBACK_MAX_CONNECTIONS and
+ * %LANYARD_LOOPBACK_CONNECTION_TIMEOUT_MS, for tests. Before start only.
+ */
+void
+lanyard_loopback_server_set_limits (LanyardLoopbackServer *self,
+                                    guint                  max_connections,
+                                    guint                  connection_timeout_ms)
+{
+  g_return_if_fail (LANYARD_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (self->service == NULL);
+  g_return_if_fail (max_connections > 0 && connection_timeout_ms > 0);
+
+  self->max_connections = max_connections;
+  self->connection_timeout_ms = connection_timeout_ms;
+}
+
+/* The owner of a TCP socket, from the kernel's table of sockets
+ * (`/proc/net/tcp`, `/proc/net/tcp6`, proc(5)). Each line gives the
+ * socket's local and remote address and port, its state and its owner's
+ * uid. An address is printed as the 32-bit words of its network-order bytes
+ * read in host order ("%08X" of a __be32: 127.0.0.1 is 0100007F on a
+ * little-endian machine), so each word is parsed and stored back in host
+ * order to get the bytes; ports are printed in host order. */
+
+#define TCP_STATE_TIME_WAIT 0x06
+#define TCP_STATE_LISTEN 0x0A
+
+typedef struct
+{
+  guint8  bytes[16];
+  gsize   size; /* 4 in tcp, 16 in tcp6 */
+  guint16 port;
+} TcpEndpoint;
+
+static gboolean
+is_ipv4_mapped (const guint8 *bytes)
+{
+  static const guint8 prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+  return memcmp (bytes, prefix, sizeof prefix) == 0;
+}
+
+/* The endpoint as the table of @size-byte addresses spells it: IPv4 in
+ * tcp, IPv6 and IPv4-mapped IPv6 (a dual-stack socket talking to an IPv4
+ * address) in tcp6. */
+static gboolean
+endpoint_for_table (GInetSocketAddress *address,
+                    gsize               size,
+                    TcpEndpoint        *endpoint)
+{
+  GInetAddress *inet = g_inet_socket_address_get_address (address);
+  const guint8 *bytes = g_inet_address_to_bytes (inet);
+  gsize         native_size = g_inet_address_get_native_size (inet);
+
+  memset (endpoint, 0, sizeof *endpoint);
+  endpoint->size = size;
+  endpoint->port = g_inet_socket_address_get_port (address);
+
+  if (native_size == 4 && size == 4)
+    memcpy (endpoint->bytes, bytes, 4);
+  else if (native_size == 4 && size == 16)
+    {
+      endpoint->bytes[10] = endpoint->bytes[11] = 0xff;
+      memcpy (endpoint->bytes + 12, bytes, 4);
+    }
+  else if (native_size == 16 && size == 4 && is_ipv4_mapped (bytes))
+    memcpy (endpoint->bytes, bytes + 12, 4);
+  else if (native_size == 16 && size == 16)
+    memcpy (endpoint->bytes, bytes, 16);
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+parse_endpoint (const char  *hex_address,
+                guint        port,
+                TcpEndpoint *endpoint)
+{
+  gsize n_words = strlen (hex_address) / 8;
+
+  if (strlen (hex_address) % 8 != 0 || (n_words != 1 && n_words != 4) || port > G_MAXUINT16)
+    return FALSE;
+
+  memset (endpoint, 0, sizeof *endpoint);
+  for (gsize i = 0; i < n_words; i++)
+    {
+      char    word_text[9];
+      guint64 value;
+      guint32 word;
+
+      memcpy (word_text, hex_address + 8 * i, 8);
+      word_text[8] = '\0';
+      if (!g_ascii_string_to_unsigned (word_text, 16, 0, G_MAXUINT32, &value, NULL))
+        return FALSE;
+      word = value;
+      memcpy (endpoint->bytes + 4 * i, &word, 4);
+    }
+  endpoint->size = 4 * n_words;
+  endpoint->port = port;
+
+  return TRUE;
+}
+
+static gboolean
+endpoint_equal (const TcpEndpoint *a,
+                const TcpEndpoint *b)
+{
+  return a->size == b->size && a->port == b->port && memcmp (a->bytes, b->bytes, a->size) == 0;
+}
+
+/* Looks for the socket whose local end is @peer and remote end @us. */
+static gboolean
+find_in_table (const char        *contents,
+               const TcpEndpoint *peer,
+               const TcpEndpoint *us,
+               uid_t             *uid)
+{
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (char **line = lines; *line != NULL; line++)
+    {
+      char        local_text[33], remote_text[33];
+      guint       local_port, remote_port, state, owner;
+      TcpEndpoint local, remote;
+
+      /* The heading and anything unexpected do not parse, and are skipped. */
+      if (sscanf (*line, " %*u: %32[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x %*x:%*x %*x:%*x %*x %u",
+                  local_text, &local_port, remote_text, &remote_port, &state, &owner) != 6)
+        continue;
+      if (!parse_endpoint (local_text, local_port, &local) ||
+          !parse_endpoint (remote_text, remote_port, &remote))
+        continue;
+
+      /* A socket in TIME_WAIT has lost its owner (the table says 0). */
+      if (state == TCP_STATE_TIME_WAIT || state == TCP_STATE_LISTEN)
+        continue;
+
+      if (endpoint_equal (&local, peer) && endpoint_equal (&remote, us))
+        {
+          *uid = owner;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * lanyard_tcp_peer_uid:
+ * @proc_net_dir: where the tables are, `/proc/net` but in tests
+ * @local: our end of the connection
+ * @remote: the peer's end
+ * @uid: (out): the uid of the peer socket's owner
+ *
+ * Finds who owns the other end of a TCP connection made on this machine:
+ * the socket whose local address is @remote and whose remote address is
+ * @local. An IPv4 peer may be an IPv4 socket (in `tcp`) or a dual-stack
+ * IPv6 socket with IPv4-mapped addresses (in `tcp6`); both are searched.
+ *
+ * Returns: %FALSE when no such socket is found (the peer is not on this
+ *   machine or already closed), or the tables cannot be read
+ */
+gboolean
+lanyard_tcp_peer_uid (const char         *proc_net_dir,
+                      GInetSocketAddress *local,
+                      GInetSocketAddress *remote,
+                      uid_t              *uid,
+                      GError            **error)
+{
+  static const struct
+  {
+    const char *name;
+    gsize       address_size;
+  } tables[] = { { "tcp", 4 }, { "tcp6", 16 } };
+  g_autofree char *remote_text = NULL;
+  guint            n_read = 0;
+
+  g_return_val_if_fail (proc_net_dir != NULL, FALSE);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (local), FALSE);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (remote), FALSE);
+  g_return_val_if_fail (uid != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *path = g_build_filename (proc_net_dir, tables[i].name, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) local_error = NULL;
+      TcpEndpoint peer, us;
+
+      if (!endpoint_for_table (remote, tables[i].address_size, &peer) ||
+          !endpoint_for_table (local, tables[i].address_size, &us))
+        continue;
+
+      /* No tcp6 on a machine without IPv6. */
+      if (!g_file_get_contents (path, &contents, NULL, &local_error))
+        {
+          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            continue;
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Could not read the table of TCP sockets: ");
+          return FALSE;
+        }
+
+      n_read++;
+      if (find_in_table (contents, &peer, &us, uid))
+        return TRUE;
+    }
+
+  remote_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
+  if (n_read == 0)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "There is no table of TCP sockets in %s", proc_net_dir);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "No socket on this computer is connected from %s", remote_text);
+  return FALSE;
 }
 
 static void
@@ -149,6 +436,7 @@ handle_request (SoupServer        *server,
   LanyardLoopbackServer *self = user_data;
   g_autoptr(GHashTable) params = NULL;
   g_autoptr(GError) error = NULL;
+  LanyardCallbackVerdict verdict = LANYARD_CALLBACK_ACCEPT;
 
   /* Only loopback can connect to a loopback socket; this is a second lock
    * on the door, not the first. */
@@ -180,16 +468,41 @@ handle_request (SoupServer        *server,
   params = query != NULL ? g_hash_table_ref (query)
                          : g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (self->check != NULL && !self->check (params, self->check_data, &error))
+  if (self->check != NULL)
+    verdict = self->check (params, self->check_data, &error);
+
+  switch (verdict)
     {
-      send_page (message, SOUP_STATUS_OK, "Sign-in failed", error->message);
-      self->error = g_steal_pointer (&error);
-    }
-  else
-    {
+    case LANYARD_CALLBACK_ACCEPT:
       send_page (message, SOUP_STATUS_OK, "You are signed in",
                  "Lanyard received the answer. You can close this window and return to Lanyard.");
       self->params = g_steal_pointer (&params);
+      break;
+
+    case LANYARD_CALLBACK_FAIL:
+      send_page (message, SOUP_STATUS_OK, "Sign-in failed", error->message);
+      self->error = g_steal_pointer (&error);
+      break;
+
+    case LANYARD_CALLBACK_REFUSE:
+      /* Anyone who can reach the port can send this: it must not end the
+       * person's sign-in, up to a point. Past it, someone is trying, and
+       * the person is better told than left waiting. */
+      if (++self->n_refused < LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS)
+        {
+          g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
+          send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
+          return;
+        }
+      send_page (message, SOUP_STATUS_BAD_REQUEST, "Sign-in stopped",
+                 "Too many sign-in answers that do not belong to this sign-in reached Lanyard, so it was stopped. Start the sign-in again from Lanyard.");
+      self->error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH,
+                                 "The sign-in was stopped because someone sent Lanyard %u sign-in answers that do not belong to it, which may be an attempt to take it over. Start the sign-in again.",
+                                 self->n_refused);
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
 
   /* Completion waits for the page to be written (request-finished), so that
@@ -217,29 +530,165 @@ request_done_cb (SoupServer        *server,
     g_idle_add_full (G_PRIORITY_DEFAULT, stop_in_idle, g_object_ref (self), g_object_unref);
 }
 
-static guint
-first_listener_port (SoupServer *server)
+static void
+message_disconnected_cb (SoupServerMessage *message,
+                         gpointer           user_data)
 {
-  g_autoptr(GSList) listeners = soup_server_get_listeners (server);
-  g_autoptr(GSocketAddress) address = NULL;
+  Client *client = user_data;
 
-  if (listeners == NULL)
-    return 0;
-
-  address = g_socket_get_local_address (listeners->data, NULL);
-  return address != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)) : 0;
+  g_ptr_array_remove_fast (client->server->clients, client);
 }
 
 static gboolean
-listen_on (SoupServer   *server,
-           GSocketFamily family,
-           guint         port,
-           GError      **error)
+same_endpoint (GSocketAddress     *a,
+               GInetSocketAddress *b)
+{
+  return G_IS_INET_SOCKET_ADDRESS (a) &&
+    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (a)) == g_inet_socket_address_get_port (b) &&
+    g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (a)),
+                          g_inet_socket_address_get_address (b));
+}
+
+/* libsoup made the message that reads the connection's request: from now
+ * on, its "disconnected" says when the connection is gone. Matched by the
+ * peer's address and port, which are unique among open connections. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *message,
+                    gpointer           user_data)
+{
+  LanyardLoopbackServer *self = user_data;
+  GSocketAddress        *remote = soup_server_message_get_remote_address (message);
+
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+
+      if (client->message == NULL && same_endpoint (remote, client->remote))
+        {
+          client->message = g_object_ref (message);
+          g_signal_connect (message, "disconnected", G_CALLBACK (message_disconnected_cb), client);
+          return;
+        }
+    }
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Client  *client = user_data;
+  GSocket *socket = g_socket_connection_get_socket (client->connection);
+
+  client->deadline_id = 0;
+  g_debug ("Closing a connection that did not send its request in time");
+
+  /* Reads and writes now end, libsoup closes the connection as it would
+   * if the peer had gone, and "disconnected" frees the client. Closing
+   * the descriptor here instead would leave libsoup polling a number that
+   * the next open() may reuse. */
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+peer_is_this_user (LanyardLoopbackServer *self,
+                   GInetSocketAddress    *local,
+                   GInetSocketAddress    *remote)
+{
+  g_autoptr(GError) error = NULL;
+  uid_t uid;
+
+  if (!lanyard_tcp_peer_uid ("/proc/net", local, remote, &uid, &error))
+    {
+      /* Said once: when the tables cannot be read at all, no sign-in can
+       * finish, and the log must say why. */
+      if (!self->told_unknown_owner)
+        g_message ("Refused a connection to the sign-in listener whose owner is unknown: %s", error->message);
+      else
+        g_debug ("Refused a connection whose owner is unknown: %s", error->message);
+      self->told_unknown_owner = TRUE;
+      return FALSE;
+    }
+
+  if (uid != getuid ())
+    {
+      if (!self->told_other_user)
+        g_message ("Refused a connection to the sign-in listener from another user of this computer (uid %u)", (guint) uid);
+      else
+        g_debug ("Refused a connection from uid %u", (guint) uid);
+      self->told_other_user = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  LanyardLoopbackServer *self = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+  Client *client;
+
+  /* Refused connections are closed before anything is read: no page,
+   * nothing for the peer to learn, one descriptor for a moment. */
+  if (!G_IS_INET_SOCKET_ADDRESS (local) || !G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+
+  if (self->clients->len >= self->max_connections)
+    {
+      g_debug ("Refused a connection: %u are open already", self->clients->len);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+
+  if (!peer_is_this_user (self, G_INET_SOCKET_ADDRESS (local), G_INET_SOCKET_ADDRESS (remote)))
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+
+  client = g_new0 (Client, 1);
+  client->server = self;
+  client->connection = g_object_ref (connection);
+  client->remote = G_INET_SOCKET_ADDRESS (g_object_ref (remote));
+  client->deadline_id = g_timeout_add (self->connection_timeout_ms, deadline_cb, client);
+  g_ptr_array_add (self->clients, client);
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
+    {
+      g_debug ("Could not serve a connection: %s", error->message);
+      g_ptr_array_remove_fast (self->clients, client);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+listen_on (GSocketListener *listener,
+           GSocketFamily    family,
+           guint            port,
+           guint           *effective_port,
+           GError         **error)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GSocketAddress) effective = NULL;
 
-  return soup_server_listen (server, address, 0, error);
+  if (!g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &effective, error))
+    return FALSE;
+
+  *effective_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return TRUE;
 }
 
 /**
@@ -254,39 +703,49 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
                                GError               **error)
 {
   g_return_val_if_fail (LANYARD_IS_LOOPBACK_SERVER (self), FALSE);
-  g_return_val_if_fail (self->server == NULL, FALSE);
+  g_return_val_if_fail (self->service == NULL, FALSE);
 
   for (guint attempt = 0; attempt < 5; attempt++)
     {
-      g_autoptr(SoupServer) server = soup_server_new ("server-header", "Lanyard", NULL);
+      g_autoptr(GSocketService) service = g_socket_service_new ();
       g_autoptr(GError) local_error = NULL;
-      guint port;
+      guint port = 0;
+      guint port6 = 0;
 
-      if (!listen_on (server, G_SOCKET_FAMILY_IPV4, 0, &local_error))
+      /* Accepting starts once both addresses are in: adding one to an
+       * accepting service cancels its pending accept, and a connection
+       * that arrives before that cancel is handled is dropped (GLib 2.74). */
+      g_socket_service_stop (service);
+
+      if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV4, 0, &port, &local_error))
         {
+          g_socket_listener_close (G_SOCKET_LISTENER (service));
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
                        "Could not listen for the sign-in answer on 127.0.0.1: %s",
                        local_error->message);
           return FALSE;
         }
 
-      port = first_listener_port (server);
-      if (!listen_on (server, G_SOCKET_FAMILY_IPV6, port, &local_error))
+      if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV6, port, &port6, &local_error))
         {
           /* The port is taken on ::1 by someone else: try another one. */
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
             {
-              soup_server_disconnect (server);
+              g_socket_listener_close (G_SOCKET_LISTENER (service));
               continue;
             }
           g_debug ("Listening on IPv4 only: %s", local_error->message);
         }
 
-      soup_server_add_handler (server, NULL, handle_request, self, NULL);
-      g_signal_connect_object (server, "request-finished", G_CALLBACK (request_done_cb), self, 0);
-      g_signal_connect_object (server, "request-aborted", G_CALLBACK (request_done_cb), self, 0);
+      self->server = soup_server_new ("server-header", "Lanyard", NULL);
+      soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+      g_signal_connect_object (self->server, "request-started", G_CALLBACK (request_started_cb), self, 0);
+      g_signal_connect_object (self->server, "request-finished", G_CALLBACK (request_done_cb), self, 0);
+      g_signal_connect_object (self->server, "request-aborted", G_CALLBACK (request_done_cb), self, 0);
+      g_signal_connect_object (service, "incoming", G_CALLBACK (incoming_cb), self, 0);
+      g_socket_service_start (service);
 
-      self->server = g_steal_pointer (&server);
+      self->service = g_steal_pointer (&service);
       self->port = port;
       self->listening = TRUE;
       g_debug ("Waiting for the sign-in answer on port %u, path %s", port, self->path);
@@ -333,9 +792,13 @@ lanyard_loopback_server_stop (LanyardLoopbackServer *self)
   if (self->listening)
     {
       self->listening = FALSE;
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      /* Every connection says "disconnected", which frees its client. */
       soup_server_disconnect (self->server);
       g_debug ("Stopped listening on port %u", self->port);
     }
+  g_ptr_array_set_size (self->clients, 0);
 
   if (self->wait_task != NULL && self->params == NULL && self->error == NULL)
     self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");

@@ -15,6 +15,7 @@
 #include <malloc.h>
 #endif
 
+#include "lanyard-rlimit.h"
 #include "lanyard-service.h"
 
 typedef struct
@@ -168,6 +169,7 @@ main (int   argc,
         { NULL }
   };
 
+  lanyard_raise_fd_limit ();
   setlocale (LC_ALL, "");
   /* The desktop notifications are in the person's language. */
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
