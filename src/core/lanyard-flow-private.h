@@ -5,11 +5,12 @@
  * loopback redirect's query, reachable without a browser and a listener. */
 
 #include "lanyard-flow.h"
+#include "lanyard-loopback-server.h"
 
 G_BEGIN_DECLS
 
-gboolean _lanyard_flow_check_callback (LanyardFlow *self,
-                                       GHashTable  *params,
-                                       GError     **error);
+LanyardCallbackVerdict _lanyard_flow_check_callback (LanyardFlow *self,
+                                                     GHashTable  *params,
+                                                     GError     **error);
 
 G_END_DECLS

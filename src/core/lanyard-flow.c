@@ -646,11 +646,11 @@ lanyard_flow_get_tokens (LanyardFlow *self)
  * error, code), without a listener: for the fuzz target
  * tests/fuzz/fuzz-callback.c. See lanyard-flow-private.h.
  */
-gboolean
+LanyardCallbackVerdict
 _lanyard_flow_check_callback (LanyardFlow *self,
                               GHashTable  *params,
                               GError     **error)
 {
-  g_return_val_if_fail (LANYARD_IS_FLOW (self), FALSE);
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), LANYARD_CALLBACK_REFUSE);
   return check_callback (params, self, error);
 }

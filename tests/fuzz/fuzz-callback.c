@@ -3,7 +3,9 @@
  * loopback listener. The query is read as libsoup's server reads it (the
  * request target as an HTTP URI, its query through soup_form_decode()),
  * then checked by the flow's own check (lanyard-flow-private.h): state,
- * RFC 9207 `iss`, an OAuth error with its description, the code.
+ * RFC 9207 `iss`, an OAuth error with its description, the code; its
+ * verdict (accept, fail the sign-in, or refuse and wait on) must agree
+ * with the query.
  *
  * Input: a first line naming the provider (github: no issuer; gitlab: an
  * issuer, `iss` optional; oidc: `iss` required, as its discovery says),
@@ -85,14 +87,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GHashTable) params = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *with_state = NULL;
-  g_autofree char *query = NULL;
-  g_autofree char *target = NULL;
-  const char      *newline = memchr (data, '\n', size);
-  LanyardProvider *provider;
-  gboolean         accepted;
+  g_autofree char       *id = NULL;
+  g_autofree char       *text = NULL;
+  g_autofree char       *with_state = NULL;
+  g_autofree char       *query = NULL;
+  g_autofree char       *target = NULL;
+  const char            *newline = memchr (data, '\n', size);
+  LanyardProvider       *provider;
+  LanyardCallbackVerdict verdict;
 
   setup ();
 
@@ -118,10 +120,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   params = g_uri_get_query (uri) != NULL ? soup_form_decode (g_uri_get_query (uri))
                                          : g_hash_table_new (g_str_hash, g_str_equal);
 
-  accepted = _lanyard_flow_check_callback (flow, params, &error);
-  g_assert (accepted == (error == NULL));
+  verdict = _lanyard_flow_check_callback (flow, params, &error);
+  g_assert ((verdict == LANYARD_CALLBACK_ACCEPT) == (error == NULL));
 
-  if (accepted)
+  if (verdict == LANYARD_CALLBACK_ACCEPT)
     {
       /* Nothing is accepted without this sign-in's state and a code. */
       g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, lanyard_flow_get_state (flow));
@@ -130,7 +132,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   else
     {
-      /* The message goes on the page the browser shows. */
+      /* Only an answer with this sign-in's state may end it. */
+      if (verdict == LANYARD_CALLBACK_FAIL)
+        g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, lanyard_flow_get_state (flow));
+      /* The message goes on the page the browser shows and, when the
+       * sign-in fails, onto the bus. */
       g_assert_true (error->domain == LANYARD_ERROR);
       g_assert_true (g_utf8_validate (error->message, -1, NULL));
     }
