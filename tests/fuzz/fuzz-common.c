@@ -3,6 +3,8 @@
 
 #include "fuzz-common.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct
@@ -164,4 +166,78 @@ fuzz_store_result (GObject      *object,
                    gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* What issue 10 (item 6) says may not reach a terminal or a window:
+ * C0 and C1 controls, DEL, bidirectional embeddings, overrides and
+ * isolates. Written from the rule, not from lanyard-identity.c, so that
+ * the two can disagree. */
+static gboolean
+is_forbidden (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+static void
+fail_identity (const char *field,
+               const char *why)
+{
+  /* The value itself is left out: it may be binary. */
+  fprintf (stderr, "An accepted identity's %s %s\n", field, why);
+  abort ();
+}
+
+static void
+check_text (const char *field,
+            const char *value)
+{
+  if (value == NULL)
+    return;
+  if (!g_utf8_validate (value, -1, NULL))
+    fail_identity (field, "is not UTF-8");
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    if (is_forbidden (g_utf8_get_char (p)))
+      fail_identity (field, "holds a control or bidirectional character");
+}
+
+/**
+ * fuzz_check_identity:
+ *
+ * Aborts when an identity a provider built breaks the intake rules of
+ * issue 10: an account id of at most 255 bytes without controls, names
+ * and e-mail without controls or direction changes (the e-mail on one
+ * line, with an @), an avatar on https:// (http:// on loopback only).
+ */
+void
+fuzz_check_identity (LanyardIdentity *identity)
+{
+  const char *account_id = lanyard_identity_get_account_id (identity);
+  const char *email = lanyard_identity_get_email (identity);
+  const char *avatar = lanyard_identity_get_avatar_url (identity);
+
+  if (account_id == NULL || account_id[0] == '\0' || strlen (account_id) > 255)
+    fail_identity ("account id", "is empty or longer than 255 bytes");
+  check_text ("account id", account_id);
+  check_text ("user name", lanyard_identity_get_username (identity));
+  check_text ("display name", lanyard_identity_get_display_name (identity));
+  check_text ("e-mail", email);
+  if (email != NULL && (strchr (email, '@') == NULL || strpbrk (email, " \t") != NULL))
+    fail_identity ("e-mail", "is not one address");
+
+  if (avatar != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (avatar, G_URI_FLAGS_ENCODED, NULL);
+      const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+      const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+      if (uri == NULL || host == NULL)
+        fail_identity ("avatar", "is not an absolute URL");
+      if (g_ascii_strcasecmp (scheme, "https") != 0 &&
+          !(g_ascii_strcasecmp (scheme, "http") == 0 &&
+            (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") || g_ascii_strcasecmp (host, "localhost") == 0)))
+        fail_identity ("avatar", "is neither https:// nor http:// on loopback");
+      if (g_uri_get_userinfo (uri) != NULL)
+        fail_identity ("avatar", "carries credentials");
+    }
 }

@@ -10,6 +10,8 @@
 #include <libsoup/soup.h>
 #include <stdint.h>
 
+#include "lanyard-identity.h"
+
 G_BEGIN_DECLS
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -27,5 +29,7 @@ void        fuzz_wait (GAsyncResult **result);
 void        fuzz_store_result (GObject      *object,
                                GAsyncResult *result,
                                gpointer      user_data);
+
+void fuzz_check_identity (LanyardIdentity *identity);
 
 G_END_DECLS

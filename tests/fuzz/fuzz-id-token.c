@@ -136,6 +136,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   identity = LANYARD_PROVIDER_GET_CLASS (provider)->identity_from_userinfo (provider, claims, &error);
   g_assert ((identity == NULL) != (error == NULL));
+  if (identity != NULL)
+    fuzz_check_identity (identity);
 
   return 0;
 }
