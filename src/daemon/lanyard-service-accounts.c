@@ -3,7 +3,7 @@
 
 #include "lanyard-service-private.h"
 
-#include "lanyard-access-policy.h"
+#include "lanyard-dbus-errors.h"
 #include "lanyard-error.h"
 
 #include <string.h>
@@ -115,7 +115,7 @@ access_token_cb (GObject      *object,
   tokens = _lanyard_service_get_tokens_finish (call->service, result, &error);
   if (tokens == NULL)
     {
-      _lanyard_service_return_error (call->invocation, error);
+      lanyard_dbus_errors_return (call->invocation, error);
       return;
     }
 
@@ -124,38 +124,13 @@ access_token_cb (GObject      *object,
                                                         lanyard_token_set_get_expires_at (tokens)));
 }
 
-static void
-policy_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(Call) call = user_data;
-  g_autoptr(GError) error = NULL;
-  LanyardService *service;
-  LanyardAccount *account;
-
-  if (!lanyard_access_policy_check_finish (result, &error))
-    {
-      _lanyard_service_return_error (call->invocation, error);
-      return;
-    }
-
-  /* Not g_steal_pointer() in the same call: argument order is unspecified. */
-  service = call->service;
-  account = call->account;
-  _lanyard_service_get_tokens_async (service, account, FALSE, NULL, access_token_cb, g_steal_pointer (&call));
-}
-
+/* The access policy has let the caller in (lanyard-policy.c). */
 static void
 handle_get_access_token (LanyardService        *self,
                          LanyardAccount        *account,
                          GDBusMethodInvocation *invocation)
 {
-  Call *call = call_new (self, account, invocation);
-
-  lanyard_access_policy_check_async (g_dbus_method_invocation_get_connection (invocation),
-                                     g_dbus_method_invocation_get_sender (invocation),
-                                     NULL, policy_cb, call);
+  _lanyard_service_get_tokens_async (self, account, FALSE, NULL, access_token_cb, call_new (self, account, invocation));
 }
 
 static void
@@ -169,12 +144,11 @@ ensure_cb (GObject      *object,
 
   tokens = _lanyard_service_get_tokens_finish (call->service, result, &error);
   if (tokens == NULL)
-    _lanyard_service_return_error (call->invocation, error);
+    lanyard_dbus_errors_return (call->invocation, error);
   else
     g_dbus_method_invocation_return_value (call->invocation, NULL);
 }
 
-/* Reveals no secret, so any caller may ask. */
 static void
 handle_ensure_credentials (LanyardService        *self,
                            LanyardAccount        *account,
@@ -212,7 +186,7 @@ delete_cb (GObject      *object,
    * would otherwise stay in the keyring with nothing pointing at it. */
   if (!lanyard_token_store_delete_finish (LANYARD_TOKEN_STORE (object), result, &error))
     {
-      _lanyard_service_return_error (call->invocation, error);
+      lanyard_dbus_errors_return (call->invocation, error);
       return;
     }
 
@@ -259,7 +233,7 @@ unlink_tokens_cb (GObject      *object,
   if (call->tokens == NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
     {
       set_available (call->service, call->account, error);
-      _lanyard_service_return_error (call->invocation, error);
+      lanyard_dbus_errors_return (call->invocation, error);
       call_free (call);
       return;
     }
@@ -286,7 +260,7 @@ handle_unlink (LanyardService        *self,
 
   if (lanyard_account_store_is_read_only (call->service->accounts))
     {
-      _lanyard_service_return_error (invocation, &(GError){ LANYARD_ERROR, LANYARD_ERROR_FAILED, (char *) lanyard_account_store_get_problem (call->service->accounts) });
+      lanyard_dbus_errors_return (invocation, &(GError){ LANYARD_ERROR, LANYARD_ERROR_FAILED, (char *) lanyard_account_store_get_problem (call->service->accounts) });
       call_free (call);
       return;
     }

@@ -3,6 +3,9 @@
 
 #include "lanyard-service-private.h"
 
+#include "lanyard-dbus-errors.h"
+#include "lanyard-policy.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -213,31 +216,6 @@ _lanyard_service_unexport_account (LanyardService *self,
   interfaces_removed (self, path, ACCOUNT_INTERFACE);
 }
 
-void
-_lanyard_service_export_flow (LanyardService  *self,
-                              LanyardDBusFlow *flow,
-                              const char      *path)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (flow), self->connection, path, &error))
-    {
-      g_message ("The sign-in could not be put on the bus: %s", error->message);
-      return;
-    }
-  interfaces_added (self, path, "io.github.lanyard.Flow",
-                    g_dbus_interface_skeleton_get_properties (G_DBUS_INTERFACE_SKELETON (flow)));
-}
-
-void
-_lanyard_service_unexport_flow (LanyardService  *self,
-                                LanyardDBusFlow *flow,
-                                const char      *path)
-{
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (flow));
-  interfaces_removed (self, path, "io.github.lanyard.Flow");
-}
-
 static void
 add_object (GVariantBuilder *objects,
             const char      *path,
@@ -265,6 +243,15 @@ object_manager_method_call (GDBusConnection       *connection,
   GVariantBuilder objects;
   GHashTableIter  iter;
   gpointer        key, value;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardCaller) caller = lanyard_caller_tracker_lookup (self->callers, sender, &error);
+
+  /* Sign-ins are not among the objects: each is private to its starter. */
+  if (caller == NULL || !lanyard_policy_allows (caller, interface_name, LANYARD_POLICY_METHOD, method_name, NULL, &error))
+    {
+      lanyard_dbus_errors_return (invocation, error);
+      return;
+    }
 
   g_variant_builder_init (&objects, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
   add_object (&objects, LANYARD_DAEMON_ROOT_PATH "/Manager", "io.github.lanyard.Manager",
@@ -273,8 +260,6 @@ object_manager_method_call (GDBusConnection       *connection,
   g_hash_table_iter_init (&iter, self->account_paths);
   while (g_hash_table_iter_next (&iter, &key, &value))
     add_object (&objects, key, ACCOUNT_INTERFACE, account_properties (self, value));
-
-  _lanyard_service_add_flow_objects (self, &objects);
 
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{oa{sa{sv}}})", &objects));
 }
@@ -306,6 +291,9 @@ account_method_call (GDBusConnection       *connection,
   LanyardService *self = user_data;
   LanyardAccount *account = account_at (self, object_path);
 
+  /* Until accounts are skeletons of their own, the gate is called here. */
+  if (!lanyard_policy_authorize_method (self->callers, invocation, NULL))
+    return;
   if (account == NULL)
     {
       g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.UnknownObject",
@@ -327,8 +315,11 @@ account_get_property (GDBusConnection *connection,
 {
   LanyardService *self = user_data;
   LanyardAccount *account = account_at (self, object_path);
-  GVariant       *value = account != NULL ? account_property (self, account, property_name) : NULL;
+  GVariant       *value;
 
+  if (!lanyard_policy_authorize_property (self->callers, sender, interface_name, property_name, NULL, error))
+    return NULL;
+  value = account != NULL ? account_property (self, account, property_name) : NULL;
   if (value == NULL)
     g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property_name);
   return value;

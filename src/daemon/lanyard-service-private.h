@@ -7,6 +7,8 @@
 
 #include "lanyard-account-store.h"
 #include "lanyard-attention-notifier.h"
+#include "lanyard-caller-tracker.h"
+#include "lanyard-manager-service.h"
 #include "lanyard-dbus-generated.h"
 #include "lanyard-refresh-scheduler.h"
 #include "lanyard-service.h"
@@ -19,7 +21,8 @@ struct _LanyardService
   GObject parent_instance;
 
   GDBusConnection          *connection;
-  LanyardDBusManager       *manager;
+  LanyardManagerService    *manager_service;
+  LanyardDBusManager       *manager; /* the same object */
   LanyardProviderRegistry  *registry;
   LanyardAccountStore      *accounts;
   LanyardTokenStore        *tokens;
@@ -27,10 +30,17 @@ struct _LanyardService
   GHashTable               *account_paths; /* object path → LanyardAccount (the store owns it) */
   GHashTable               *unavailable; /* keys of accounts whose keyring cannot be used */
   GHashTable               *refreshes; /* key → GPtrArray of waiting GTask */
-  GHashTable               *flows; /* object path → FlowExport */
+  GHashTable               *flows; /* object path → LanyardBusFlow */
+  GHashTable               *starting; /* sender ("" for a peer) → StartFlow calls still starting */
+  guint                     n_starting;
+  LanyardCallerTracker     *callers; /* once on the bus */
   LanyardAttentionNotifier *notifier; /* once on the bus */
   guint                     flow_serial;
 };
+
+/* Sign-ins at once: for one connection, and in all. */
+#define LANYARD_MAX_FLOWS_PER_CALLER 3
+#define LANYARD_MAX_FLOWS 16
 
 /* How long before expiry a token counts as expired for a caller. */
 #define LANYARD_TOKEN_FRESH_MARGIN_SECONDS 60
@@ -58,8 +68,6 @@ const char      *_lanyard_service_provider_name (LanyardService *self,
                                                  const char     *provider_id);
 char            *_lanyard_service_token_label (LanyardService  *self,
                                                LanyardIdentity *identity);
-void             _lanyard_service_return_error (GDBusMethodInvocation *invocation,
-                                                const GError          *error);
 gboolean         _lanyard_service_handle_start_flow (LanyardDBusManager    *manager,
                                                      GDBusMethodInvocation *invocation,
                                                      const char            *provider_id,
@@ -78,13 +86,5 @@ void             _lanyard_service_account_method (LanyardService        *self,
                                                   LanyardAccount        *account,
                                                   const char            *method,
                                                   GDBusMethodInvocation *invocation);
-void             _lanyard_service_export_flow (LanyardService  *self,
-                                               LanyardDBusFlow *flow,
-                                               const char      *path);
-void             _lanyard_service_unexport_flow (LanyardService  *self,
-                                                 LanyardDBusFlow *flow,
-                                                 const char      *path);
-void             _lanyard_service_add_flow_objects (LanyardService  *self,
-                                                    GVariantBuilder *objects);
 
 G_END_DECLS

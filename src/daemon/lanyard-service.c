@@ -5,6 +5,8 @@
 
 #include "lanyard-service-private.h"
 
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
 #include "lanyard-dbus-errors.h"
 #include "lanyard-error.h"
 
@@ -33,7 +35,9 @@ lanyard_service_dispose (GObject *object)
   _lanyard_service_flows_free (self);
   g_clear_pointer (&self->account_paths, g_hash_table_unref);
   g_clear_pointer (&self->unavailable, g_hash_table_unref);
-  g_clear_object (&self->manager);
+  self->manager = NULL;
+  g_clear_object (&self->manager_service);
+  g_clear_object (&self->callers);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->notifier);
 
@@ -50,6 +54,7 @@ lanyard_service_finalize (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->refreshes, g_hash_table_unref);
+  g_clear_pointer (&self->starting, g_hash_table_unref);
 
   G_OBJECT_CLASS (lanyard_service_parent_class)->finalize (object);
 }
@@ -70,24 +75,7 @@ lanyard_service_init (LanyardService *self)
   self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->tokens = lanyard_token_store_new ();
-}
-
-/**
- * _lanyard_service_return_error:
- *
- * Lanyard's errors cross the bus under their own names; anything else
- * becomes io.github.lanyard.Error.Failed with its message.
- */
-void
-_lanyard_service_return_error (GDBusMethodInvocation *invocation,
-                               const GError          *error)
-{
-  if (error->domain == LANYARD_ERROR)
-    g_dbus_method_invocation_return_gerror (invocation, error);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_dbus_method_invocation_return_dbus_error (invocation, LANYARD_DBUS_ERROR_PREFIX "Cancelled", error->message);
-  else
-    g_dbus_method_invocation_return_dbus_error (invocation, LANYARD_DBUS_ERROR_PREFIX "Failed", error->message);
+  self->starting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static GVariant *
@@ -156,10 +144,11 @@ handle_list_providers (LanyardDBusManager    *manager,
       g_variant_dict_insert (&dict, "problem", "s", entry->problem ?: "");
       g_variant_dict_insert (&dict, "demo", "b", entry->provider != NULL && lanyard_provider_get_is_demo (entry->provider));
       g_variant_dict_insert (&dict, "browser-policy", "s",
-                             entry->provider != NULL &&
-                                 lanyard_provider_get_browser_policy (entry->provider) == LANYARD_BROWSER_POLICY_SYSTEM_ONLY
-                               ? "system"
-                               : "any");
+                             lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY,
+                                                        entry->provider != NULL &&
+                                                            lanyard_provider_get_browser_policy (entry->provider) == LANYARD_BROWSER_POLICY_SYSTEM_ONLY
+                                                          ? LANYARD_DBUS_BROWSER_POLICY_SYSTEM
+                                                          : LANYARD_DBUS_BROWSER_POLICY_ANY));
       g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
     }
 
@@ -239,7 +228,7 @@ handle_set_primary (LanyardDBusManager    *manager,
   lanyard_account_store_set_primary (self->accounts, account);
   if (!_lanyard_service_save_accounts (self, &error))
     {
-      _lanyard_service_return_error (invocation, error);
+      lanyard_dbus_errors_return (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
@@ -293,7 +282,8 @@ lanyard_service_new (LanyardProviderRegistry *registry,
                                         3);
   g_signal_connect_object (self->scheduler, "refresh-due", G_CALLBACK (refresh_due_cb), self, 0);
 
-  self->manager = lanyard_dbus_manager_skeleton_new ();
+  self->manager_service = lanyard_manager_service_new ();
+  self->manager = LANYARD_DBUS_MANAGER (self->manager_service);
   lanyard_dbus_manager_set_version (self->manager, PACKAGE_VERSION);
   g_signal_connect_object (self->manager, "handle-list-providers", G_CALLBACK (handle_list_providers), self, 0);
   g_signal_connect_object (self->manager, "handle-start-flow", G_CALLBACK (_lanyard_service_handle_start_flow), self, 0);
@@ -375,6 +365,9 @@ lanyard_service_export (LanyardService  *self,
 
   lanyard_dbus_errors_register ();
   g_set_object (&self->connection, connection);
+  g_clear_object (&self->callers);
+  self->callers = lanyard_caller_tracker_new (connection);
+  lanyard_manager_service_set_callers (self->manager_service, self->callers);
   g_clear_object (&self->notifier);
   self->notifier = lanyard_attention_notifier_new (connection, APPLICATION_ID);
 
