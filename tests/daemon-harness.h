@@ -4,7 +4,14 @@
 /* A real lanyard-daemon from the build tree on the private bus of
  * keyring-harness.h, configured with providers played by the fake
  * provider in this process; and helpers that call it without blocking
- * this process's main loop (the fake provider answers from it). */
+ * this process's main loop (the fake provider answers from it).
+ *
+ * The daemon is a subprocess: what the sanitizers find in it is written
+ * to its own stderr (the log file) and shows in its exit status, not in
+ * the test program's. So the harness reads both: a test fails when the
+ * daemon it started exits before it was told to, exits with an error
+ * status, or says "ERROR: AddressSanitizer", "ERROR: LeakSanitizer" or
+ * "runtime error:" (UBSan) in its log. */
 
 #include <string.h>
 
@@ -24,7 +31,106 @@ typedef struct
   char        *data_home;
   char        *config_home;
   char        *log_path;
+  goffset      log_start; /* where this run's output begins in the log */
+  gboolean     stopping; /* the exit that follows was asked for */
 } Daemon;
+
+/* Fails the running test; outside one (the daemon stopped after
+ * g_test_run()), fails the test program, since g_test_fail() would be
+ * lost there. */
+G_GNUC_UNUSED G_GNUC_PRINTF (1, 2) static void daemon_fail (const char *format,
+                                                            ...)
+{
+  g_autofree char *message = NULL;
+  const char      *path = g_test_get_path ();
+  va_list          args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (path != NULL && path[0] != '\0')
+    g_test_fail_printf ("%s", message);
+  else
+    g_error ("%s", message);
+}
+
+/* This run's part of the log: the daemon's stdout and stderr. */
+G_GNUC_UNUSED static char *
+daemon_read_log (Daemon *daemon)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+
+  if (daemon->log_path == NULL || !g_file_get_contents (daemon->log_path, &contents, &length, NULL))
+    return g_strdup ("");
+  if ((gsize) daemon->log_start >= length)
+    return g_strdup ("");
+  return g_strndup (contents + daemon->log_start, length - daemon->log_start);
+}
+
+/* Fails the test, with the daemon's own words, when a sanitizer spoke. */
+G_GNUC_UNUSED static gboolean
+daemon_check_log (Daemon *daemon)
+{
+  /* What the sanitizers print when they find something (and nothing else
+   * prints). */
+  static const char *const daemon_sanitizer_markers[] = {
+    "ERROR: AddressSanitizer",
+    "ERROR: LeakSanitizer",
+    "runtime error:",
+    "SUMMARY: UndefinedBehaviorSanitizer",
+    NULL,
+  };
+  g_autofree char *log = daemon_read_log (daemon);
+
+  for (guint i = 0; daemon_sanitizer_markers[i] != NULL; i++)
+    {
+      const char *found = strstr (log, daemon_sanitizer_markers[i]);
+
+      if (found != NULL)
+        {
+          g_test_message ("lanyard-daemon reported a sanitizer error:\n%s", found);
+          daemon_fail ("lanyard-daemon reported “%s” (its report is above)", daemon_sanitizer_markers[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+G_GNUC_UNUSED static char *
+daemon_describe_exit (GSubprocess *process)
+{
+  if (g_subprocess_get_if_exited (process))
+    return g_strdup_printf ("exited with status %d", g_subprocess_get_exit_status (process));
+  if (g_subprocess_get_if_signaled (process))
+    return g_strdup_printf ("was killed by signal %d (%s)", g_subprocess_get_term_sig (process),
+                            g_strsignal (g_subprocess_get_term_sig (process)));
+  return g_strdup ("ended");
+}
+
+/* The daemon ended without being told to: a crash, an abort from a
+ * sanitizer, an exit with an error. The test fails now, not at the next
+ * call that finds nobody on the bus. */
+G_GNUC_UNUSED static void
+daemon_exited_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Daemon          *daemon = user_data;
+  GSubprocess     *process = G_SUBPROCESS (object);
+  g_autofree char *how = NULL;
+  g_autofree char *log = NULL;
+
+  if (!g_subprocess_wait_finish (process, result, NULL) || process != daemon->process || daemon->stopping)
+    return;
+
+  how = daemon_describe_exit (process);
+  log = daemon_read_log (daemon);
+  daemon_check_log (daemon);
+  g_test_message ("lanyard-daemon's output:\n%s", log);
+  daemon_fail ("lanyard-daemon %s while the test was running", how);
+}
 
 static gboolean
 daemon_wait_name (gboolean owned)
@@ -63,6 +169,12 @@ daemon_start_full (Daemon            *daemon,
       daemon->log_path = g_build_filename (daemon->data_home, "daemon.log", NULL);
       g_assert_no_error (error);
     }
+  {
+    GStatBuf st;
+
+    /* The log is appended to across restarts; this run starts here. */
+    daemon->log_start = g_stat (daemon->log_path, &st) == 0 ? st.st_size : 0;
+  }
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", daemon->data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", daemon->config_home, TRUE);
@@ -86,6 +198,8 @@ daemon_start_full (Daemon            *daemon,
     daemon->process = g_subprocess_launcher_spawn (launcher, &error, "sh", "-c", append, binary, option, NULL);
   }
   g_assert_no_error (error);
+  daemon->stopping = FALSE;
+  g_subprocess_wait_async (daemon->process, NULL, daemon_exited_cb, daemon);
   g_assert_true (daemon_wait_name (TRUE));
 }
 
@@ -97,21 +211,52 @@ daemon_start (Daemon            *daemon,
   daemon_start_full (daemon, fake, env, NULL);
 }
 
+/**
+ * daemon_stop:
+ * @signal_number: SIGTERM for a clean exit, which must end with status 0
+ *   (LeakSanitizer reports at exit and makes the status non-zero); SIGKILL
+ *   to play a crash
+ *
+ * Stops the daemon and fails the test when it had already ended, did not
+ * end as @signal_number says it must, or a sanitizer spoke in its log.
+ */
 G_GNUC_UNUSED static void
 daemon_stop (Daemon *daemon,
              int     signal_number)
 {
+  g_autofree char *how = NULL;
+  gboolean         clean;
+
   if (daemon->process == NULL)
     return;
-  g_subprocess_send_signal (daemon->process, signal_number);
+  /* Ended already (daemon_exited_cb said so): nothing to signal. */
+  if (g_subprocess_get_identifier (daemon->process) != NULL)
+    {
+      daemon->stopping = TRUE;
+      g_subprocess_send_signal (daemon->process, signal_number);
+    }
   {
     g_autoptr(GAsyncResult) result = NULL;
 
     g_subprocess_wait_async (daemon->process, NULL, test_store_result, &result);
     g_subprocess_wait_finish (daemon->process, test_wait_result (&result), NULL);
   }
+
+  how = daemon_describe_exit (daemon->process);
   if (signal_number == SIGTERM)
-    g_assert_true (g_subprocess_get_if_exited (daemon->process) && g_subprocess_get_exit_status (daemon->process) == 0);
+    clean = g_subprocess_get_if_exited (daemon->process) && g_subprocess_get_exit_status (daemon->process) == 0;
+  else
+    clean = g_subprocess_get_if_signaled (daemon->process) &&
+      g_subprocess_get_term_sig (daemon->process) == signal_number;
+  if (!clean)
+    {
+      g_autofree char *log = daemon_read_log (daemon);
+
+      g_test_message ("lanyard-daemon's output:\n%s", log);
+      daemon_fail ("lanyard-daemon %s when stopped with signal %d", how, signal_number);
+    }
+  daemon_check_log (daemon);
+
   g_clear_object (&daemon->process);
   g_assert_true (daemon_wait_name (FALSE));
 }

@@ -5,6 +5,9 @@
 
 #include "lanyard-error.h"
 #include "lanyard-http.h"
+#include "lanyard-provider-config.h"
+
+#include <string.h>
 
 /**
  * LanyardAccount:
@@ -12,7 +15,9 @@
  * A linked account: who it is (kept up to date from the provider), when it
  * was linked and refreshed, whether it is the primary one, and whether it
  * needs the person's attention (sign in again). No token lives here: those
- * are in the Secret Service. This is what the accounts file holds.
+ * are in the Secret Service. This is what the accounts file holds, with
+ * one thing it does not: whether the keyring could be used the last time
+ * it was tried (#LanyardAccount:available).
  */
 struct _LanyardAccount
 {
@@ -24,6 +29,7 @@ struct _LanyardAccount
   gint64           expires_at;
   char            *attention;
   gboolean         primary;
+  gboolean         available;
 };
 
 enum
@@ -36,7 +42,9 @@ enum
   PROP_PRIMARY,
   PROP_EXPIRES_AT,
   PROP_LAST_REFRESH,
-  PROP_ATTENTION,
+  PROP_NEEDS_ATTENTION,
+  PROP_ATTENTION_REASON,
+  PROP_AVAILABLE,
   N_PROPS
 };
 
@@ -72,7 +80,9 @@ lanyard_account_get_property (GObject    *object,
     case PROP_PRIMARY: g_value_set_boolean (value, self->primary); break;
     case PROP_EXPIRES_AT: g_value_set_int64 (value, self->expires_at); break;
     case PROP_LAST_REFRESH: g_value_set_int64 (value, self->last_refresh); break;
-    case PROP_ATTENTION: g_value_set_string (value, self->attention); break;
+    case PROP_NEEDS_ATTENTION: g_value_set_boolean (value, self->attention != NULL); break;
+    case PROP_ATTENTION_REASON: g_value_set_string (value, self->attention); break;
+    case PROP_AVAILABLE: g_value_set_boolean (value, self->available); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -94,17 +104,33 @@ lanyard_account_class_init (LanyardAccountClass *klass)
   props[PROP_EXPIRES_AT] = g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   props[PROP_LAST_REFRESH] = g_param_spec_int64 ("last-refresh", NULL, NULL, 0, G_MAXINT64, 0, flags);
   /**
-   * LanyardAccount:attention:
+   * LanyardAccount:needs-attention:
+   *
+   * Whether the person must sign in again (the grant is gone or the
+   * tokens are missing); #LanyardAccount:attention-reason says why.
+   */
+  props[PROP_NEEDS_ATTENTION] = g_param_spec_boolean ("needs-attention", NULL, NULL, FALSE, flags);
+  /**
+   * LanyardAccount:attention-reason:
    *
    * Why the account needs the person (sign in again), or %NULL.
    */
-  props[PROP_ATTENTION] = g_param_spec_string ("attention", NULL, NULL, NULL, flags);
+  props[PROP_ATTENTION_REASON] = g_param_spec_string ("attention-reason", NULL, NULL, NULL, flags);
+  /**
+   * LanyardAccount:available:
+   *
+   * %FALSE while the keyring holding the account's tokens is locked or
+   * gone: nothing is lost, and the account comes back by itself when the
+   * keyring answers again. Not stored: every account starts available.
+   */
+  props[PROP_AVAILABLE] = g_param_spec_boolean ("available", NULL, NULL, TRUE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 lanyard_account_init (LanyardAccount *self)
 {
+  self->available = TRUE;
 }
 
 /**
@@ -270,6 +296,80 @@ lanyard_account_dup_key (LanyardAccount *self)
   return g_strconcat (lanyard_account_get_provider_id (self), ":", lanyard_account_get_account_id (self), NULL);
 }
 
+/**
+ * lanyard_account_key_parse:
+ * @key: (nullable): `provider:account-id`, as someone wrote it: any length,
+ *   any bytes
+ * @provider_id: (out) (optional) (transfer full): the provider id
+ * @account_id: (out) (optional) (transfer full): the account id
+ *
+ * The one place where a key is taken apart, at the first colon (provider
+ * ids have none; account ids may). The provider id must be a valid one
+ * (lanyard_provider_id_is_valid()) and the account id must not be empty.
+ *
+ * A key longer than %LANYARD_ACCOUNT_KEY_MAX_LENGTH or not valid UTF-8 is
+ * refused without being looked at further, and the error never repeats
+ * it: a caller's 10 MiB string does not come back in a message. A short,
+ * valid key that is merely malformed is named in the message, so the
+ * person sees what they typed.
+ *
+ * Returns: %TRUE when @key is well formed; otherwise %FALSE with @error set
+ *   to %LANYARD_ERROR_NOT_FOUND (no account can be called that)
+ */
+gboolean
+lanyard_account_key_parse (const char *key,
+                           char      **provider_id,
+                           char      **account_id,
+                           GError    **error)
+{
+  g_autofree char *provider = NULL;
+  const char      *colon;
+  gsize            length;
+
+  if (key == NULL)
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                           "No account was named; write it as provider:account-id");
+      return FALSE;
+    }
+
+  /* Bounded: never walk the whole of a hostile string. */
+  for (length = 0; length <= LANYARD_ACCOUNT_KEY_MAX_LENGTH && key[length] != '\0'; length++)
+    ;
+  if (length > LANYARD_ACCOUNT_KEY_MAX_LENGTH)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                   "The account name given is longer than %d bytes, so no account is called that; "
+                   "write it as provider:account-id",
+                   LANYARD_ACCOUNT_KEY_MAX_LENGTH);
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (key, length, NULL))
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                           "The account name given is not valid text, so no account is called that; "
+                           "write it as provider:account-id");
+      return FALSE;
+    }
+
+  colon = memchr (key, ':', length);
+  if (colon != NULL)
+    provider = g_strndup (key, colon - key);
+  if (colon == NULL || colon[1] == '\0' || !lanyard_provider_id_is_valid (provider))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                   "“%s” does not name an account; write it as provider:account-id, as `lanyardctl list` shows it",
+                   key);
+      return FALSE;
+    }
+
+  if (provider_id != NULL)
+    *provider_id = g_steal_pointer (&provider);
+  if (account_id != NULL)
+    *account_id = g_strdup (colon + 1);
+  return TRUE;
+}
+
 const char *
 lanyard_account_get_provider_id (LanyardAccount *self)
 {
@@ -393,11 +493,60 @@ void
 lanyard_account_set_attention (LanyardAccount *self,
                                const char     *reason)
 {
+  gboolean needed;
+
   g_return_if_fail (LANYARD_IS_ACCOUNT (self));
 
   if (g_strcmp0 (self->attention, reason) == 0)
     return;
+  needed = self->attention != NULL;
   g_free (self->attention);
   self->attention = g_strdup (reason);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ATTENTION]);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ATTENTION_REASON]);
+  if (needed != (reason != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NEEDS_ATTENTION]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+lanyard_account_get_needs_attention (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+  return self->attention != NULL;
+}
+
+/**
+ * lanyard_account_get_attention_reason:
+ *
+ * The same as lanyard_account_get_attention(), named as the property is.
+ *
+ * Returns: (nullable): why the person must sign in again, or %NULL
+ */
+const char *
+lanyard_account_get_attention_reason (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return self->attention;
+}
+
+gboolean
+lanyard_account_get_available (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+  return self->available;
+}
+
+void
+lanyard_account_set_available (LanyardAccount *self,
+                               gboolean        available)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  available = !!available;
+  if (self->available == available)
+    return;
+  self->available = available;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AVAILABLE]);
 }

@@ -19,6 +19,20 @@ void            lanyard_account_update_identity (LanyardAccount  *self,
                                                  LanyardIdentity *identity);
 char           *lanyard_account_dup_key (LanyardAccount *self);
 
+/**
+ * LANYARD_ACCOUNT_KEY_MAX_LENGTH:
+ *
+ * The longest `provider:account-id` key, in bytes, that
+ * lanyard_account_key_parse() accepts: far longer than any provider's
+ * account id, short enough to be repeated in a message.
+ */
+#define LANYARD_ACCOUNT_KEY_MAX_LENGTH 512
+
+gboolean lanyard_account_key_parse (const char *key,
+                                    char      **provider_id,
+                                    char      **account_id,
+                                    GError    **error);
+
 const char *lanyard_account_get_provider_id (LanyardAccount *self);
 const char *lanyard_account_get_account_id (LanyardAccount *self);
 const char *lanyard_account_get_username (LanyardAccount *self);
@@ -38,5 +52,10 @@ void        lanyard_account_set_last_refresh (LanyardAccount *self,
 const char *lanyard_account_get_attention (LanyardAccount *self);
 void        lanyard_account_set_attention (LanyardAccount *self,
                                            const char     *reason);
+gboolean    lanyard_account_get_needs_attention (LanyardAccount *self);
+const char *lanyard_account_get_attention_reason (LanyardAccount *self);
+gboolean    lanyard_account_get_available (LanyardAccount *self);
+void        lanyard_account_set_available (LanyardAccount *self,
+                                           gboolean        available);
 
 G_END_DECLS

@@ -1,0 +1,1245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-account-manager"
+
+#include "lanyard-account-manager.h"
+
+#include "lanyard-account-store.h"
+#include "lanyard-error.h"
+#include "lanyard-refresh-scheduler.h"
+#include "lanyard-token-store.h"
+
+/* The API is documented in lanyard-account-manager.h. */
+
+struct _LanyardAccountManager
+{
+  GObject parent_instance;
+
+  /* Owned references */
+  LanyardProviderRegistry *registry;
+  LanyardAccountStore     *store;
+  LanyardTokenStore       *tokens;
+  LanyardRefreshScheduler *scheduler;
+  GHashTable              *loads; /* key → TokenLoad, the one load or refresh running */
+  GHashTable              *unlinking; /* keys of accounts being unlinked */
+
+  /* Borrowed references: the store owns the accounts */
+  GHashTable *by_key; /* key → LanyardAccount */
+
+  gboolean loaded;
+};
+
+enum
+{
+  ACCOUNT_ADDED,
+  ACCOUNT_REMOVED,
+  ACCOUNT_CHANGED,
+  CURRENT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (LanyardAccountManager, lanyard_account_manager, G_TYPE_OBJECT)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+lanyard_account_manager_dispose (GObject *object)
+{
+  LanyardAccountManager *self = LANYARD_ACCOUNT_MANAGER (object);
+  GPtrArray             *accounts = self->store != NULL ? lanyard_account_store_get_accounts (self->store) : NULL;
+
+  /* The accounts may outlive us (a caller's reference). */
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (accounts, i), self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+
+  g_clear_object (&self->scheduler);
+
+  G_OBJECT_CLASS (lanyard_account_manager_parent_class)->dispose (object);
+}
+
+static void
+lanyard_account_manager_finalize (GObject *object)
+{
+  LanyardAccountManager *self = LANYARD_ACCOUNT_MANAGER (object);
+
+  /* Every load holds a reference to us, so none is running now. */
+  g_assert (g_hash_table_size (self->loads) == 0);
+
+  g_clear_pointer (&self->by_key, g_hash_table_unref);
+  g_clear_pointer (&self->loads, g_hash_table_unref);
+  g_clear_pointer (&self->unlinking, g_hash_table_unref);
+  g_clear_object (&self->store);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->registry);
+
+  G_OBJECT_CLASS (lanyard_account_manager_parent_class)->finalize (object);
+}
+
+static void
+lanyard_account_manager_class_init (LanyardAccountManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lanyard_account_manager_dispose;
+  object_class->finalize = lanyard_account_manager_finalize;
+
+  /**
+   * LanyardAccountManager::account-added:
+   * @account: the new account
+   *
+   * An account was linked for the first time, or read from the accounts
+   * file by lanyard_account_manager_load().
+   */
+  signals[ACCOUNT_ADDED] = g_signal_new ("account-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, LANYARD_TYPE_ACCOUNT);
+  /**
+   * LanyardAccountManager::account-removed:
+   * @account: the account, no longer in the list
+   *
+   * The account was unlinked and forgotten.
+   */
+  signals[ACCOUNT_REMOVED] = g_signal_new ("account-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, LANYARD_TYPE_ACCOUNT);
+  /**
+   * LanyardAccountManager::account-changed:
+   * @account: the account
+   * @pspec: the property that changed
+   *
+   * A property of one of the accounts changed.
+   */
+  signals[ACCOUNT_CHANGED] = g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 2, LANYARD_TYPE_ACCOUNT,
+                                           G_TYPE_PARAM);
+  /**
+   * LanyardAccountManager::current-changed:
+   * @current: (nullable): the current account now
+   *
+   * What lanyard_account_manager_get_current() describes may have changed:
+   * another account is current, or the current one changed.
+   */
+  signals[CURRENT_CHANGED] = g_signal_new ("current-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, LANYARD_TYPE_ACCOUNT);
+}
+
+static void
+lanyard_account_manager_init (LanyardAccountManager *self)
+{
+  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unlinking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->tokens = lanyard_token_store_new ();
+}
+
+static void
+emit_current_changed (LanyardAccountManager *self)
+{
+  g_signal_emit (self, signals[CURRENT_CHANGED], 0, lanyard_account_store_get_current (self->store));
+}
+
+static void
+account_notify_cb (LanyardAccount        *account,
+                   GParamSpec            *pspec,
+                   LanyardAccountManager *self)
+{
+  g_signal_emit (self, signals[ACCOUNT_CHANGED], 0, account, pspec);
+  if (account == lanyard_account_store_get_current (self->store))
+    emit_current_changed (self);
+}
+
+static void
+track (LanyardAccountManager *self,
+       LanyardAccount        *account)
+{
+  g_hash_table_insert (self->by_key, lanyard_account_dup_key (account), account);
+  g_signal_connect_object (account, "notify", G_CALLBACK (account_notify_cb), self, 0);
+}
+
+static void
+store_account_added_cb (LanyardAccountStore   *store,
+                        LanyardAccount        *account,
+                        LanyardAccountManager *self)
+{
+  track (self, account);
+  g_signal_emit (self, signals[ACCOUNT_ADDED], 0, account);
+}
+
+static void
+store_account_removed_cb (LanyardAccountStore   *store,
+                          LanyardAccount        *account,
+                          LanyardAccountManager *self)
+{
+  g_autofree char *key = lanyard_account_dup_key (account);
+
+  g_hash_table_remove (self->by_key, key);
+  g_signal_handlers_disconnect_by_func (account, account_notify_cb, self);
+  lanyard_refresh_scheduler_remove (self->scheduler, key);
+  g_signal_emit (self, signals[ACCOUNT_REMOVED], 0, account);
+}
+
+static void
+store_current_changed_cb (LanyardAccountStore   *store,
+                          LanyardAccountManager *self)
+{
+  emit_current_changed (self);
+}
+
+static void scheduled_refresh_due_cb (LanyardRefreshScheduler *scheduler,
+                                      const char              *key,
+                                      LanyardAccountManager   *self);
+
+LanyardAccountManager *
+lanyard_account_manager_new (LanyardProviderRegistry *registry,
+                             const char              *accounts_path,
+                             GNetworkMonitor         *monitor)
+{
+  LanyardAccountManager *self;
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_REGISTRY (registry), NULL);
+  g_return_val_if_fail (accounts_path != NULL, NULL);
+  g_return_val_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor), NULL);
+
+  self = g_object_new (LANYARD_TYPE_ACCOUNT_MANAGER, NULL);
+  self->registry = g_object_ref (registry);
+  self->store = lanyard_account_store_new (accounts_path);
+  self->scheduler = lanyard_refresh_scheduler_new (monitor);
+  g_signal_connect_object (self->scheduler, "refresh-due", G_CALLBACK (scheduled_refresh_due_cb), self, 0);
+  return self;
+}
+
+void
+lanyard_account_manager_set_refresh_timing (LanyardAccountManager *self,
+                                            guint                  margin_seconds,
+                                            guint                  backoff_seconds,
+                                            guint                  max_running)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  lanyard_refresh_scheduler_set_timing (self->scheduler, margin_seconds, backoff_seconds, max_running);
+}
+
+gboolean
+lanyard_account_manager_load (LanyardAccountManager *self,
+                              GError               **error)
+{
+  GPtrArray *accounts;
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), FALSE);
+  /* Loading again would drop the accounts others hold handles to. */
+  g_return_val_if_fail (!self->loaded, FALSE);
+
+  if (!lanyard_account_store_load (self->store, error))
+    return FALSE;
+  self->loaded = TRUE;
+
+  accounts = lanyard_account_store_get_accounts (self->store);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LanyardAccount  *account = g_ptr_array_index (accounts, i);
+      g_autofree char *key = lanyard_account_dup_key (account);
+
+      track (self, account);
+      if (!lanyard_account_get_needs_attention (account))
+        lanyard_refresh_scheduler_schedule (self->scheduler, key, lanyard_account_get_expires_at (account));
+      g_signal_emit (self, signals[ACCOUNT_ADDED], 0, account);
+    }
+
+  g_signal_connect_object (self->store, "account-added", G_CALLBACK (store_account_added_cb), self, 0);
+  g_signal_connect_object (self->store, "account-removed", G_CALLBACK (store_account_removed_cb), self, 0);
+  g_signal_connect_object (self->store, "current-changed", G_CALLBACK (store_current_changed_cb), self, 0);
+  emit_current_changed (self);
+  return TRUE;
+}
+
+void
+lanyard_account_manager_recheck (LanyardAccountManager *self)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  lanyard_refresh_scheduler_recheck (self->scheduler);
+}
+
+LanyardProviderRegistry *
+lanyard_account_manager_get_registry (LanyardAccountManager *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->registry;
+}
+
+const char *
+lanyard_account_manager_get_problem (LanyardAccountManager *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+  return lanyard_account_store_get_problem (self->store);
+}
+
+gboolean
+lanyard_account_manager_is_read_only (LanyardAccountManager *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), TRUE);
+  return lanyard_account_store_is_read_only (self->store);
+}
+
+const char *
+lanyard_account_manager_get_provider_name (LanyardAccountManager *self,
+                                           const char            *provider_id)
+{
+  LanyardProvider *provider;
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+
+  provider = lanyard_provider_registry_lookup (self->registry, provider_id);
+  return provider != NULL ? lanyard_provider_get_display_name (provider) : provider_id;
+}
+
+/* What the keyring shows, e.g. "Lanyard: GitHub (octocat)". */
+static char *
+token_label (LanyardAccountManager *self,
+             const char            *provider_id,
+             const char            *account_id,
+             const char            *username)
+{
+  return g_strdup_printf ("Lanyard: %s (%s)", lanyard_account_manager_get_provider_name (self, provider_id),
+                          username != NULL ? username : account_id);
+}
+
+GPtrArray *
+lanyard_account_manager_get_accounts (LanyardAccountManager *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+  return lanyard_account_store_get_accounts (self->store);
+}
+
+LanyardAccount *
+lanyard_account_manager_get_current (LanyardAccountManager *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+  return lanyard_account_store_get_current (self->store);
+}
+
+LanyardAccount *
+lanyard_account_manager_lookup (LanyardAccountManager *self,
+                                const char            *provider_id,
+                                const char            *account_id)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (provider_id == NULL || account_id == NULL)
+    return NULL;
+  /* Provider ids have no colon, so the key names one pair only. */
+  key = g_strconcat (provider_id, ":", account_id, NULL);
+  return g_hash_table_lookup (self->by_key, key);
+}
+
+LanyardAccount *
+lanyard_account_manager_lookup_key (LanyardAccountManager *self,
+                                    const char            *key,
+                                    GError               **error)
+{
+  g_autofree char *provider_id = NULL;
+  g_autofree char *account_id = NULL;
+  LanyardAccount  *account;
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (!lanyard_account_key_parse (key, &provider_id, &account_id, error))
+    return NULL;
+
+  account = lanyard_account_manager_lookup (self, provider_id, account_id);
+  if (account == NULL)
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                 "No linked account is called “%s”; `lanyardctl list` shows the linked accounts", key);
+  return account;
+}
+
+static gboolean
+save_accounts (LanyardAccountManager *self,
+               GError               **error)
+{
+  return lanyard_account_store_save (self->store, error);
+}
+
+/* The change stands in memory; a file that cannot be written is the
+ * person's to fix, and the next write tries again. */
+static void
+save_accounts_or_log (LanyardAccountManager *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!save_accounts (self, &error))
+    g_message ("The accounts file could not be written: %s", error->message);
+}
+
+static gboolean
+check_writable (LanyardAccountManager *self,
+                GError               **error)
+{
+  if (!lanyard_account_store_is_read_only (self->store))
+    return TRUE;
+  g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_FAILED, lanyard_account_store_get_problem (self->store));
+  return FALSE;
+}
+
+static gboolean
+is_ours (LanyardAccountManager *self,
+         LanyardAccount        *account)
+{
+  g_autofree char *key = lanyard_account_dup_key (account);
+
+  return g_hash_table_lookup (self->by_key, key) == account;
+}
+
+gboolean
+lanyard_account_manager_set_primary (LanyardAccountManager *self,
+                                     LanyardAccount        *account,
+                                     GError               **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), FALSE);
+  g_return_val_if_fail (account == NULL || LANYARD_IS_ACCOUNT (account), FALSE);
+
+  if (account != NULL && !is_ours (self, account))
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      return FALSE;
+    }
+  if (!check_writable (self, error))
+    return FALSE;
+
+  lanyard_account_store_set_primary (self->store, account);
+  return save_accounts (self, error);
+}
+
+/* Whether the keyring could be used, from how the last call to it went:
+ * locked or gone makes the account unavailable, anything else (including
+ * "no tokens stored") means the keyring answered. */
+static void
+update_available (LanyardAccount *account,
+                  const GError   *error)
+{
+  gboolean keyring_trouble = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
+    g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
+
+  /* A call given up says nothing about the keyring. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  lanyard_account_set_available (account, !keyring_trouble);
+}
+
+/* Getting tokens, refreshing when needed: one load or refresh per account
+ * at a time, shared by every caller who asks meanwhile. */
+
+typedef struct
+{
+  LanyardAccountManager *manager;
+  LanyardAccount        *account;
+  char                  *key;
+  GPtrArray             *waiters; /* Waiter */
+  LanyardTokenSet       *refreshed;
+  gboolean               force;
+} TokenLoad;
+
+/* A caller waiting for a load; one who gives up is answered at once and
+ * leaves the others waiting. */
+typedef struct
+{
+  GTask     *task;
+  GSource   *cancelled; /* owned; NULL without a cancellable */
+  TokenLoad *load; /* borrowed: the load owns us */
+} Waiter;
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->cancelled != NULL)
+    {
+      g_source_destroy (waiter->cancelled);
+      g_source_unref (waiter->cancelled);
+    }
+  g_object_unref (waiter->task);
+  g_free (waiter);
+}
+
+static gboolean
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  g_autoptr(GTask) task = g_object_ref (waiter->task);
+
+  /* Frees the waiter; the load goes on for the others. */
+  g_ptr_array_remove_fast (waiter->load->waiters, waiter);
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_waiter (TokenLoad *load,
+            GTask     *task)
+{
+  Waiter       *waiter = g_new0 (Waiter, 1);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  waiter->task = task;
+  waiter->load = load;
+  if (cancellable != NULL)
+    {
+      waiter->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancelled, G_SOURCE_FUNC (waiter_cancelled_cb), waiter, NULL);
+      g_source_attach (waiter->cancelled, g_task_get_context (task));
+    }
+  g_ptr_array_add (load->waiters, waiter);
+}
+
+static void
+token_load_free (TokenLoad *load)
+{
+  g_object_unref (load->manager);
+  g_object_unref (load->account);
+  g_free (load->key);
+  g_ptr_array_unref (load->waiters);
+  g_clear_object (&load->refreshed);
+  g_free (load);
+}
+
+/* Ends the load: every waiter gets the same answer (or, if it gave up
+ * meanwhile, G_IO_ERROR_CANCELLED through its task). */
+static void
+token_load_finish (TokenLoad       *load,
+                   LanyardTokenSet *tokens,
+                   const GError    *error)
+{
+  gboolean removed = g_hash_table_remove (load->manager->loads, load->key);
+
+  g_assert (removed);
+  for (guint i = 0; i < load->waiters->len; i++)
+    {
+      GTask *task = ((Waiter *) g_ptr_array_index (load->waiters, i))->task;
+
+      if (tokens != NULL)
+        g_task_return_pointer (task, g_object_ref (tokens), g_object_unref);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+  token_load_free (load);
+}
+
+static void
+stored_refreshed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  TokenLoad             *load = user_data;
+  LanyardAccountManager *self = load->manager;
+  gint64                 expires_at = lanyard_token_set_get_expires_at (load->refreshed);
+  g_autoptr(GError) error = NULL;
+
+  /* Rotation: the new pair is in the keyring before anyone uses it. If it
+   * cannot be stored, it is not handed out; the old refresh token may
+   * already be dead, so the account may want a sign-in. */
+  if (!lanyard_token_store_save_finish (LANYARD_TOKEN_STORE (object), result, &error))
+    {
+      update_available (load->account, error);
+      token_load_finish (load, NULL, error);
+      return;
+    }
+
+  update_available (load->account, NULL);
+  g_object_freeze_notify (G_OBJECT (load->account));
+  lanyard_account_set_expires_at (load->account, expires_at);
+  lanyard_account_set_last_refresh (load->account, now_seconds ());
+  lanyard_account_set_attention (load->account, NULL);
+  g_object_thaw_notify (G_OBJECT (load->account));
+  save_accounts_or_log (self);
+
+  lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_SUCCEEDED, expires_at);
+  token_load_finish (load, load->refreshed, NULL);
+}
+
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TokenLoad             *load = user_data;
+  LanyardAccountManager *self = load->manager;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+
+  load->refreshed = lanyard_provider_refresh_finish (LANYARD_PROVIDER (object), result, &error);
+  if (load->refreshed == NULL)
+    {
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT))
+        {
+          /* Nothing is deleted: the person signs in again and the same
+           * account comes back. */
+          lanyard_account_set_attention (load->account, error->message);
+          lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_NEEDS_ATTENTION, 0);
+          save_accounts_or_log (self);
+        }
+      token_load_finish (load, NULL, error);
+      return;
+    }
+
+  /* Being unlinked meanwhile: the new tokens must not land in the keyring
+   * after the unlink deleted the old ones. A store sent before the unlink
+   * began reaches the keyring before its delete does. */
+  if (!is_ours (self, load->account) || g_hash_table_contains (self->unlinking, load->key))
+    {
+      g_autoptr(GError) gone = g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                                                     "This account was unlinked meanwhile");
+      token_load_finish (load, NULL, gone);
+      return;
+    }
+
+  label = token_label (self, lanyard_account_get_provider_id (load->account),
+                       lanyard_account_get_account_id (load->account), lanyard_account_get_username (load->account));
+  lanyard_token_store_save_async (self->tokens, lanyard_account_get_provider_id (load->account),
+                                  lanyard_account_get_account_id (load->account), label, load->refreshed,
+                                  NULL, stored_refreshed_cb, load);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TokenLoad             *load = user_data;
+  LanyardAccountManager *self = load->manager;
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardProvider *provider;
+
+  tokens = lanyard_token_store_load_finish (LANYARD_TOKEN_STORE (object), result, &error);
+  update_available (load->account, error);
+  if (tokens == NULL)
+    {
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+        lanyard_account_set_attention (load->account, error->message);
+      token_load_finish (load, NULL, error);
+      return;
+    }
+
+  if (!load->force && !lanyard_token_set_is_expired (tokens, now_seconds (), LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS))
+    {
+      token_load_finish (load, tokens, NULL);
+      return;
+    }
+
+  provider = lanyard_provider_registry_lookup (self->registry, lanyard_account_get_provider_id (load->account));
+  if (provider == NULL)
+    {
+      g_autoptr(GError) gone = g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                                             "The provider “%s” is no longer configured, so this account's token cannot be renewed. "
+                                             "Configure it again; the account and its tokens were kept.",
+                                             lanyard_account_get_provider_id (load->account));
+      token_load_finish (load, NULL, gone);
+      return;
+    }
+
+  g_debug ("Refreshing the tokens of %s", load->key);
+  lanyard_provider_refresh_async (provider, tokens, NULL, refreshed_cb, load);
+}
+
+void
+lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
+                                          LanyardAccount        *account,
+                                          gboolean               force_refresh,
+                                          GCancellable          *cancellable,
+                                          GAsyncReadyCallback    callback,
+                                          gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  TokenLoad       *load;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_account_manager_get_tokens_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!is_ours (self, account))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      return;
+    }
+
+  key = lanyard_account_dup_key (account);
+  load = g_hash_table_lookup (self->loads, key);
+  if (load != NULL)
+    {
+      /* A forced refresh (the scheduler's) joining a plain load still
+       * refreshes, as long as the tokens have not been judged yet. */
+      load->force |= force_refresh;
+      add_waiter (load, g_steal_pointer (&task));
+      return;
+    }
+
+  load = g_new0 (TokenLoad, 1);
+  load->manager = g_object_ref (self);
+  load->account = g_object_ref (account);
+  load->key = g_strdup (key);
+  load->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  load->force = force_refresh;
+  add_waiter (load, g_steal_pointer (&task));
+  g_hash_table_insert (self->loads, g_steal_pointer (&key), load);
+
+  /* No cancellable: the load is shared, and a refresh that reached the
+   * provider must be stored whoever still waits. */
+  lanyard_token_store_load_async (self->tokens, lanyard_account_get_provider_id (account),
+                                  lanyard_account_get_account_id (account), NULL, loaded_cb, load);
+}
+
+LanyardTokenSet *
+lanyard_account_manager_get_tokens_finish (LanyardAccountManager *self,
+                                           GAsyncResult          *result,
+                                           GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_get_tokens_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char  *access_token;
+  gint64 expires_at;
+} AccessToken;
+
+static void
+access_token_free (AccessToken *token)
+{
+  g_free (token->access_token);
+  g_free (token);
+}
+
+static void
+access_token_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  GError      *error = NULL;
+  AccessToken *token;
+
+  tokens = lanyard_account_manager_get_tokens_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error);
+  if (tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  token = g_new0 (AccessToken, 1);
+  token->access_token = g_strdup (lanyard_token_set_get_access_token (tokens));
+  token->expires_at = lanyard_token_set_get_expires_at (tokens);
+  g_task_return_pointer (task, token, (GDestroyNotify) access_token_free);
+}
+
+void
+lanyard_account_manager_get_access_token_async (LanyardAccountManager *self,
+                                                LanyardAccount        *account,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_account_manager_get_access_token_async);
+  lanyard_account_manager_get_tokens_async (self, account, FALSE, cancellable, access_token_cb, task);
+}
+
+char *
+lanyard_account_manager_get_access_token_finish (LanyardAccountManager *self,
+                                                 GAsyncResult          *result,
+                                                 gint64                *expires_at,
+                                                 GError               **error)
+{
+  AccessToken *token;
+  char        *access_token;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_get_access_token_async, NULL);
+
+  token = g_task_propagate_pointer (G_TASK (result), error);
+  if (token == NULL)
+    return NULL;
+  access_token = g_steal_pointer (&token->access_token);
+  if (expires_at != NULL)
+    *expires_at = token->expires_at;
+  access_token_free (token);
+  return access_token;
+}
+
+static void
+ensure_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  GError *error = NULL;
+
+  tokens = lanyard_account_manager_get_tokens_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error);
+  if (tokens == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+lanyard_account_manager_ensure_credentials_async (LanyardAccountManager *self,
+                                                  LanyardAccount        *account,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_account_manager_ensure_credentials_async);
+  lanyard_account_manager_get_tokens_async (self, account, FALSE, cancellable, ensure_cb, task);
+}
+
+gboolean
+lanyard_account_manager_ensure_credentials_finish (LanyardAccountManager *self,
+                                                   GAsyncResult          *result,
+                                                   GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_ensure_credentials_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The scheduler hears back whatever happened to a refresh it asked for:
+ * the load reports what it learnt at the provider or the keyring; a load
+ * that ended before (the tokens could not be read) is reported here. */
+static void
+scheduled_refresh_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  LanyardAccountManager *self = LANYARD_ACCOUNT_MANAGER (object);
+  g_autoptr(LanyardAccount) account = user_data;
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = lanyard_account_dup_key (account);
+
+  tokens = lanyard_account_manager_get_tokens_finish (self, result, &error);
+  if (tokens != NULL)
+    {
+      lanyard_refresh_scheduler_report (self->scheduler, key, LANYARD_REFRESH_SUCCEEDED,
+                                        lanyard_token_set_get_expires_at (tokens));
+      return;
+    }
+
+  g_message ("Refreshing %s failed: %s", key, error->message);
+  if (!is_ours (self, account))
+    lanyard_refresh_scheduler_remove (self->scheduler, key);
+  else if (lanyard_account_get_needs_attention (account))
+    lanyard_refresh_scheduler_report (self->scheduler, key, LANYARD_REFRESH_NEEDS_ATTENTION, 0);
+  else
+    lanyard_refresh_scheduler_report (self->scheduler, key, LANYARD_REFRESH_TRANSIENT, 0);
+}
+
+static void
+scheduled_refresh_due_cb (LanyardRefreshScheduler *scheduler,
+                          const char              *key,
+                          LanyardAccountManager   *self)
+{
+  LanyardAccount *account = g_hash_table_lookup (self->by_key, key);
+
+  if (account == NULL)
+    {
+      lanyard_refresh_scheduler_remove (self->scheduler, key);
+      return;
+    }
+
+  lanyard_account_manager_get_tokens_async (self, account, TRUE, NULL, scheduled_refresh_cb, g_object_ref (account));
+}
+
+/* Linking: tokens first, then the account. */
+
+typedef struct
+{
+  LanyardIdentity *identity;
+  LanyardTokenSet *tokens;
+} Link;
+
+static void
+link_free (Link *link)
+{
+  g_clear_object (&link->identity);
+  g_clear_object (&link->tokens);
+  g_free (link);
+}
+
+static void
+link_stored_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardAccountManager *self = g_task_get_source_object (task);
+  Link                  *link = g_task_get_task_data (task);
+  gint64                 expires_at = lanyard_token_set_get_expires_at (link->tokens);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  LanyardAccount  *account;
+  gboolean         created;
+
+  /* No keyring, no account: a linked account without its tokens would be
+   * a lie, and the tokens go nowhere else. */
+  if (!lanyard_token_store_save_finish (LANYARD_TOKEN_STORE (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A newer Lanyard may have taken the file over meanwhile; the tokens
+   * are stored and a later sign-in finds them replaced. */
+  if (!check_writable (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  account = lanyard_account_store_link (self->store, link->identity, now_seconds (), &created);
+  g_object_freeze_notify (G_OBJECT (account));
+  lanyard_account_set_expires_at (account, expires_at);
+  lanyard_account_set_last_refresh (account, now_seconds ());
+  lanyard_account_set_attention (account, NULL);
+  lanyard_account_set_available (account, TRUE);
+  g_object_thaw_notify (G_OBJECT (account));
+  save_accounts_or_log (self);
+
+  key = lanyard_account_dup_key (account);
+  lanyard_refresh_scheduler_schedule (self->scheduler, key, expires_at);
+  g_message ("Linked %s", key);
+  g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+}
+
+void
+lanyard_account_manager_link_async (LanyardAccountManager *self,
+                                    LanyardIdentity       *identity,
+                                    LanyardTokenSet       *tokens,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  Link            *link;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LANYARD_IS_IDENTITY (identity));
+  g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_account_manager_link_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!check_writable (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  link = g_new0 (Link, 1);
+  link->identity = g_object_ref (identity);
+  link->tokens = g_object_ref (tokens);
+  g_task_set_task_data (task, link, (GDestroyNotify) link_free);
+
+  label = token_label (self, lanyard_identity_get_provider_id (identity), lanyard_identity_get_account_id (identity),
+                       lanyard_identity_get_username (identity));
+  lanyard_token_store_save_async (self->tokens, lanyard_identity_get_provider_id (identity),
+                                  lanyard_identity_get_account_id (identity), label, tokens, cancellable,
+                                  link_stored_cb, g_steal_pointer (&task));
+}
+
+LanyardAccount *
+lanyard_account_manager_link_finish (LanyardAccountManager *self,
+                                     GAsyncResult          *result,
+                                     GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_link_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Unlinking, one step after the other: load the tokens, revoke them at
+ * the provider, delete them from the keyring, forget the account. */
+
+typedef enum
+{
+  UNLINK_LOAD,
+  UNLINK_REVOKE,
+  UNLINK_DELETE,
+  UNLINK_FORGET,
+} UnlinkStep;
+
+typedef struct
+{
+  LanyardAccountManager *manager;
+  LanyardAccount        *account;
+  char                  *key;
+  LanyardTokenSet       *tokens;
+  UnlinkStep             step;
+  gboolean               revoked;
+  char                  *message;
+} Unlink;
+
+typedef struct
+{
+  gboolean revoked;
+  char    *message;
+} UnlinkResult;
+
+static void
+unlink_free (Unlink *unlink)
+{
+  g_hash_table_remove (unlink->manager->unlinking, unlink->key);
+  g_object_unref (unlink->manager);
+  g_free (unlink->key);
+  g_clear_object (&unlink->account);
+  g_clear_object (&unlink->tokens);
+  g_free (unlink->message);
+  g_free (unlink);
+}
+
+static void
+unlink_result_free (UnlinkResult *result)
+{
+  g_free (result->message);
+  g_free (result);
+}
+
+static void unlink_step (GTask *task);
+
+static void
+unlink_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Unlink *unlink = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_assert (unlink->step == UNLINK_LOAD);
+
+  unlink->tokens = lanyard_token_store_load_finish (LANYARD_TOKEN_STORE (object), result, &error);
+  if (unlink->tokens == NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+    {
+      /* Locked or gone: keep everything, say why. */
+      update_available (unlink->account, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  update_available (unlink->account, NULL);
+
+  if (unlink->tokens == NULL)
+    {
+      unlink->message = g_strdup ("No token was stored; nothing to revoke.");
+      unlink->step = UNLINK_DELETE;
+    }
+  else
+    unlink->step = UNLINK_REVOKE;
+  unlink_step (g_steal_pointer (&task));
+}
+
+static void
+unlink_revoked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Unlink *unlink = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_assert (unlink->step == UNLINK_REVOKE);
+
+  unlink->revoked = lanyard_provider_revoke_finish (LANYARD_PROVIDER (object), result, &error);
+  if (!unlink->revoked)
+    {
+      /* The person asked to disconnect: forget locally all the same, and
+       * say what could not be done at the provider. */
+      unlink->message = g_strdup (error->message);
+      g_message ("Revocation failed: %s", error->message);
+    }
+
+  unlink->step = UNLINK_DELETE;
+  unlink_step (g_steal_pointer (&task));
+}
+
+static void
+unlink_deleted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Unlink *unlink = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_assert (unlink->step == UNLINK_DELETE);
+
+  /* A token that cannot be deleted (keyring locked) keeps the account: it
+   * would otherwise stay in the keyring with nothing pointing at it. */
+  if (!lanyard_token_store_delete_finish (LANYARD_TOKEN_STORE (object), result, &error))
+    {
+      update_available (unlink->account, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  unlink->step = UNLINK_FORGET;
+  unlink_step (g_steal_pointer (&task));
+}
+
+static void
+unlink_step (GTask *task)
+{
+  LanyardAccountManager *self = g_task_get_source_object (task);
+  Unlink                *unlink = g_task_get_task_data (task);
+  LanyardAccount        *account = unlink->account;
+  const char            *provider_id = lanyard_account_get_provider_id (account);
+  const char            *account_id = lanyard_account_get_account_id (account);
+
+  switch (unlink->step)
+    {
+    case UNLINK_LOAD:
+      g_assert (unlink->tokens == NULL);
+      lanyard_token_store_load_async (self->tokens, provider_id, account_id, g_task_get_cancellable (task),
+                                      unlink_loaded_cb, task);
+      break;
+
+    case UNLINK_REVOKE:
+      {
+        LanyardProvider *provider = lanyard_provider_registry_lookup (self->registry, provider_id);
+
+        g_assert (unlink->tokens != NULL);
+        /* Past this point the account goes, whatever the caller's
+         * cancellable says: half an unlink helps nobody. */
+        if (provider == NULL)
+          {
+            unlink->message = g_strdup ("The provider is no longer configured; the token was forgotten but not revoked.");
+            unlink->step = UNLINK_DELETE;
+            unlink_step (task);
+            break;
+          }
+        lanyard_provider_revoke_async (provider, unlink->tokens, NULL, unlink_revoked_cb, task);
+        break;
+      }
+
+    case UNLINK_DELETE:
+      lanyard_token_store_delete_async (self->tokens, provider_id, account_id, NULL, unlink_deleted_cb, task);
+      break;
+
+    case UNLINK_FORGET:
+      {
+        UnlinkResult    *result = g_new0 (UnlinkResult, 1);
+        g_autofree char *key = lanyard_account_dup_key (account);
+
+        lanyard_account_store_remove (self->store, account);
+        save_accounts_or_log (self);
+        g_message ("Unlinked %s", key);
+
+        result->revoked = unlink->revoked;
+        result->message = g_steal_pointer (&unlink->message);
+        g_task_return_pointer (task, result, (GDestroyNotify) unlink_result_free);
+        g_object_unref (task);
+        break;
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+lanyard_account_manager_unlink_async (LanyardAccountManager *self,
+                                      LanyardAccount        *account,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  Unlink          *unlink;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_account_manager_unlink_async);
+  /* Once revoked, the account is forgotten even if the caller gave up. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!is_ours (self, account))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      return;
+    }
+  if (!check_writable (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  key = lanyard_account_dup_key (account);
+  if (g_hash_table_contains (self->unlinking, key))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED, "This account is already being disconnected");
+      return;
+    }
+
+  g_hash_table_add (self->unlinking, g_strdup (key));
+  unlink = g_new0 (Unlink, 1);
+  unlink->manager = g_object_ref (self);
+  unlink->key = g_steal_pointer (&key);
+  unlink->account = g_object_ref (account);
+  unlink->step = UNLINK_LOAD;
+  g_task_set_task_data (task, unlink, (GDestroyNotify) unlink_free);
+  unlink_step (g_steal_pointer (&task));
+}
+
+gboolean
+lanyard_account_manager_unlink_finish (LanyardAccountManager *self,
+                                       GAsyncResult          *result,
+                                       gboolean              *revoked,
+                                       char                 **message,
+                                       GError               **error)
+{
+  UnlinkResult *outcome;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_unlink_async, FALSE);
+
+  outcome = g_task_propagate_pointer (G_TASK (result), error);
+  if (outcome == NULL)
+    return FALSE;
+  if (revoked != NULL)
+    *revoked = outcome->revoked;
+  if (message != NULL)
+    *message = g_steal_pointer (&outcome->message);
+  unlink_result_free (outcome);
+  return TRUE;
+}
