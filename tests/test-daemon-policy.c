@@ -244,6 +244,8 @@ static gboolean
 allowed_for (const LanyardPolicyRule *rule,
              As                       as)
 {
+  if (rule->who == LANYARD_POLICY_BUS_ANSWERED)
+    return TRUE;
   if (as == AS_OTHER_USER)
     return FALSE;
   switch (rule->who)

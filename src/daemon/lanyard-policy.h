@@ -27,6 +27,10 @@ typedef enum
  *   consent later
  * @LANYARD_POLICY_FLOW_STARTER: only the connection that started the
  *   sign-in
+ * @LANYARD_POLICY_BUS_ANSWERED: answered by GDBus itself, not by Lanyard's
+ *   code (the object manager's GetManagedObjects): every connection the
+ *   bus lets in; it carries only what the @LANYARD_POLICY_ANY_PROGRAM
+ *   properties carry
  */
 typedef enum
 {
@@ -34,6 +38,7 @@ typedef enum
   LANYARD_POLICY_HOST_PROGRAM,
   LANYARD_POLICY_TOKEN_READER,
   LANYARD_POLICY_FLOW_STARTER,
+  LANYARD_POLICY_BUS_ANSWERED,
 } LanyardPolicyWho;
 
 typedef struct

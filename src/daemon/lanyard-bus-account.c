@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-daemon"
+
+#include "lanyard-bus-account.h"
+
+#include "lanyard-dbus-errors.h"
+#include "lanyard-policy.h"
+
+/**
+ * LanyardBusAccount:
+ *
+ * One linked account on the bus (`io.github.lanyard.Account`), one per
+ * #LanyardAccount, exported in an object skeleton under the object
+ * manager. Its properties are bound to the account's own, so GDBus sends
+ * only what changed; its methods are the account manager's. Every call and
+ * property read passes the access policy first.
+ */
+struct _LanyardBusAccount
+{
+  LanyardDBusAccountSkeleton parent_instance;
+
+  /* Owned references */
+  LanyardAccountManager *manager;
+  LanyardAccount        *account;
+  LanyardCallerTracker  *callers;
+};
+
+static void lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardBusAccount, lanyard_bus_account, LANYARD_DBUS_TYPE_ACCOUNT_SKELETON, G_IMPLEMENT_INTERFACE (LANYARD_DBUS_TYPE_ACCOUNT, lanyard_bus_account_iface_init))
+
+static GDBusInterfaceSkeletonClass *skeleton_parent_class;
+
+static void
+lanyard_bus_account_dispose (GObject *object)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->account);
+  g_clear_object (&self->callers);
+
+  G_OBJECT_CLASS (lanyard_bus_account_parent_class)->dispose (object);
+}
+
+/* GLib emits this in a worker thread; only immutable fields are read. */
+static gboolean
+lanyard_bus_account_authorize_method (GDBusInterfaceSkeleton *skeleton,
+                                      GDBusMethodInvocation  *invocation)
+{
+  return lanyard_policy_authorize_method (LANYARD_BUS_ACCOUNT (skeleton)->callers, invocation, NULL);
+}
+
+/* Property reads do not emit g-authorize-method on GLib 2.74. */
+static GVariant *
+guarded_get_property (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *object_path,
+                      const char      *interface_name,
+                      const char      *property_name,
+                      GError         **error,
+                      gpointer         user_data)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (user_data);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!lanyard_policy_authorize_property (self->callers, sender, interface_name, property_name, NULL, &local_error))
+    {
+      if (error != NULL)
+        *error = g_steal_pointer (&local_error);
+      return NULL;
+    }
+  return skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
+}
+
+static GDBusInterfaceVTable *
+lanyard_bus_account_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static GDBusInterfaceVTable vtable;
+  static gsize                once;
+
+  if (g_once_init_enter (&once))
+    {
+      vtable = *skeleton_parent_class->get_vtable (skeleton);
+      vtable.get_property = guarded_get_property;
+      vtable.set_property = NULL;
+      g_once_init_leave (&once, 1);
+    }
+  return &vtable;
+}
+
+static void
+lanyard_bus_account_class_init (LanyardBusAccountClass *klass)
+{
+  GObjectClass                *object_class = G_OBJECT_CLASS (klass);
+  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
+
+  skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_bus_account_parent_class);
+  object_class->dispose = lanyard_bus_account_dispose;
+  skeleton_class->g_authorize_method = lanyard_bus_account_authorize_method;
+  skeleton_class->get_vtable = lanyard_bus_account_get_vtable;
+}
+
+static void
+lanyard_bus_account_init (LanyardBusAccount *self)
+{
+}
+
+static void
+access_token_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64           expires_at = 0;
+
+  token = lanyard_account_manager_get_access_token_finish (LANYARD_ACCOUNT_MANAGER (object), result, &expires_at, &error);
+  if (token == NULL)
+    {
+      lanyard_dbus_errors_return (invocation, error);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(sx)", token, expires_at));
+}
+
+static gboolean
+lanyard_bus_account_handle_get_access_token (LanyardDBusAccount    *iface,
+                                             GDBusMethodInvocation *invocation)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
+
+  lanyard_account_manager_get_access_token_async (self->manager, self->account, NULL, access_token_cb,
+                                                  g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+ensured_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_account_manager_ensure_credentials_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error))
+    lanyard_dbus_errors_return (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+lanyard_bus_account_handle_ensure_credentials (LanyardDBusAccount    *iface,
+                                               GDBusMethodInvocation *invocation)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
+
+  lanyard_account_manager_ensure_credentials_async (self->manager, self->account, NULL, ensured_cb,
+                                                    g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+unlinked_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean         revoked = FALSE;
+
+  if (!lanyard_account_manager_unlink_finish (LANYARD_ACCOUNT_MANAGER (object), result, &revoked, &message, &error))
+    {
+      lanyard_dbus_errors_return (invocation, error);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(bs)", revoked, message ?: ""));
+}
+
+static gboolean
+lanyard_bus_account_handle_unlink (LanyardDBusAccount    *iface,
+                                   GDBusMethodInvocation *invocation)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
+
+  lanyard_account_manager_unlink_async (self->manager, self->account, NULL, unlinked_cb, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface)
+{
+  iface->handle_get_access_token = lanyard_bus_account_handle_get_access_token;
+  iface->handle_ensure_credentials = lanyard_bus_account_handle_ensure_credentials;
+  iface->handle_unlink = lanyard_bus_account_handle_unlink;
+}
+
+/* D-Bus strings cannot be NULL. */
+static gboolean
+string_or_empty (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  const char *value = g_value_get_string (from);
+
+  g_value_set_string (to, value != NULL ? value : "");
+  return TRUE;
+}
+
+/**
+ * lanyard_bus_account_path:
+ *
+ * Returns: (transfer full): where @account is on the bus
+ */
+char *
+lanyard_bus_account_path (LanyardAccount *account)
+{
+  g_autofree char *key = lanyard_account_dup_key (account);
+  g_autofree char *escaped = g_dbus_escape_object_path (key);
+
+  return g_strconcat (LANYARD_DAEMON_ACCOUNTS_PATH "/", escaped, NULL);
+}
+
+/**
+ * lanyard_bus_account_new:
+ * @manager: the account manager that has @account
+ * @callers: who is who, for the policy
+ */
+LanyardBusAccount *
+lanyard_bus_account_new (LanyardAccountManager *manager,
+                         LanyardAccount        *account,
+                         LanyardCallerTracker  *callers)
+{
+  static const char *const strings[] = { "username", "display-name", "email", "avatar-url", "attention-reason" };
+  static const char *const others[] = { "primary", "needs-attention", "available", "expires-at" };
+  LanyardBusAccount       *self = g_object_new (LANYARD_TYPE_BUS_ACCOUNT, NULL);
+  g_autofree char         *key = lanyard_account_dup_key (account);
+
+  self->manager = g_object_ref (manager);
+  self->account = g_object_ref (account);
+  self->callers = g_object_ref (callers);
+
+  lanyard_dbus_account_set_key (LANYARD_DBUS_ACCOUNT (self), key);
+  lanyard_dbus_account_set_provider_id (LANYARD_DBUS_ACCOUNT (self), lanyard_account_get_provider_id (account));
+  lanyard_dbus_account_set_account_id (LANYARD_DBUS_ACCOUNT (self), lanyard_account_get_account_id (account));
+  lanyard_dbus_account_set_linked_at (LANYARD_DBUS_ACCOUNT (self), lanyard_account_get_linked_at (account));
+  /* The generated properties have the account's names. */
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    g_object_bind_property_full (account, strings[i], self, strings[i], G_BINDING_SYNC_CREATE, string_or_empty, NULL,
+                                 NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    g_object_bind_property (account, others[i], self, others[i], G_BINDING_SYNC_CREATE);
+  return self;
+}
+
+LanyardAccount *
+lanyard_bus_account_get_account (LanyardBusAccount *self)
+{
+  return self->account;
+}
