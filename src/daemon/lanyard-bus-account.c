@@ -43,15 +43,27 @@ lanyard_bus_account_dispose (GObject *object)
   G_OBJECT_CLASS (lanyard_bus_account_parent_class)->dispose (object);
 }
 
-/* GLib emits this in a worker thread; only immutable fields are read. */
-static gboolean
-lanyard_bus_account_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                                      GDBusMethodInvocation  *invocation)
+/* Every call passes the access policy before its handler, on the main
+ * thread: see lanyard-policy.c for why this gate is in the vtable rather
+ * than in g-authorize-method. */
+static void
+guarded_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
 {
-  return lanyard_policy_authorize_method (LANYARD_BUS_ACCOUNT (skeleton)->callers, invocation, NULL);
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (user_data);
+
+  if (!lanyard_policy_authorize_method (self->callers, invocation, NULL))
+    return;
+  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
 }
 
-/* Property reads do not emit g-authorize-method on GLib 2.74. */
+/* Property reads (Get, and each property of GetAll) pass it too. */
 static GVariant *
 guarded_get_property (GDBusConnection *connection,
                       const char      *sender,
@@ -82,6 +94,7 @@ lanyard_bus_account_get_vtable (GDBusInterfaceSkeleton *skeleton)
   if (g_once_init_enter (&once))
     {
       vtable = *skeleton_parent_class->get_vtable (skeleton);
+      vtable.method_call = guarded_method_call;
       vtable.get_property = guarded_get_property;
       vtable.set_property = NULL;
       g_once_init_leave (&once, 1);
@@ -97,7 +110,6 @@ lanyard_bus_account_class_init (LanyardBusAccountClass *klass)
 
   skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_bus_account_parent_class);
   object_class->dispose = lanyard_bus_account_dispose;
-  skeleton_class->g_authorize_method = lanyard_bus_account_authorize_method;
   skeleton_class->get_vtable = lanyard_bus_account_get_vtable;
 }
 

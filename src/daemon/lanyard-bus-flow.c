@@ -95,20 +95,27 @@ lanyard_bus_flow_finalize (GObject *object)
   G_OBJECT_CLASS (lanyard_bus_flow_parent_class)->finalize (object);
 }
 
-/* Every call on the sign-in passes the access policy first. GLib emits
- * this in a worker thread; only immutable fields are read. */
-static gboolean
-lanyard_bus_flow_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                                   GDBusMethodInvocation  *invocation)
+/* Every call passes the access policy before its handler, on the main
+ * thread: see lanyard-policy.c for why this gate is in the vtable rather
+ * than in g-authorize-method. */
+static void
+guarded_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
 {
-  LanyardBusFlow *self = LANYARD_BUS_FLOW (skeleton);
+  LanyardBusFlow *self = LANYARD_BUS_FLOW (user_data);
 
-  return lanyard_policy_authorize_method (self->callers, invocation, self->starter);
+  if (!lanyard_policy_authorize_method (self->callers, invocation, self->starter))
+    return;
+  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
 }
 
-/* GLib 2.74 reads properties through the vtable's getter without emitting
- * g-authorize-method, so the getter asks the policy too (for Get and for
- * each property of GetAll). */
+/* Property reads (Get, and each property of GetAll) pass it too. */
 static GVariant *
 guarded_get_property (GDBusConnection *connection,
                       const char      *sender,
@@ -141,6 +148,7 @@ lanyard_bus_flow_get_vtable (GDBusInterfaceSkeleton *skeleton)
   if (g_once_init_enter (&once))
     {
       vtable = *skeleton_parent_class->get_vtable (skeleton);
+      vtable.method_call = guarded_method_call;
       vtable.get_property = guarded_get_property;
       vtable.set_property = NULL;
       g_once_init_leave (&once, 1);
@@ -157,7 +165,6 @@ lanyard_bus_flow_class_init (LanyardBusFlowClass *klass)
   skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_bus_flow_parent_class);
   object_class->dispose = lanyard_bus_flow_dispose;
   object_class->finalize = lanyard_bus_flow_finalize;
-  skeleton_class->g_authorize_method = lanyard_bus_flow_authorize_method;
   skeleton_class->get_vtable = lanyard_bus_flow_get_vtable;
 
   /**
@@ -182,8 +189,6 @@ static void
 lanyard_bus_flow_init (LanyardBusFlow *self)
 {
   self->cancellable = g_cancellable_new ();
-  /* The policy's gate must run for every call: GLib emits
-   * g-authorize-method whenever the class overrides it. */
 }
 
 /* Signals to the starter alone, by the names in the interface's
@@ -490,6 +495,9 @@ lanyard_bus_flow_finish (LanyardBusFlow *self,
   g_return_if_fail ((account_path == NULL) != (error == NULL));
 
   self->finished = TRUE;
+  /* Disposed (the service is leaving): nobody to tell, nothing to time. */
+  if (self->flow == NULL)
+    return;
   if (error == NULL)
     {
       lanyard_dbus_flow_set_account (iface, account_path);

@@ -13,18 +13,15 @@
  * Who each bus name is, asked once per unique name and forgotten when
  * the name leaves the bus (`NameOwnerChanged`, one subscription for all).
  *
- * Synchronous on purpose. The policy is consulted from
- * #GDBusInterfaceSkeleton::g-authorize-method, which must answer before
- * it returns, and from property reads, which GDBus also wants answered at
- * once; so the caller has to be known by then. GLib emits
- * g-authorize-method in a worker thread, where waiting for the bus blocks
- * nobody; a property read by a connection that has never called a method
- * waits on the main thread for one `GetConnectionCredentials` round trip
- * to the bus daemon (well under a millisecond, and bounded by
- * %LOOKUP_TIMEOUT_MS), once per connection. Resolving from a
+ * Synchronous on purpose: the policy's gate sits in each skeleton's
+ * vtable (lanyard-policy.c says why), which must answer before it returns,
+ * so the caller has to be known by then. A connection's first call waits
+ * on the main thread for one `GetConnectionCredentials` round trip to the
+ * bus daemon (well under a millisecond, and bounded by
+ * %LOOKUP_TIMEOUT_MS); every later one is a lookup here. Resolving from a
  * #GDBusConnection filter instead would not help: a filter cannot hold a
- * message back until an asynchronous answer comes. Hence the lock: the
- * cache is read from worker threads and from the main thread.
+ * message back until an asynchronous answer comes. The lock is there
+ * because nothing stops a caller from another thread.
  */
 struct _LanyardCallerTracker
 {

@@ -76,15 +76,27 @@ lanyard_manager_service_finalize (GObject *object)
   G_OBJECT_CLASS (lanyard_manager_service_parent_class)->finalize (object);
 }
 
-/* In a worker thread (GLib's choice): only immutable fields are read. */
-static gboolean
-lanyard_manager_service_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                                          GDBusMethodInvocation  *invocation)
+/* Every call passes the access policy before its handler, on the main
+ * thread: see lanyard-policy.c for why this gate is in the vtable rather
+ * than in g-authorize-method. */
+static void
+guarded_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
 {
-  return lanyard_policy_authorize_method (LANYARD_MANAGER_SERVICE (skeleton)->callers, invocation, NULL);
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (user_data);
+
+  if (!lanyard_policy_authorize_method (self->callers, invocation, NULL))
+    return;
+  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
 }
 
-/* Property reads do not emit g-authorize-method on GLib 2.74. */
+/* Property reads (Get, and each property of GetAll) pass it too. */
 static GVariant *
 guarded_get_property (GDBusConnection *connection,
                       const char      *sender,
@@ -115,6 +127,7 @@ lanyard_manager_service_get_vtable (GDBusInterfaceSkeleton *skeleton)
   if (g_once_init_enter (&once))
     {
       vtable = *skeleton_parent_class->get_vtable (skeleton);
+      vtable.method_call = guarded_method_call;
       vtable.get_property = guarded_get_property;
       vtable.set_property = NULL;
       g_once_init_leave (&once, 1);
@@ -131,7 +144,6 @@ lanyard_manager_service_class_init (LanyardManagerServiceClass *klass)
   skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_manager_service_parent_class);
   object_class->dispose = lanyard_manager_service_dispose;
   object_class->finalize = lanyard_manager_service_finalize;
-  skeleton_class->g_authorize_method = lanyard_manager_service_authorize_method;
   skeleton_class->get_vtable = lanyard_manager_service_get_vtable;
 }
 
