@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon-harness.h"
+#include "lanyard-error.h"
 #include "lanyard-policy.h"
 
 #define ROOT_PATH "/io/github/lanyard/Lanyard"
@@ -578,6 +579,33 @@ test_long_argument (void)
   g_assert_null (strstr (log, "kkkkkkkk"));
 }
 
+/* The tracker asks once per name and forgets a name that left the bus. */
+static void
+test_tracker_forgets (void)
+{
+  g_autoptr(LanyardCallerTracker) tracker = lanyard_caller_tracker_new (daemon_connection ());
+  g_autoptr(GDBusConnection) other = new_connection ();
+  g_autofree char *name = g_strdup (g_dbus_connection_get_unique_name (other));
+  g_autoptr(LanyardCaller) caller = lanyard_caller_tracker_lookup (tracker, name, NULL);
+  g_autoptr(LanyardCaller) again = lanyard_caller_tracker_lookup (tracker, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardCaller) gone = NULL;
+
+  g_assert_nonnull (caller);
+  g_assert_cmpint (lanyard_caller_get_kind (caller), ==, LANYARD_CALLER_HOST);
+  g_assert_true (caller == again);
+  g_assert_cmpuint (lanyard_caller_tracker_get_size (tracker), ==, 1);
+
+  g_dbus_connection_close_sync (other, NULL, NULL);
+  while (lanyard_caller_tracker_get_size (tracker) > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* A name no longer on the bus is nobody: refused. */
+  gone = lanyard_caller_tracker_lookup (tracker, name, &error);
+  g_assert_null (gone);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -603,6 +631,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-is-private", test_flow_is_private);
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-limits", test_flow_limits);
   g_test_add_func ("/Lanyard/DaemonPolicy/long-argument", test_long_argument);
+  g_test_add_func ("/Lanyard/DaemonPolicy/tracker-forgets", test_tracker_forgets);
 
   status = g_test_run ();
 
