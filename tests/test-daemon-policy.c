@@ -579,6 +579,54 @@ test_long_argument (void)
   g_assert_null (strstr (log, "kkkkkkkk"));
 }
 
+static void
+changed_cb (GDBusConnection *connection,
+            const char      *sender,
+            const char      *path,
+            const char      *interface,
+            const char      *signal,
+            GVariant        *parameters,
+            gpointer         user_data)
+{
+  GPtrArray *changes = user_data;
+  g_autoptr(GVariant) changed = NULL;
+  const char *changed_interface;
+
+  g_variant_get (parameters, "(&s@a{sv}@as)", &changed_interface, &changed, NULL);
+  if (g_str_equal (changed_interface, "io.github.lanyard.Account"))
+    g_ptr_array_add (changes, g_variant_print (changed, FALSE));
+}
+
+/* An account's object sends only what changed: a new primary account is
+ * one property on each of two accounts. */
+static void
+test_account_sends_only_changes (void)
+{
+  g_autoptr(CtlResult) hub = link_with_ctl ("hub");
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CtlResult) primary = NULL;
+  guint id;
+
+  g_assert_cmpint (hub->status, ==, 0);
+  id = g_dbus_connection_signal_subscribe (daemon_connection (), DAEMON_NAME, "org.freedesktop.DBus.Properties",
+                                           "PropertiesChanged", NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, changed_cb, changes,
+                                           NULL);
+  primary = ctl ("primary", "hub:583231", NULL);
+  g_assert_cmpint (primary->status, ==, 0);
+  while (changes->len < 2)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpuint (changes->len, ==, 2);
+  for (guint i = 0; i < changes->len; i++)
+    g_assert_true (g_str_equal (changes->pdata[i], "{'Primary': <true>}") ||
+                   g_str_equal (changes->pdata[i], "{'Primary': <false>}"));
+  g_dbus_connection_signal_unsubscribe (daemon_connection (), id);
+}
+
 /* The tracker asks once per name and forgets a name that left the bus. */
 static void
 test_tracker_forgets (void)
@@ -632,6 +680,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-limits", test_flow_limits);
   g_test_add_func ("/Lanyard/DaemonPolicy/long-argument", test_long_argument);
   g_test_add_func ("/Lanyard/DaemonPolicy/tracker-forgets", test_tracker_forgets);
+  g_test_add_func ("/Lanyard/DaemonPolicy/account-sends-only-changes", test_account_sends_only_changes);
 
   status = g_test_run ();
 

@@ -144,7 +144,7 @@ lanyard_policy_allows (const LanyardCaller *caller,
                        GError             **error)
 {
   const LanyardPolicyRule *rule = lanyard_policy_lookup (interface, kind, member);
-  g_autofree char         *who = lanyard_caller_describe (caller);
+  g_autofree char         *who = NULL;
 
   if (rule == NULL)
     {
@@ -174,6 +174,7 @@ lanyard_policy_allows (const LanyardCaller *caller,
     case LANYARD_POLICY_HOST_PROGRAM:
       if (!lanyard_caller_is_sandboxed (caller))
         return TRUE;
+      who = lanyard_caller_describe (caller);
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
                    "%s runs in a sandbox, so Lanyard does not let it sign in, cancel sign-ins, choose the primary "
                    "account, unlink accounts or check their credentials; a sandboxed application may only learn "
@@ -184,6 +185,7 @@ lanyard_policy_allows (const LanyardCaller *caller,
     case LANYARD_POLICY_TOKEN_READER:
       if (!lanyard_caller_is_sandboxed (caller))
         return TRUE;
+      who = lanyard_caller_describe (caller);
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
                    "%s runs in a sandbox, and sandboxed applications cannot get access tokens from Lanyard yet: "
                    "there is no way yet to ask you for consent. Who you are (the current identity) is available to them.",
