@@ -557,6 +557,44 @@ test_flow_limits (void)
   g_assert_not_reached ();
 }
 
+/* Started and cancelled in a loop: finished sign-ins stay a while for
+ * their starter, but not without bound; they go with their starter. */
+static void
+test_finished_flows_bounded (void)
+{
+  g_autoptr(GDBusConnection) looper = new_connection ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  guint            n;
+
+  for (n = 0; n < 100; n++)
+    {
+      g_autofree char *flow = start_flow (looper, &error);
+      g_autoptr(GVariant) reply = NULL;
+
+      if (flow == NULL)
+        break;
+      reply = call_on (looper, flow, "io.github.lanyard.Flow", "Cancel", NULL, NULL, NULL);
+    }
+  g_assert_cmpuint (n, <=, 64);
+  assert_remote_error (error, LIMITS);
+  g_assert_nonnull (strstr (error->message, "half minute"));
+  g_clear_error (&error);
+
+  g_dbus_connection_close_sync (looper, NULL, NULL);
+  for (guint i = 0; i < 100 && after == NULL; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20 * 1000);
+      g_clear_error (&error);
+      after = start_flow (daemon_connection (), &error);
+    }
+  g_assert_nonnull (after);
+  {
+    g_autoptr(GVariant) reply = daemon_call (after, "io.github.lanyard.Flow", "Cancel", NULL, NULL, NULL);
+  }
+}
+
 /* 10 MiB to FindAccount: refused, and not repeated. */
 static void
 test_long_argument (void)
@@ -678,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/DaemonPolicy/get-all-of-a-flow", test_get_all_of_a_flow);
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-is-private", test_flow_is_private);
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-limits", test_flow_limits);
+  g_test_add_func ("/Lanyard/DaemonPolicy/finished-flows-bounded", test_finished_flows_bounded);
   g_test_add_func ("/Lanyard/DaemonPolicy/long-argument", test_long_argument);
   g_test_add_func ("/Lanyard/DaemonPolicy/tracker-forgets", test_tracker_forgets);
   g_test_add_func ("/Lanyard/DaemonPolicy/account-sends-only-changes", test_account_sends_only_changes);

@@ -435,6 +435,16 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
+  /* Finished ones stay readable a while for their starters; a program
+   * that starts and cancels in a loop must not pile them up. */
+  if (g_hash_table_size (self->flows) + self->n_starting >= LANYARD_MAX_FLOWS_KEPT)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                                             "Too many sign-ins were started in the last half minute; try again "
+                                             "in a moment.");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
   g_hash_table_insert (self->starting, g_strdup (sender),
                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->starting, sender)) + 1));
   self->n_starting++;

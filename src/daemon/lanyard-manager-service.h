@@ -11,9 +11,11 @@ G_BEGIN_DECLS
 #define LANYARD_DAEMON_MANAGER_PATH LANYARD_DAEMON_ROOT_PATH "/Manager"
 #define LANYARD_DAEMON_FLOWS_PATH LANYARD_DAEMON_ROOT_PATH "/Flows"
 
-/* Sign-ins at once: for one connection, and in all. */
+/* Sign-ins at once: for one connection, and in all; and sign-ins kept,
+ * running or finished (a finished one stays 30 s for its starter). */
 #define LANYARD_MAX_FLOWS_PER_CALLER 3
 #define LANYARD_MAX_FLOWS 16
+#define LANYARD_MAX_FLOWS_KEPT 64
 
 #define LANYARD_TYPE_MANAGER_SERVICE (lanyard_manager_service_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardManagerService, lanyard_manager_service, LANYARD, MANAGER_SERVICE, LanyardDBusManagerSkeleton)
