@@ -527,7 +527,7 @@ test_redirect_port_config (SecondFixture *f,
       lanyard_provider_registry_add_config (f->flow.registry, config);
       entry = lanyard_provider_registry_get_entry (f->flow.registry, id);
       g_assert_null (entry->provider);
-      assert_contains (entry->problem, "redirect_port");
+      assert_contains (entry->problem, "“redirect_port” must be a port number from 1 to 65535");
     }
 }
 
@@ -625,6 +625,41 @@ test_token_memory_wiped_on_lock (SecondFixture *f,
 }
 
 /* A refresh replaces the copy in memory; an unlink wipes it. */
+/* What memory saves: a fresh access token from memory against one read
+ * from the keyring (the whole token set, as before). Printed for the
+ * record; memory must win. */
+static void
+test_token_memory_cost (SecondFixture *f,
+                        gconstpointer  data)
+{
+  LanyardAccount *account = sign_in_and_link (f, "glew", "oidc");
+  g_autoptr(GError) error = NULL;
+  const guint n = 200;
+  gint64      started, memory_us, keyring_us;
+
+  g_free (get_access_token (f, account, &error));
+  g_assert_no_error (error);
+
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    g_free (get_access_token (f, account, NULL));
+  memory_us = g_get_monotonic_time () - started;
+
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      LanyardTokenSet *tokens = get_tokens (f, account, FALSE, NULL);
+
+      g_clear_object (&tokens);
+    }
+  keyring_us = g_get_monotonic_time () - started;
+
+  g_test_message ("fresh access token: %.1f µs from memory, %.1f µs from the keyring",
+                  (double) memory_us / n, (double) keyring_us / n);
+  g_assert_cmpint (memory_us, <, keyring_us);
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "refresh"), ==, 0);
+}
+
 static void
 test_token_memory_refresh_unlink (SecondFixture *f,
                                   gconstpointer  data)
@@ -675,6 +710,7 @@ main (int   argc,
   ADD ("token-from-memory", test_token_from_memory);
   ADD ("token-memory-wiped-on-lock", test_token_memory_wiped_on_lock);
   ADD ("token-memory-refresh-unlink", test_token_memory_refresh_unlink);
+  ADD ("token-memory-cost", test_token_memory_cost);
 #undef ADD
 
   keyring_harness_up (&harness, TRUE);
