@@ -151,8 +151,18 @@ test_method (gconstpointer data)
   before = daemon_rss ();
   seconds = call_many (call, CALLS);
   after = daemon_rss ();
-
   per_call = after > before ? (after - before) / (double) CALLS : 0.0;
+
+  /* Growth that is the allocator settling (a new arena page, a cache
+   * filling) happens once; a leak grows again in a second round. */
+  if (per_call > MAX_BYTES_PER_CALL)
+    {
+      g_test_message ("%s: %.1f bytes per call in a first round; once more", call->name, per_call);
+      before = daemon_rss ();
+      seconds = call_many (call, CALLS);
+      after = daemon_rss ();
+      per_call = after > before ? (after - before) / (double) CALLS : 0.0;
+    }
   g_test_message ("%s: %.1f bytes per call (%zu → %zu KiB), %.0f µs per call", call->name, per_call, before / 1024,
                   after / 1024, seconds * G_USEC_PER_SEC / CALLS);
   if (GROWTH_JUDGED && per_call > MAX_BYTES_PER_CALL)
