@@ -19,5 +19,7 @@ GtkWidget     *lanyard_window_find_account_row (LanyardWindow *self,
                                                 const char    *path);
 void           lanyard_window_show_account (LanyardWindow *self,
                                             const char    *path);
+GtkWidget     *lanyard_window_get_account_page (LanyardWindow *self);
+const char    *lanyard_window_get_page (LanyardWindow *self);
 
 G_END_DECLS
