@@ -275,21 +275,27 @@ test_translated (void)
   const char *language = g_getenv ("LANGUAGE");
   const char *linked = "Linked Accounts";
   const char *none = "No Linked Accounts";
+  const char *not_set_up = "Not set up";
 
   if (language != NULL && g_str_has_prefix (language, "de"))
     {
       linked = "Verknüpfte Konten";
       none = "Keine verknüpften Konten";
+      not_set_up = "Nicht eingerichtet";
     }
   else if (language != NULL && g_str_has_prefix (language, "fr"))
     {
       linked = "Comptes liés";
       none = "Aucun compte lié";
+      not_set_up = "Non configuré";
     }
   g_assert_true (wait_for (window_ready, NULL, 20));
   g_test_message ("LANGUAGE=%s: expecting “%s”", language ? language : "", linked);
   g_assert_true (window_shows_text (GTK_WIDGET (window), linked));
   g_assert_true (window_shows_text (GTK_WIDGET (window), none));
+  /* The new words of this window too (a misconfigured provider's row). */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (lanyard_window_find_provider_row (window, "broken"))),
+                   ==, not_set_up);
   if (language != NULL && language[0] != '\0')
     screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-translated.png");
 }
@@ -828,7 +834,9 @@ test_account_needs_attention (void)
   g_assert_true (wait_for (needs_attention_shown, path, 10));
   row = LANYARD_ACCOUNT_ROW (lanyard_window_find_account_row (window, path));
   /* The reason, in the row itself, not in a tooltip. */
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "\n"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "no longer accepts"));
+  /* Without the OAuth code (that is for the debug log). */
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "invalid_grant"));
   button = lanyard_account_row_get_sign_in_button (row);
   g_assert_true (gtk_widget_get_mapped (button));
   assert_accessible_label (button, "Sign In Again");

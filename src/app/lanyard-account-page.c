@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-account-row.h"
+#include "lanyard-text.h"
 
 /**
  * LanyardAccountPage:
@@ -160,10 +161,12 @@ update (LanyardAccountPage *self)
 
   gtk_widget_set_visible (self->attention_row, attention);
   if (attention)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->attention_row),
-                                 empty (lanyard_dbus_account_get_attention_reason (account))
-                                   ? _ ("Sign in again to keep using this account.")
-                                   : lanyard_dbus_account_get_attention_reason (account));
+    {
+      g_autofree char *reason = lanyard_text_without_protocol_codes (lanyard_dbus_account_get_attention_reason (account));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->attention_row),
+                                   empty (reason) ? _ ("Sign in again to keep using this account.") : reason);
+    }
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->primary_row),
                                self->current ? _ ("This is the account your apps see as you.")

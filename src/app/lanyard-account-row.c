@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "lanyard-text.h"
+
 /* Avatars are small: anything larger is not one. */
 #define MAX_AVATAR_BYTES (1024 * 1024)
 
@@ -159,9 +161,11 @@ update (LanyardAccountRow *self)
   const char         *email = lanyard_dbus_account_get_email (account);
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autofree char *markup = NULL;
+  g_autofree char *title = NULL;
   gboolean         attention = lanyard_dbus_account_get_needs_attention (account);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
+  title = g_markup_escape_text (name, -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   adw_avatar_set_text (ADW_AVATAR (self->avatar), name);
   load_avatar (self, lanyard_dbus_account_get_avatar_url (account));
 
@@ -174,9 +178,12 @@ update (LanyardAccountRow *self)
   /* The reason in the row itself, where it can be read and acted on. Names
    * come from the provider: escaped, never markup. */
   if (attention)
-    markup = g_markup_printf_escaped ("%s\n<b>%s</b>", subtitle->str,
-                                      nonempty (lanyard_dbus_account_get_attention_reason (account),
-                                                _ ("Sign in again to keep using this account.")));
+    {
+      g_autofree char *reason = lanyard_text_without_protocol_codes (lanyard_dbus_account_get_attention_reason (account));
+
+      markup = g_markup_printf_escaped ("%s\n<b>%s</b>", subtitle->str,
+                                        nonempty (reason, _ ("Sign in again to keep using this account.")));
+    }
   else
     markup = g_markup_escape_text (subtitle->str, -1);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), markup);

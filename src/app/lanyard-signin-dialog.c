@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-text.h"
 #include "lanyard-webview.h"
 
 /**
@@ -343,7 +344,11 @@ failed_cb (LanyardDBusFlow     *flow,
                        _ ("This sign-in was stopped before it finished. Choose “Try Again” to start a new one."));
       return;
     }
-  show_error (self, message);
+  {
+    g_autofree char *plain = lanyard_text_without_protocol_codes (message);
+
+    show_error (self, plain);
+  }
 }
 
 static void
