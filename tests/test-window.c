@@ -372,7 +372,9 @@ test_lists_providers_and_accounts (void)
   g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
   /* A phone-sized screen (360 px wide) holds the window. */
   g_assert_cmpint (minimum_width (GTK_WIDGET (window)), <=, 360);
-  /* The empty state is a status page. */
+  /* The empty state is a status page, the providers its content. */
+  g_assert_cmpstr (lanyard_window_get_page (window), ==, "empty");
+  g_assert_true (gtk_widget_get_ancestor (lanyard_window_find_provider_row (window, "work"), ADW_TYPE_STATUS_PAGE) != NULL);
   g_assert_true (window_shows_text (content, "No Linked Accounts"));
   screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-empty.png");
 }
@@ -384,6 +386,7 @@ test_account_linked_elsewhere_appears (void)
 
   g_assert_cmpint (linked->status, ==, 0);
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (1), 10));
+  g_assert_cmpstr (lanyard_window_get_page (window), ==, "main");
 }
 
 /* What a click on the daemon's "sign in again" notification does: the

@@ -40,6 +40,9 @@ struct _LanyardWindow
   GtkWidget       *account_page;
   AdwStatusPage   *unreachable_page;
   GtkWidget       *empty_state;
+  GtkWidget       *empty_box;
+  GtkWidget       *main_box;
+  GtkWidget       *providers_group;
   GtkWidget       *accounts_group;
   GtkListBox      *accounts_list;
   GtkListBox      *providers_list;
@@ -168,11 +171,34 @@ update_current_identity (LanyardWindow *self)
       page, g_strcmp0 (g_dbus_proxy_get_object_path (G_DBUS_PROXY (lanyard_account_page_get_account (page))), path) == 0);
 }
 
+/* With no account, the providers are the content of the empty state's
+ * status page (as GNOME apps show an empty state); else they follow the
+ * accounts. The one group moves between the two. */
 static void
 update_empty_state (LanyardWindow *self)
 {
-  gtk_widget_set_visible (self->empty_state, self->n_accounts == 0);
+  GtkWidget  *slot = self->n_accounts == 0 ? self->empty_box : self->main_box;
+  GtkWidget  *parent = gtk_widget_get_parent (self->providers_group);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
   gtk_widget_set_visible (self->accounts_group, self->n_accounts > 0);
+  if (parent != slot)
+    {
+      g_object_ref (self->providers_group);
+      gtk_box_remove (GTK_BOX (parent), self->providers_group);
+      gtk_box_append (GTK_BOX (slot), self->providers_group);
+      g_object_unref (self->providers_group);
+    }
+  if (g_strcmp0 (page, "main") == 0 || g_strcmp0 (page, "empty") == 0)
+    gtk_stack_set_visible_child_name (self->stack, self->n_accounts == 0 ? "empty" : "main");
+}
+
+/* The list of accounts and providers, or the empty state. */
+static void
+show_list (LanyardWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  update_empty_state (self);
 }
 
 static void
@@ -224,7 +250,10 @@ object_removed_cb (GDBusObjectManager *objects,
   if (lanyard_account_page_get_account (LANYARD_ACCOUNT_PAGE (self->account_page)) ==
       lanyard_account_row_get_account (row))
     {
-      gtk_stack_set_visible_child_name (self->stack, "main");
+      adw_window_title_set_title (self->title, _ ("Lanyard"));
+      adw_window_title_set_subtitle (self->title, NULL);
+      gtk_widget_set_visible (self->back_button, FALSE);
+      show_list (self);
       lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), NULL, NULL, NULL, NULL, FALSE);
     }
   gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
@@ -278,8 +307,7 @@ providers_cb (GObject      *object,
   g_signal_connect_object (self->objects, "object-added", G_CALLBACK (object_added_cb), self, 0);
   g_signal_connect_object (self->objects, "object-removed", G_CALLBACK (object_removed_cb), self, 0);
 
-  update_empty_state (self);
-  gtk_stack_set_visible_child_name (self->stack, "main");
+  show_list (self);
   self->ready = TRUE;
 }
 
@@ -582,7 +610,7 @@ back_activated (GSimpleAction *action,
   adw_window_title_set_title (self->title, _ ("Lanyard"));
   adw_window_title_set_subtitle (self->title, NULL);
   gtk_widget_set_visible (self->back_button, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "main");
+  show_list (self);
   /* Back where the person was. */
   row = account != NULL ? find_account_row (self, g_dbus_proxy_get_object_path (G_DBUS_PROXY (account))) : NULL;
   if (row != NULL)
@@ -844,6 +872,9 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, empty_state);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, empty_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, main_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, providers_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, providers_list);
@@ -906,7 +937,8 @@ lanyard_window_get_account_page (LanyardWindow *self)
 /**
  * lanyard_window_get_page:
  *
- * Returns: "loading", "unreachable", "main" or "account"
+ * Returns: "loading", "unreachable", "empty" (no account yet), "main" or
+ *   "account"
  */
 const char *
 lanyard_window_get_page (LanyardWindow *self)
