@@ -114,11 +114,14 @@ authorize_url (LanyardSigninDialog *self)
   return self->flow != NULL ? lanyard_dbus_flow_get_authorize_url (self->flow) : NULL;
 }
 
+/* AdwToast titles are Pango markup (libadwaita 1.2). */
 static void
 toast (LanyardSigninDialog *self,
        const char          *text)
 {
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (text));
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (escaped));
 }
 
 /* Open in Browser and Copy Link act on the flow: only while it can still

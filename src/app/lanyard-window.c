@@ -103,11 +103,15 @@ bench_map_cb (LanyardWindow *self)
                     G_CALLBACK (bench_after_paint_cb), self);
 }
 
+/* AdwToast titles are Pango markup (libadwaita 1.2): the text, with
+ * account names from providers in it, is escaped. */
 static void
 toast (LanyardWindow *self,
        const char    *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (escaped));
 }
 
 /* The daemon's words, never a D-Bus error name. */
