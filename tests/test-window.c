@@ -368,6 +368,12 @@ test_lists_providers_and_accounts (void)
   connect = find_button (lanyard_window_find_provider_row (window, "work"), "_Connect");
   assert_accessible_label (connect, "Connect");
 
+  /* F1 is help, which Lanyard does not have: it does not open About. */
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (application), "app.about");
+
+    g_assert_cmpuint (g_strv_length (accels), ==, 0);
+  }
   /* The About window's icon is found (in the resources). */
   g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
   /* A phone-sized screen (360 px wide) holds the window. */
@@ -863,9 +869,24 @@ test_no_browser (void)
   content = adw_window_get_content (ADW_WINDOW (dialog));
   g_assert_true (shows_text_containing (content, "could not open a web browser"));
   g_assert_true (gtk_widget_get_sensitive (find_button (content, "Copy Link")));
+  /* Copy Link answers. */
+  gtk_widget_activate (find_button (content, "_Copy Link"));
+  for (guint i = 0; i < 20 && !shows_text_containing (content, "Link copied"); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_true (shows_text_containing (content, "Link copied"));
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (wait_for (dialog_gone, NULL, 10));
   lanyard_signin_dialog_set_uri_launcher (NULL);
+}
+
+/* A toast (or any label) the window shows now. */
+static gboolean
+window_says (gpointer data)
+{
+  return shows_text_containing (GTK_WIDGET (window), data);
 }
 
 static gboolean
@@ -917,10 +938,28 @@ test_account_needs_attention (void)
   assert_accessible_label (button, "Sign In Again");
   screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-attention.png");
 
-  /* Signing in again as the same account clears it. */
+  /* Signing in again as the same account clears it, and says so. */
   gtk_widget_activate (button);
   g_assert_true (wait_for (attention_cleared, path, 30));
   g_assert_true (wait_for (dialog_gone, NULL, 30));
+  g_assert_true (wait_for (window_says, (gpointer) "was already connected: you are signed in again", 10));
+}
+
+/* Sign In… for one account, and the provider signs in someone else: both
+ * are linked (the daemon cannot refuse), and the window says so. */
+static void
+test_sign_in_again_as_someone_else (void)
+{
+  g_autofree char *path = daemon_account_path ("hub:583231");
+  guint            before = lanyard_window_get_n_accounts (window);
+
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json",
+                                "{\"id\":777,\"login\":\"someone\",\"name\":\"Someone Else\"}");
+  activate ("sign-in-again", path);
+  g_assert_true (wait_for (dialog_gone, NULL, 30));
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (before + 1), 10));
+  g_assert_true (wait_for (window_says, (gpointer) "You signed in as Someone Else on GitHub, not as The Octocat on GitHub", 10));
 }
 
 static void
@@ -1074,6 +1113,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/6-system-browser-provider", test_system_browser_provider);
   g_test_add_func ("/Lanyard/Window/6b-no-browser", test_no_browser);
   g_test_add_func ("/Lanyard/Window/6c-account-needs-attention", test_account_needs_attention);
+  g_test_add_func ("/Lanyard/Window/6d-sign-in-again-as-someone-else", test_sign_in_again_as_someone_else);
   g_test_add_func ("/Lanyard/Window/7-remove", test_remove);
   g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
   g_test_add_func ("/Lanyard/Window/9-window-size-remembered", test_window_size_remembered);
