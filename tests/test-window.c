@@ -882,11 +882,13 @@ test_no_browser (void)
   lanyard_signin_dialog_set_uri_launcher (NULL);
 }
 
-/* A toast (or any label) the window shows now. */
+/* The last toast, shown or waiting its turn. */
 static gboolean
 window_says (gpointer data)
 {
-  return shows_text_containing (GTK_WIDGET (window), data);
+  const char *said = lanyard_window_get_last_toast (window);
+
+  return said != NULL && strstr (said, data) != NULL;
 }
 
 static gboolean

@@ -53,6 +53,7 @@ struct _LanyardWindow
   GCancellable       *cancellable;
   char               *highlight_path;
   char               *current_path; /* CurrentIdentity's account */
+  char               *last_toast;
   guint               n_accounts;
   gboolean            ready;
 };
@@ -111,6 +112,8 @@ toast (LanyardWindow *self,
 {
   g_autofree char *escaped = g_markup_escape_text (text, -1);
 
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (escaped));
 }
 
@@ -825,6 +828,7 @@ lanyard_window_finalize (GObject *object)
   g_clear_pointer (&self->provider_names, g_hash_table_unref);
   g_free (self->highlight_path);
   g_free (self->current_path);
+  g_free (self->last_toast);
 
   G_OBJECT_CLASS (lanyard_window_parent_class)->finalize (object);
 }
@@ -949,6 +953,20 @@ lanyard_window_get_page (LanyardWindow *self)
 {
   g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * lanyard_window_get_last_toast:
+ *
+ * Toasts wait their turn in the overlay; this is the latest one added.
+ *
+ * Returns: (nullable): the text of the last toast
+ */
+const char *
+lanyard_window_get_last_toast (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }
 
 guint
