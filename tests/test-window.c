@@ -964,6 +964,32 @@ test_sign_in_again_as_someone_else (void)
   g_assert_true (wait_for (window_says, (gpointer) "You signed in as Someone Else on GitHub, not as The Octocat on GitHub", 10));
 }
 
+static gboolean
+other_ready (gpointer data)
+{
+  return lanyard_window_is_ready (data);
+}
+
+/* A phone-sized window (360×640), in the dark style: nothing overflows. */
+static void
+test_narrow_and_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  LanyardWindow   *other = lanyard_window_new (application);
+  GtkWidget       *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (other));
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_window_set_default_size (GTK_WINDOW (other), 360, 640);
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (wait_for (other_ready, other, 20));
+  /* The window itself: its background is what turns dark. */
+  screenshot (GTK_WIDGET (other), "window-narrow-dark.png");
+  g_assert_cmpint (gtk_widget_get_width (content), <=, 360);
+
+  gtk_window_destroy (GTK_WINDOW (other));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static void
 test_window_size_remembered (void)
 {
@@ -1119,6 +1145,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/7-remove", test_remove);
   g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
   g_test_add_func ("/Lanyard/Window/9-window-size-remembered", test_window_size_remembered);
+  g_test_add_func ("/Lanyard/Window/9b-narrow-and-dark", test_narrow_and_dark);
 
   status = g_test_run ();
 
