@@ -1038,6 +1038,9 @@ test_remove (void)
   guint             before = lanyard_window_get_n_accounts (window);
   AdwMessageDialog *dialog;
 
+  /* From the account's page, as a person does. */
+  activate ("show-account-page", path);
+  g_assert_true (wait_for (window_on_page, (gpointer) "account", 5));
   activate ("remove", path);
   g_assert_true (wait_for (message_dialog_shown, NULL, 5));
   dialog = find_message_dialog ();
@@ -1047,6 +1050,9 @@ test_remove (void)
   respond (dialog, "remove");
 
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (before - 1), 10));
+  /* Its page went with it. */
+  g_assert_cmpstr (lanyard_window_get_page (window), ==, "main");
+  g_assert_true (window_says ((gpointer) "was removed"));
 }
 
 static gboolean
@@ -1058,8 +1064,22 @@ window_unreachable (gpointer data)
 static void
 test_daemon_goes_away_and_comes_back (void)
 {
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+
+  /* From an account's page: the page and its Back button go. */
+  activate ("show-account-page", lanyard_account_row_get_path (account_row ("demo-github")));
+  g_assert_true (wait_for (window_on_page, (gpointer) "account", 5));
+  g_assert_nonnull (find_button (content, "Back"));
+
   daemon_stop (&daemon_process, SIGTERM);
   g_assert_true (wait_for (window_unreachable, NULL, 10));
+  g_assert_cmpstr (lanyard_window_get_page (window), ==, "unreachable");
+  for (guint i = 0; i < 20; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_null (find_button (content, "Back"));
 
   daemon_start (&daemon_process, fake, NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "reconnect", NULL);

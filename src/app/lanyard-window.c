@@ -200,6 +200,15 @@ update_empty_state (LanyardWindow *self)
     gtk_stack_set_visible_child_name (self->stack, self->n_accounts == 0 ? "empty" : "main");
 }
 
+/* The header as it is outside an account's page. */
+static void
+reset_header (LanyardWindow *self)
+{
+  adw_window_title_set_title (self->title, _ ("Lanyard"));
+  adw_window_title_set_subtitle (self->title, NULL);
+  gtk_widget_set_visible (self->back_button, FALSE);
+}
+
 /* The list of accounts and providers, or the empty state. */
 static void
 show_list (LanyardWindow *self)
@@ -253,14 +262,16 @@ object_removed_cb (GDBusObjectManager *objects,
 
   if (row == NULL)
     return;
-  /* Its page goes with it. */
+  /* Its page goes with it (back to the list only from that page: when
+   * the daemon went away, the window says so instead). */
   if (lanyard_account_page_get_account (LANYARD_ACCOUNT_PAGE (self->account_page)) ==
       lanyard_account_row_get_account (row))
     {
-      adw_window_title_set_title (self->title, _ ("Lanyard"));
-      adw_window_title_set_subtitle (self->title, NULL);
-      gtk_widget_set_visible (self->back_button, FALSE);
-      show_list (self);
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "account") == 0)
+        {
+          reset_header (self);
+          show_list (self);
+        }
       lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), NULL, NULL, NULL, NULL, FALSE);
     }
   gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
@@ -333,6 +344,7 @@ name_owner_cb (GDBusObjectManagerClient *objects,
     return;
 
   self->ready = FALSE;
+  reset_header (self);
   adw_status_page_set_description (self->unreachable_page,
                                    _ ("Lanyard's account service stopped. Your accounts are safe; "
                                       "try again to reconnect."));
@@ -384,6 +396,7 @@ connect_to_daemon (LanyardWindow *self)
   self->n_accounts = 0;
   self->ready = FALSE;
   g_clear_pointer (&self->current_path, g_free);
+  reset_header (self);
   lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), NULL, NULL, NULL, NULL, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
@@ -614,9 +627,7 @@ back_activated (GSimpleAction *action,
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "account") != 0)
     return;
-  adw_window_title_set_title (self->title, _ ("Lanyard"));
-  adw_window_title_set_subtitle (self->title, NULL);
-  gtk_widget_set_visible (self->back_button, FALSE);
+  reset_header (self);
   show_list (self);
   /* Back where the person was. */
   row = account != NULL ? find_account_row (self, g_dbus_proxy_get_object_path (G_DBUS_PROXY (account))) : NULL;
