@@ -1052,7 +1052,7 @@ test_remove (void)
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (before - 1), 10));
   /* Its page went with it. */
   g_assert_cmpstr (lanyard_window_get_page (window), ==, "main");
-  g_assert_true (window_says ((gpointer) "was removed"));
+  g_assert_true (wait_for (window_says, (gpointer) "was removed, and its access at GitHub revoked", 10));
 }
 
 static gboolean
