@@ -8,6 +8,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
+
 /**
  * LanyardProviderRow:
  *
@@ -176,7 +179,8 @@ lanyard_provider_row_new (GVariant *provider)
                               _ ("A simulated provider on this computer; no account needed"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (self), tag_new (_ ("Demo")));
     }
-  else if (g_strcmp0 (self->policy, "system") == 0)
+  else if (lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, self->policy, LANYARD_DBUS_BROWSER_POLICY_ANY) ==
+           LANYARD_DBUS_BROWSER_POLICY_SYSTEM)
     g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", _ ("Signs in with your web browser"));
   if (subtitle->len > 0)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);

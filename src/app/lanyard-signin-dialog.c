@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
 #include "lanyard-text.h"
 #include "lanyard-webview.h"
 
@@ -375,7 +377,9 @@ flow_ready_cb (GObject      *object,
   update_link_buttons (self);
 
   /* The "browser" page only once a browser did open. */
-  if (self->use_browser || g_strcmp0 (lanyard_dbus_flow_get_browser_policy (self->flow), "system") == 0)
+  if (self->use_browser ||
+      lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lanyard_dbus_flow_get_browser_policy (self->flow),
+                                   LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM)
     open_in_browser (self);
   else
     {
