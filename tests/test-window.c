@@ -813,6 +813,14 @@ message_dialog_gone (gpointer data)
   return !message_dialog_shown (data);
 }
 
+static gboolean
+page_saw_escape (gpointer data)
+{
+  g_autofree char *seen = run_js (data, "String (window.escapeSeen === true)");
+
+  return g_strcmp0 (seen, "true") == 0;
+}
+
 /* Escape while typing on the provider's page does not throw the typing
  * away: the window asks first. */
 static void
@@ -834,6 +842,16 @@ test_escape_in_a_focused_field (void)
   focused = run_js (view, "document.querySelector('input[name=username]').focus();"
                           "document.activeElement.name");
   g_assert_cmpstr (focused, ==, "username");
+
+  /* A page that uses Escape itself keeps it: the dialog stays. */
+  g_free (run_js (view, "window.lanyardTest = function (e) { if (e.key === 'Escape') { e.preventDefault (); "
+                        "window.escapeSeen = true; } };"
+                        "document.addEventListener ('keydown', window.lanyardTest); 'ok'"));
+  type_keys (escape, 1);
+  g_assert_true (wait_for (page_saw_escape, view, 5));
+  g_assert_true (find_dialog () == dialog);
+  g_assert_false (message_dialog_shown (NULL));
+  g_free (run_js (view, "document.removeEventListener ('keydown', window.lanyardTest); 'ok'"));
 
   type_keys (letters, G_N_ELEMENTS (letters));
   g_assert_true (wait_for (field_holds, (gpointer) "ada", 10));

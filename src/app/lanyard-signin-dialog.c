@@ -38,7 +38,6 @@ struct _LanyardSigninDialog
   char               *provider_id;
   char               *display_name;
   char               *error;
-  char               *error_name;
   gboolean            use_browser;
   gboolean            finished;
   gboolean            typed;
@@ -328,9 +327,6 @@ failed_cb (LanyardDBusFlow     *flow,
            LanyardSigninDialog *self)
 {
   self->finished = TRUE;
-  g_free (self->error_name);
-  self->error_name = g_strdup (error_name);
-
   /* A denial is the person's choice, not a failure: no protocol words.
    * The daemon's message (with the provider's code) is for the log. */
   if (g_str_has_suffix (error_name, ".AccessDenied"))
@@ -416,7 +412,6 @@ start (LanyardSigninDialog *self)
 {
   self->finished = FALSE;
   self->typed = FALSE;
-  g_clear_pointer (&self->error_name, g_free);
   g_clear_object (&self->flow);
   update_link_buttons (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "starting");
@@ -552,7 +547,6 @@ lanyard_signin_dialog_finalize (GObject *object)
   g_free (self->provider_id);
   g_free (self->display_name);
   g_free (self->error);
-  g_free (self->error_name);
 
   G_OBJECT_CLASS (lanyard_signin_dialog_parent_class)->finalize (object);
 }
