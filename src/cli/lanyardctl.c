@@ -504,8 +504,17 @@ cmd_link (LanyardDBusManager *manager,
       print_json (node);
     }
   else
-    g_print ("Linked %s:%s (%s)\n", lanyard_dbus_account_get_provider_id (account),
-             lanyard_dbus_account_get_account_id (account), lanyard_dbus_account_get_username (account));
+    {
+      const char *username = lanyard_dbus_account_get_username (account);
+
+      /* No empty brackets for a provider that named nobody. */
+      if (username != NULL && username[0] != '\0')
+        g_print ("Linked %s:%s (%s)\n", lanyard_dbus_account_get_provider_id (account),
+                 lanyard_dbus_account_get_account_id (account), username);
+      else
+        g_print ("Linked %s:%s\n", lanyard_dbus_account_get_provider_id (account),
+                 lanyard_dbus_account_get_account_id (account));
+    }
 
 out:
   g_main_loop_unref (wait.loop);
