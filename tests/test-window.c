@@ -17,6 +17,7 @@
 #include "lanyard-account-page.h"
 #include "lanyard-account-row.h"
 #include "lanyard-application.h"
+#include "lanyard-provider-row.h"
 #include "lanyard-signin-dialog.h"
 #include "lanyard-window.h"
 
@@ -276,18 +277,22 @@ test_translated (void)
   const char *linked = "Linked Accounts";
   const char *none = "No Linked Accounts";
   const char *not_set_up = "Not set up";
+  /* The daemon's words (src/core): why the provider is not set up. */
+  const char *problem = "must use https://";
 
   if (language != NULL && g_str_has_prefix (language, "de"))
     {
       linked = "Verknüpfte Konten";
       none = "Keine verknüpften Konten";
       not_set_up = "Nicht eingerichtet";
+      problem = "muss https:// verwenden";
     }
   else if (language != NULL && g_str_has_prefix (language, "fr"))
     {
       linked = "Comptes liés";
       none = "Aucun compte lié";
       not_set_up = "Non configuré";
+      problem = "doit utiliser https://";
     }
   g_assert_true (wait_for (window_ready, NULL, 20));
   g_test_message ("LANGUAGE=%s: expecting “%s”", language ? language : "", linked);
@@ -296,6 +301,10 @@ test_translated (void)
   /* The new words of this window too (a misconfigured provider's row). */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (lanyard_window_find_provider_row (window, "broken"))),
                    ==, not_set_up);
+  g_test_message ("The daemon says: %s",
+                  lanyard_provider_row_get_problem (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "broken"))));
+  g_assert_nonnull (strstr (lanyard_provider_row_get_problem (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "broken"))),
+                            problem));
   if (language != NULL && language[0] != '\0')
     screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-translated.png");
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-manager-service.h"
 
 #include "lanyard-bus-account.h"
@@ -245,7 +247,7 @@ lanyard_manager_service_handle_set_primary (LanyardDBusManager    *manager,
   if (account == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                                             "No linked account at %s", path);
+                                             _ ("No linked account at %s"), path);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (!lanyard_account_manager_set_primary (self->accounts, account, &error))
@@ -366,7 +368,7 @@ started_cb (GObject      *object,
       /* The service went away meanwhile. */
       lanyard_flow_cancel (flow);
       g_dbus_method_invocation_return_error (start->invocation, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                             "Lanyard is leaving.");
+                                             _ ("Lanyard is leaving."));
       return;
     }
 
@@ -400,7 +402,7 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   if (entry == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                                             "No provider is called “%s”", provider_id);
+                                             _ ("No provider is called “%s”"), provider_id);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (entry->provider == NULL)
@@ -421,16 +423,16 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
       LANYARD_MAX_FLOWS_PER_CALLER)
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                                             "This program already has %d sign-ins going; finish or cancel one "
-                                             "before starting another.",
+                                             _ ("This program already has %d sign-ins going; finish or cancel one "
+                                                "before starting another."),
                                              LANYARD_MAX_FLOWS_PER_CALLER);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (count_running (self, NULL) + self->n_starting >= LANYARD_MAX_FLOWS)
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                                             "Lanyard already has %d sign-ins going, its limit; try again when one "
-                                             "has finished.",
+                                             _ ("Lanyard already has %d sign-ins going, its limit; try again when one "
+                                                "has finished."),
                                              LANYARD_MAX_FLOWS);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -440,8 +442,8 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   if (g_hash_table_size (self->flows) + self->n_starting >= LANYARD_MAX_FLOWS_KEPT)
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                                             "Too many sign-ins were started in the last half minute; try again "
-                                             "in a moment.");
+                                             _ ("Too many sign-ins were started in the last half minute; try again "
+                                                "in a moment."));
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
@@ -467,7 +469,7 @@ lanyard_manager_service_handle_cancel_flow (LanyardDBusManager    *manager,
 
   if (flow == NULL)
     {
-      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "No sign-in at %s", path);
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("No sign-in at %s"), path);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   /* The policy's own check for the flow's Cancel, with the same words. */
