@@ -623,6 +623,21 @@ is_ours (LanyardAccountManager *self,
   return g_hash_table_lookup (self->by_key, key) == account;
 }
 
+/* Whether @account (or, for NULL, no account) is marked primary already. */
+static gboolean
+primary_already (LanyardAccountManager *self,
+                 LanyardAccount        *account)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_hash_table_iter_init (&iter, self->by_key);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (lanyard_account_get_primary (value) != (value == account))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 lanyard_account_manager_set_primary (LanyardAccountManager *self,
                                      LanyardAccount        *account,
@@ -636,6 +651,10 @@ lanyard_account_manager_set_primary (LanyardAccountManager *self,
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return FALSE;
     }
+  /* Nothing changes, nothing is written: a program may set its choice at
+   * every start, and each write of the accounts file is synced to disk. */
+  if (primary_already (self, account))
+    return TRUE;
   if (!check_writable (self, error))
     return FALSE;
 
@@ -1075,14 +1094,17 @@ ensure_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(LanyardTokenSet) tokens = NULL;
-  GError *error = NULL;
+  g_autofree char *token = NULL;
+  GError          *error = NULL;
 
-  tokens = lanyard_account_manager_get_tokens_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error);
-  if (tokens == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  token = lanyard_account_manager_get_access_token_finish (LANYARD_ACCOUNT_MANAGER (object), result, NULL, &error);
+  if (token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  explicit_bzero (token, strlen (token));
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -1099,7 +1121,9 @@ lanyard_account_manager_ensure_credentials_async (LanyardAccountManager *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_account_manager_ensure_credentials_async);
-  lanyard_account_manager_get_tokens_async (self, account, FALSE, cancellable, ensure_cb, task);
+  /* A fresh access token in memory is enough: the keyring is read only
+   * when the tokens must be renewed. */
+  lanyard_account_manager_get_access_token_async (self, account, cancellable, ensure_cb, task);
 }
 
 gboolean
