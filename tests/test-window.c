@@ -254,6 +254,8 @@ minimum_width (GtkWidget *widget)
 }
 
 static gboolean message_dialog_shown (gpointer data);
+static char    *run_js (GtkWidget  *view,
+                        const char *script);
 
 /* As a click on a response button: the response, then the dialog closes. */
 static void
@@ -523,8 +525,18 @@ test_embedded_sign_in (void)
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (dialog)), "Sign In to "));
   g_assert_cmpint (minimum_width (GTK_WIDGET (dialog)), <=, 360);
 
-  /* The person presses Approve on the provider's page. */
   view = lanyard_signin_dialog_get_web_view (dialog);
+  /* The demo page's controls follow the dark style; Approve is the
+   * suggested answer. */
+  {
+    g_autofree char *scheme = run_js (view, "getComputedStyle (document.documentElement).colorScheme");
+    g_autofree char *approve = run_js (view, "document.querySelector ('button[value=approve]').className");
+
+    g_assert_cmpstr (scheme, ==, "light dark");
+    g_assert_cmpstr (approve, ==, "suggested");
+  }
+
+  /* The person presses Approve on the provider's page. */
   webkit_web_view_evaluate_javascript (WEBKIT_WEB_VIEW (view),
                                        "document.querySelector('input[name=username]').value = 'ada';"
                                        "document.querySelector('button[value=approve]').click();",
