@@ -367,6 +367,15 @@ test_lists_providers_and_accounts (void)
   assert_provider_icon ("work", "lanyard-provider-gitlab-symbolic");
   assert_provider_icon ("hub", "lanyard-provider-github-symbolic");
   assert_provider_icon ("goog", "lanyard-provider-google-symbolic");
+  /* A self-hosted GitLab shows its server (the fake provider's). */
+  {
+    g_autoptr(GUri) base = g_uri_parse (fake_provider_get_base_url (fake), G_URI_FLAGS_NONE, NULL);
+    g_autofree char *server = g_strdup_printf ("%s:%d", g_uri_get_host (base), g_uri_get_port (base));
+    GtkWidget       *work = lanyard_window_find_provider_row (window, "work");
+
+    g_assert_cmpstr (lanyard_provider_row_get_server (LANYARD_PROVIDER_ROW (work)), ==, server);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (work)), server));
+  }
   /* Each demo wears the logo of the provider it plays, tagged "Demo". */
   assert_provider_icon ("demo-github", "lanyard-provider-github-symbolic");
   assert_provider_icon ("demo-gitlab", "lanyard-provider-gitlab-symbolic");

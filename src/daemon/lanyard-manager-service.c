@@ -165,6 +165,28 @@ browser_policy_nick (LanyardProvider *provider)
                                       : LANYARD_DBUS_BROWSER_POLICY_ANY);
 }
 
+/* The server of a provider that can be self-hosted (GitLab, OpenID
+ * Connect), so that two of a kind can be told apart, as GNOME Online
+ * Accounts shows them: "gitlab.example.com", "127.0.0.1:8080". Not for
+ * gitlab.com, nor before an OpenID Connect provider's discovery. */
+static char *
+provider_server (const LanyardProviderEntry *entry)
+{
+  const char *issuer;
+  g_autoptr(GUri) uri = NULL;
+
+  if (entry->provider == NULL ||
+      !(g_strcmp0 (entry->type_name, "gitlab") == 0 || g_strcmp0 (entry->type_name, "oidc") == 0))
+    return NULL;
+  issuer = lanyard_provider_get_issuer (entry->provider);
+  uri = issuer != NULL ? g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_ascii_strcasecmp (g_uri_get_host (uri), "gitlab.com") == 0)
+    return NULL;
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup (g_uri_get_host (uri));
+}
+
 static gboolean
 lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
                                                GDBusMethodInvocation *invocation)
@@ -187,6 +209,12 @@ lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
       g_variant_dict_insert (&dict, "problem", "s", entry->problem ?: "");
       g_variant_dict_insert (&dict, "demo", "b", entry->provider != NULL && lanyard_provider_get_is_demo (entry->provider));
       g_variant_dict_insert (&dict, "browser-policy", "s", browser_policy_nick (entry->provider));
+      {
+        g_autofree char *server = provider_server (entry);
+
+        if (server != NULL)
+          g_variant_dict_insert (&dict, "server", "s", server);
+      }
       g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
     }
 
