@@ -308,7 +308,12 @@ test_translated (void)
   g_assert_nonnull (strstr (lanyard_provider_row_get_problem (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "broken"))),
                             problem));
   if (language != NULL && language[0] != '\0')
-    screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-translated.png");
+    {
+      /* window-de.png, window-fr.png: the runs may go at the same time. */
+      g_autofree char *name = g_strdup_printf ("window-%.2s.png", language);
+
+      screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), name);
+    }
 }
 
 static const char *
