@@ -237,11 +237,21 @@ finish_flow (LanyardFlow *self,
   if (error != NULL && self->timed_out &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      guint refused = self->server != NULL ? lanyard_loopback_server_get_n_refused (self->server) : 0;
+
       g_clear_error (&error);
-      error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
-                           _ ("The sign-in with %s did not finish within %u minutes and was stopped. Start again when you are ready."),
-                           lanyard_provider_get_display_name (self->provider),
-                           MAX (1, self->timeout_seconds / 60));
+      if (refused > 0)
+        error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                             _ ("The sign-in with %s did not finish within %u minutes and was stopped. Meanwhile Lanyard "
+                                "refused %u sign-in answers that did not belong to it: another program may be trying to "
+                                "interfere. Start again when you are ready."),
+                             lanyard_provider_get_display_name (self->provider), MAX (1, self->timeout_seconds / 60),
+                             refused);
+      else
+        error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                             _ ("The sign-in with %s did not finish within %u minutes and was stopped. Start again when you are ready."),
+                             lanyard_provider_get_display_name (self->provider),
+                             MAX (1, self->timeout_seconds / 60));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

@@ -21,7 +21,9 @@
  * closes. Other paths get 404 and do not consume it, so a browser asking
  * for `/favicon.ico` does not end the sign-in; neither does an answer that
  * does not belong to this sign-in (wrong or missing `state`), which gets
- * 400, until there have been %LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS of them.
+ * 400, however many come: any program that finds the port can send them,
+ * a sandboxed one too, and ending the sign-in on them would let it stop
+ * every sign-in of the person's. The flow's timeout bounds the wait.
  *
  * Loopback is shared by every user of the machine, so each connection is
  * checked when it is accepted: it must come from a socket of the user
@@ -611,20 +613,11 @@ handle_request (SoupServer        *server,
 
     case LANYARD_CALLBACK_REFUSE:
       /* Anyone who can reach the port can send this: it must not end the
-       * person's sign-in, up to a point. Past it, someone is trying, and
-       * the person is better told than left waiting. */
-      if (++self->n_refused < LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS)
-        {
-          g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
-          send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
-          return;
-        }
-      send_page (message, SOUP_STATUS_BAD_REQUEST, "Sign-in stopped",
-                 "Too many sign-in answers that do not belong to this sign-in reached Lanyard, so it was stopped. Start the sign-in again from Lanyard.");
-      self->error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH,
-                                 _ ("The sign-in was stopped because someone sent Lanyard %u sign-in answers that do not belong to it, which may be an attempt to take it over. Start the sign-in again."),
-                                 self->n_refused);
-      break;
+       * person's sign-in (see the top of this file). */
+      self->n_refused++;
+      g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
+      send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
+      return;
 
     default:
       g_assert_not_reached ();
@@ -633,6 +626,20 @@ handle_request (SoupServer        *server,
   /* Completion waits for the page to be written (request-finished), so that
    * closing the listener does not cut the browser off mid-answer. */
   self->answered = message;
+}
+
+/**
+ * lanyard_loopback_server_get_n_refused:
+ *
+ * Returns: how many answers that did not belong to the sign-in (wrong or
+ *   missing `state`) were refused so far
+ */
+guint
+lanyard_loopback_server_get_n_refused (LanyardLoopbackServer *self)
+{
+  g_return_val_if_fail (LANYARD_IS_LOOPBACK_SERVER (self), 0);
+
+  return self->n_refused;
 }
 
 static gboolean
