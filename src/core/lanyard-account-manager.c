@@ -5,6 +5,8 @@
 
 #include "lanyard-account-manager.h"
 
+#include <glib/gi18n.h>
+
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -580,7 +582,7 @@ lanyard_account_manager_lookup_key (LanyardAccountManager *self,
   account = lanyard_account_manager_lookup (self, provider_id, account_id);
   if (account == NULL)
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                 "No linked account is called “%s”; `lanyardctl list` shows the linked accounts", key);
+                 _ ("No linked account is called “%s”; `lanyardctl list` shows the linked accounts"), key);
   return account;
 }
 
@@ -646,7 +648,7 @@ lanyard_account_manager_set_primary (LanyardAccountManager *self,
 
   if (account != NULL && !is_ours (self, account))
     {
-      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return FALSE;
     }
   /* Nothing changes, nothing is written: a program may set its choice at
@@ -908,8 +910,8 @@ loaded_cb (GObject      *object,
   if (provider == NULL)
     {
       g_autoptr(GError) gone = g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                                             "The provider “%s” is no longer configured, so this account's token cannot be renewed. "
-                                             "Configure it again; the account and its tokens were kept.",
+                                             _ ("The provider “%s” is no longer configured, so this account's token cannot be renewed. "
+                                                "Configure it again; the account and its tokens were kept."),
                                              lanyard_account_get_provider_id (load->account));
       token_load_finish (load, NULL, gone);
       return;
@@ -941,7 +943,7 @@ lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
     return;
   if (!is_ours (self, account))
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return;
     }
 
@@ -1448,8 +1450,8 @@ unlink_step (GTask *task)
          * cancellable says: half an unlink helps nobody. */
         if (provider == NULL)
           {
-            unlink->message = g_strdup_printf ("The provider “%s” is no longer configured, so Lanyard's access could not be revoked and may still be valid there. "
-                                               "The account was forgotten here anyway.",
+            unlink->message = g_strdup_printf (_ ("The provider “%s” is no longer configured, so Lanyard's access could not be revoked and may still be valid there. "
+                                                  "The account was forgotten here anyway."),
                                                provider_id);
             unlink->step = UNLINK_DELETE;
             unlink_step (task);
@@ -1508,7 +1510,7 @@ lanyard_account_manager_unlink_async (LanyardAccountManager *self,
     return;
   if (!is_ours (self, account))
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return;
     }
   if (!check_writable (self, &error))
@@ -1519,7 +1521,7 @@ lanyard_account_manager_unlink_async (LanyardAccountManager *self,
   key = lanyard_account_dup_key (account);
   if (g_hash_table_contains (self->unlinking, key))
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED, "This account is already being disconnected");
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED, _ ("This account is already being disconnected"));
       return;
     }
 

@@ -3,6 +3,8 @@
 
 #include "lanyard-loopback-server.h"
 
+#include <glib/gi18n.h>
+
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
@@ -380,10 +382,10 @@ lanyard_tcp_peer_uid (const char         *proc_net_dir,
   remote_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
   if (n_read == 0)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "There is no table of TCP sockets in %s", proc_net_dir);
+                 _ ("There is no table of TCP sockets in %s"), proc_net_dir);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "No socket on this computer is connected from %s", remote_text);
+                 _ ("No socket on this computer is connected from %s"), remote_text);
   return FALSE;
 }
 
@@ -502,10 +504,10 @@ lanyard_tcp_port_holder (const char *proc_dir,
   if (!find_listener_inode (proc_dir, port, &inode, &uid))
     return NULL;
   if (find_socket_owner (proc_dir, inode, &name, &pid))
-    return name != NULL ? g_strdup_printf ("“%s” (process %u)", name, pid)
-                        : g_strdup_printf ("process %u", pid);
+    return name != NULL ? g_strdup_printf (_ ("“%s” (process %u)"), name, pid)
+                        : g_strdup_printf (_ ("process %u"), pid);
   if (uid != getuid ())
-    return g_strdup_printf ("a program of another user (uid %u)", (guint) uid);
+    return g_strdup_printf (_ ("a program of another user (uid %u)"), (guint) uid);
   return NULL;
 }
 
@@ -847,10 +849,10 @@ set_port_in_use_error (guint    port,
 
   if (holder != NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                 "port %u on 127.0.0.1 is already in use by %s", port, holder);
+                 _ ("port %u on 127.0.0.1 is already in use by %s"), port, holder);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                 "port %u on 127.0.0.1 is already in use by another program", port);
+                 _ ("port %u on 127.0.0.1 is already in use by another program"), port);
 }
 
 /**
@@ -893,7 +895,7 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
               return FALSE;
             }
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       "Could not listen for the sign-in answer on 127.0.0.1: %s",
+                       _ ("Could not listen for the sign-in answer on 127.0.0.1: %s"),
                        local_error->message);
           return FALSE;
         }
@@ -926,7 +928,7 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
     }
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-               "Could not find a free port on both 127.0.0.1 and ::1 for the sign-in answer");
+               _ ("Could not find a free port on both 127.0.0.1 and ::1 for the sign-in answer"));
   return FALSE;
 }
 
@@ -974,7 +976,7 @@ lanyard_loopback_server_stop (LanyardLoopbackServer *self)
   g_ptr_array_set_size (self->clients, 0);
 
   if (self->wait_task != NULL && self->params == NULL && self->error == NULL)
-    self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");
+    self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled"));
 
   complete_wait (self);
 }
@@ -998,7 +1000,7 @@ complete_wait (LanyardLoopbackServer *self)
   else if (self->params != NULL)
     g_task_return_pointer (task, g_steal_pointer (&self->params), (GDestroyNotify) g_hash_table_unref);
   else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled"));
 }
 
 static void
@@ -1034,7 +1036,7 @@ lanyard_loopback_server_wait_async (LanyardLoopbackServer *self,
   if (!self->listening || self->wait_task != NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                               "The sign-in listener is not ready");
+                               _ ("The sign-in listener is not ready"));
       return;
     }
 

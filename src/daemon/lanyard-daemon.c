@@ -162,6 +162,7 @@ main (int   argc,
   gboolean         demo = FALSE;
   gboolean         replaceable = FALSE;
   gboolean         version = FALSE;
+  const char      *localedir;
   Daemon           daemon = { 0 };
   GPtrArray       *entries;
   guint            owner_id;
@@ -176,8 +177,11 @@ main (int   argc,
 
   lanyard_raise_fd_limit ();
   setlocale (LC_ALL, "");
-  /* The desktop notifications are in the person's language. */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The desktop notifications, and the reasons a sign-in failed or a
+   * provider is not set up, are in the person's language. The build tree's
+   * translations when build-aux/dev-session.sh or a test says so. */
+  localedir = g_getenv ("LANYARD_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
