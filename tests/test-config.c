@@ -56,7 +56,9 @@ test_compound_errors (void)
     { "gitlab =abc", "LANYARD_PROVIDER_X: “=…” is not a key=value pair" },
     { "gitlab client_id=a client_id=b", "LANYARD_PROVIDER_X sets “client_id” twice" },
     { "gitlab type=github", "LANYARD_PROVIDER_X sets “type” twice" },
-    { "git\xff" "lab client_id=a", "LANYARD_PROVIDER_X is not UTF-8 text" },
+    { "git\xff"
+      "lab client_id=a",
+      "LANYARD_PROVIDER_X is not UTF-8 text" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -361,7 +363,8 @@ test_not_utf8 (void)
                              "type=gitlab\n"
                              "client_id=a\n"
                              "client_\xff\xfe=1\n"
-                             "[provider B\xff" "d]\n"
+                             "[provider B\xff"
+                             "d]\n"
                              "type=github\n");
   lanyard_provider_registry_load (registry, dirs, envp);
 
