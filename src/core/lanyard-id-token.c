@@ -3,6 +3,8 @@
 
 #include "lanyard-id-token.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -48,7 +50,7 @@ lanyard_base64url_decode (const char *text,
 
 invalid:
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "not valid base64url");
+               _ ("not valid base64url"));
   return NULL;
 }
 
@@ -87,7 +89,7 @@ lanyard_jwt_decode_payload (const char *jwt,
 
 invalid:
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "the ID token is not a well-formed JWT");
+               _ ("the ID token is not a well-formed JWT"));
   return NULL;
 }
 
@@ -116,14 +118,19 @@ audience_contains (JsonObject *claims,
     {
       JsonNode *element = json_array_get_element (json_node_get_array (aud), i);
 
+      /* An audience that is not a string is not ignored: skipping it
+       * would also skip the azp check that several audiences call for. */
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
-        continue;
+        return FALSE;
       (*n_audiences)++;
       found |= g_strcmp0 (json_node_get_string (element), client_id) == 0;
     }
 
   return found;
 }
+
+/* 9999-12-31T23:59:59Z. */
+#define MAX_TIME_CLAIM G_GINT64_CONSTANT (253402300799)
 
 static gboolean
 get_time_claim (JsonObject *claims,
@@ -135,10 +142,25 @@ get_time_claim (JsonObject *claims,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
 
+  /* Seconds since 1970 up to the year 9999: so that adding the clock
+   * skew cannot overflow, and a double converts without undefined
+   * behaviour. Outside that, the claim is as good as absent. */
   if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *value = json_node_get_int (node);
+    {
+      gint64 seconds = json_node_get_int (node);
+
+      if (seconds < 0 || seconds > MAX_TIME_CLAIM)
+        return FALSE;
+      *value = seconds;
+    }
   else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *value = (gint64) json_node_get_double (node);
+    {
+      double seconds = json_node_get_double (node);
+
+      if (!(seconds >= 0 && seconds <= (double) MAX_TIME_CLAIM))
+        return FALSE;
+      *value = (gint64) seconds;
+    }
   else
     return FALSE;
 
@@ -172,7 +194,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (!audience_contains (claims, client_id, &n_audiences))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s is meant for another application (its audience does not contain this client ID)",
+                   _ ("The ID token from %s is meant for another application (its audience does not contain this client ID)"),
                    provider_name);
       return FALSE;
     }
@@ -181,14 +203,14 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if ((n_audiences > 1 || azp != NULL) && g_strcmp0 (azp, client_id) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s was issued to another party (azp)", provider_name);
+                   _ ("The ID token from %s was issued to another party (azp)"), provider_name);
       return FALSE;
     }
 
   if (!get_time_claim (claims, "exp", &exp) || exp + skew < now)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s has expired; check that this computer's clock is right",
+                   _ ("The ID token from %s has expired; check that this computer's clock is right"),
                    provider_name);
       return FALSE;
     }
@@ -196,7 +218,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (!get_time_claim (claims, "iat", &iat) || iat > now + skew)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s has no valid issue time (iat); check that this computer's clock is right",
+                   _ ("The ID token from %s has no valid issue time (iat); check that this computer's clock is right"),
                    provider_name);
       return FALSE;
     }
@@ -204,7 +226,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (nonce != NULL && g_strcmp0 (lanyard_json_get_string (claims, "nonce"), nonce) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s does not belong to this sign-in (nonce %s); the sign-in was refused",
+                   _ ("The ID token from %s does not belong to this sign-in (nonce %s); the sign-in was refused"),
                    provider_name, lanyard_json_get_string (claims, "nonce") == NULL ? "missing" : "mismatch");
       return FALSE;
     }
@@ -212,7 +234,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (lanyard_json_get_string (claims, "sub") == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s names no subject (sub)", provider_name);
+                   _ ("The ID token from %s names no subject (sub)"), provider_name);
       return FALSE;
     }
 
@@ -251,7 +273,7 @@ lanyard_id_token_same_subject (JsonObject *previous,
       if (g_strcmp0 (before, after) != 0)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "The renewed ID token from %s changed its “%s”; the renewal was refused",
+                       _ ("The renewed ID token from %s changed its “%s”; the renewal was refused"),
                        provider_name, members[i]);
           return FALSE;
         }

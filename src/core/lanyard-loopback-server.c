@@ -3,6 +3,8 @@
 
 #include "lanyard-loopback-server.h"
 
+#include <glib/gi18n.h>
+
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +21,9 @@
  * closes. Other paths get 404 and do not consume it, so a browser asking
  * for `/favicon.ico` does not end the sign-in; neither does an answer that
  * does not belong to this sign-in (wrong or missing `state`), which gets
- * 400, until there have been %LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS of them.
+ * 400, however many come: any program that finds the port can send them,
+ * a sandboxed one too, and ending the sign-in on them would let it stop
+ * every sign-in of the person's. The flow's timeout bounds the wait.
  *
  * Loopback is shared by every user of the machine, so each connection is
  * checked when it is accepted: it must come from a socket of the user
@@ -46,6 +50,7 @@ struct _LanyardLoopbackServer
   SoupServer     *server; /* answers the requests; listens on nothing */
   GSocketService *service; /* accepts the connections */
   guint           port;
+  guint           fixed_port; /* 0: any free port */
 
   guint      max_connections;
   guint      connection_timeout_ms;
@@ -377,11 +382,133 @@ lanyard_tcp_peer_uid (const char         *proc_net_dir,
   remote_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
   if (n_read == 0)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "There is no table of TCP sockets in %s", proc_net_dir);
+                 _ ("There is no table of TCP sockets in %s"), proc_net_dir);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "No socket on this computer is connected from %s", remote_text);
+                 _ ("No socket on this computer is connected from %s"), remote_text);
   return FALSE;
+}
+
+/* The inode of a socket listening on @port, in any table. */
+static gboolean
+find_listener_inode (const char *proc_dir,
+                     guint       port,
+                     guint64    *inode,
+                     uid_t      *uid)
+{
+  static const char *const tables[] = { "net/tcp", "net/tcp6" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *path = g_build_filename (proc_dir, tables[i], NULL);
+      g_autofree char *contents = NULL;
+      g_auto (GStrv) lines = NULL;
+
+      if (!g_file_get_contents (path, &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (char **line = lines; *line != NULL; line++)
+        {
+          guint   local_port, state, owner;
+          guint64 number;
+
+          if (sscanf (*line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %*x:%*x %*x:%*x %*x %u %*d %" G_GUINT64_FORMAT,
+                      &local_port, &state, &owner, &number) != 4)
+            continue;
+          if (local_port == port && state == TCP_STATE_LISTEN && number != 0)
+            {
+              *inode = number;
+              *uid = owner;
+              return TRUE;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
+/* The process with a descriptor for socket @inode, among those we may look
+ * into (our user's). */
+static gboolean
+find_socket_owner (const char *proc_dir,
+                   guint64     inode,
+                   char      **name,
+                   guint      *pid)
+{
+  g_autoptr(GDir) processes = g_dir_open (proc_dir, 0, NULL);
+  g_autofree char *wanted = g_strdup_printf ("socket:[%" G_GUINT64_FORMAT "]", inode);
+  const char      *entry;
+
+  if (processes == NULL)
+    return FALSE;
+
+  while ((entry = g_dir_read_name (processes)) != NULL)
+    {
+      g_autofree char *fd_path = NULL;
+      g_autoptr(GDir) fds = NULL;
+      const char *fd;
+      guint64     number;
+
+      if (!g_ascii_string_to_unsigned (entry, 10, 1, G_MAXINT, &number, NULL))
+        continue;
+      fd_path = g_build_filename (proc_dir, entry, "fd", NULL);
+      fds = g_dir_open (fd_path, 0, NULL);
+      if (fds == NULL)
+        continue;
+
+      while ((fd = g_dir_read_name (fds)) != NULL)
+        {
+          g_autofree char *link_path = g_build_filename (fd_path, fd, NULL);
+          g_autofree char *target = g_file_read_link (link_path, NULL);
+
+          if (g_strcmp0 (target, wanted) == 0)
+            {
+              g_autofree char *comm_path = g_build_filename (proc_dir, entry, "comm", NULL);
+              g_autofree char *comm = NULL;
+
+              if (g_file_get_contents (comm_path, &comm, NULL, NULL))
+                g_strstrip (comm);
+              *name = comm != NULL && comm[0] != '\0' && g_utf8_validate (comm, -1, NULL) ? g_steal_pointer (&comm) : NULL;
+              *pid = (guint) number;
+              return TRUE;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * lanyard_tcp_port_holder:
+ * @proc_dir: `/proc`, but in tests
+ * @port: a TCP port something listens on
+ *
+ * Best effort, for a message: which program listens on @port, from the
+ * socket tables and the descriptors of the processes we may look into.
+ *
+ * Returns: (transfer full) (nullable): words that complete "… is in use
+ *   by …" ("firefox (process 4242)", "a program of another user (uid
+ *   1001)"), or %NULL when it cannot tell
+ */
+char *
+lanyard_tcp_port_holder (const char *proc_dir,
+                         guint       port)
+{
+  g_autofree char *name = NULL;
+  guint64          inode;
+  uid_t            uid;
+  guint            pid;
+
+  g_return_val_if_fail (proc_dir != NULL, NULL);
+
+  if (!find_listener_inode (proc_dir, port, &inode, &uid))
+    return NULL;
+  if (find_socket_owner (proc_dir, inode, &name, &pid))
+    return name != NULL ? g_strdup_printf (_ ("“%s” (process %u)"), name, pid)
+                        : g_strdup_printf (_ ("process %u"), pid);
+  if (uid != getuid ())
+    return g_strdup_printf (_ ("a program of another user (uid %u)"), (guint) uid);
+  return NULL;
 }
 
 static void
@@ -486,20 +613,11 @@ handle_request (SoupServer        *server,
 
     case LANYARD_CALLBACK_REFUSE:
       /* Anyone who can reach the port can send this: it must not end the
-       * person's sign-in, up to a point. Past it, someone is trying, and
-       * the person is better told than left waiting. */
-      if (++self->n_refused < LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS)
-        {
-          g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
-          send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
-          return;
-        }
-      send_page (message, SOUP_STATUS_BAD_REQUEST, "Sign-in stopped",
-                 "Too many sign-in answers that do not belong to this sign-in reached Lanyard, so it was stopped. Start the sign-in again from Lanyard.");
-      self->error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH,
-                                 "The sign-in was stopped because someone sent Lanyard %u sign-in answers that do not belong to it, which may be an attempt to take it over. Start the sign-in again.",
-                                 self->n_refused);
-      break;
+       * person's sign-in (see the top of this file). */
+      self->n_refused++;
+      g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
+      send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
+      return;
 
     default:
       g_assert_not_reached ();
@@ -508,6 +626,20 @@ handle_request (SoupServer        *server,
   /* Completion waits for the page to be written (request-finished), so that
    * closing the listener does not cut the browser off mid-answer. */
   self->answered = message;
+}
+
+/**
+ * lanyard_loopback_server_get_n_refused:
+ *
+ * Returns: how many answers that did not belong to the sign-in (wrong or
+ *   missing `state`) were refused so far
+ */
+guint
+lanyard_loopback_server_get_n_refused (LanyardLoopbackServer *self)
+{
+  g_return_val_if_fail (LANYARD_IS_LOOPBACK_SERVER (self), 0);
+
+  return self->n_refused;
 }
 
 static gboolean
@@ -692,11 +824,48 @@ listen_on (GSocketListener *listener,
 }
 
 /**
+ * lanyard_loopback_server_set_port:
+ * @port: the port to listen on, or 0 for any free one (the default)
+ *
+ * For providers that compare the whole redirect URI, port included
+ * (`redirect_port=`). Only before lanyard_loopback_server_start().
+ */
+void
+lanyard_loopback_server_set_port (LanyardLoopbackServer *self,
+                                  guint                  port)
+{
+  g_return_if_fail (LANYARD_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (self->service == NULL);
+  g_return_if_fail (port <= G_MAXUINT16);
+
+  self->fixed_port = port;
+}
+
+static void
+set_port_in_use_error (guint    port,
+                       GError **error)
+{
+  g_autofree char *holder = lanyard_tcp_port_holder ("/proc", port);
+
+  if (holder != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                 _ ("port %u on 127.0.0.1 is already in use by %s"), port, holder);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                 _ ("port %u on 127.0.0.1 is already in use by another program"), port);
+}
+
+/**
  * lanyard_loopback_server_start:
  *
  * Opens the listener on an ephemeral port, the same on IPv4 and IPv6, so
  * that `localhost` works whichever address the browser picks. A machine
  * without IPv6 gets IPv4 only.
+ *
+ * With a fixed port (lanyard_loopback_server_set_port()), a port taken on
+ * 127.0.0.1 fails at once with %G_IO_ERROR_ADDRESS_IN_USE, whose message
+ * names the port and, when it can tell, what holds it; taken on ::1 only,
+ * the listener is on IPv4 alone.
  */
 gboolean
 lanyard_loopback_server_start (LanyardLoopbackServer *self,
@@ -717,19 +886,25 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
        * that arrives before that cancel is handled is dropped (GLib 2.74). */
       g_socket_service_stop (service);
 
-      if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV4, 0, &port, &local_error))
+      if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV4, self->fixed_port, &port, &local_error))
         {
           g_socket_listener_close (G_SOCKET_LISTENER (service));
+          if (self->fixed_port != 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+            {
+              set_port_in_use_error (self->fixed_port, error);
+              return FALSE;
+            }
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       "Could not listen for the sign-in answer on 127.0.0.1: %s",
+                       _ ("Could not listen for the sign-in answer on 127.0.0.1: %s"),
                        local_error->message);
           return FALSE;
         }
 
       if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV6, port, &port6, &local_error))
         {
-          /* The port is taken on ::1 by someone else: try another one. */
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+          /* The port is taken on ::1 by someone else: try another one
+           * (a fixed port has no other; 127.0.0.1 is enough for it). */
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) && self->fixed_port == 0)
             {
               g_socket_listener_close (G_SOCKET_LISTENER (service));
               continue;
@@ -753,7 +928,7 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
     }
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-               "Could not find a free port on both 127.0.0.1 and ::1 for the sign-in answer");
+               _ ("Could not find a free port on both 127.0.0.1 and ::1 for the sign-in answer"));
   return FALSE;
 }
 
@@ -801,7 +976,7 @@ lanyard_loopback_server_stop (LanyardLoopbackServer *self)
   g_ptr_array_set_size (self->clients, 0);
 
   if (self->wait_task != NULL && self->params == NULL && self->error == NULL)
-    self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");
+    self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled"));
 
   complete_wait (self);
 }
@@ -825,7 +1000,7 @@ complete_wait (LanyardLoopbackServer *self)
   else if (self->params != NULL)
     g_task_return_pointer (task, g_steal_pointer (&self->params), (GDestroyNotify) g_hash_table_unref);
   else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled"));
 }
 
 static void
@@ -861,7 +1036,7 @@ lanyard_loopback_server_wait_async (LanyardLoopbackServer *self,
   if (!self->listening || self->wait_task != NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                               "The sign-in listener is not ready");
+                               _ ("The sign-in listener is not ready"));
       return;
     }
 

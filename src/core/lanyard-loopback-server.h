@@ -6,8 +6,6 @@
 
 G_BEGIN_DECLS
 
-/* How many answers with a wrong or missing `state` end the wait. */
-#define LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS 5
 /* How many connections may be open at once; more are closed at once. */
 #define LANYARD_LOOPBACK_MAX_CONNECTIONS 16
 /* How long a connection may stay open, in all, to send its request. */
@@ -49,11 +47,14 @@ LanyardLoopbackServer *lanyard_loopback_server_new (const char *path);
 void                   lanyard_loopback_server_set_limits (LanyardLoopbackServer *self,
                                                            guint                  max_connections,
                                                            guint                  connection_timeout_ms);
+void                   lanyard_loopback_server_set_port (LanyardLoopbackServer *self,
+                                                         guint                  port);
 gboolean               lanyard_loopback_server_start (LanyardLoopbackServer *self,
                                                       GError               **error);
 guint                  lanyard_loopback_server_get_port (LanyardLoopbackServer *self);
 const char            *lanyard_loopback_server_get_path (LanyardLoopbackServer *self);
 gboolean               lanyard_loopback_server_is_listening (LanyardLoopbackServer *self);
+guint                  lanyard_loopback_server_get_n_refused (LanyardLoopbackServer *self);
 void                   lanyard_loopback_server_stop (LanyardLoopbackServer *self);
 void                   lanyard_loopback_server_wait_async (LanyardLoopbackServer *self,
                                                            LanyardCallbackCheck   check,
@@ -70,5 +71,8 @@ gboolean lanyard_tcp_peer_uid (const char         *proc_net_dir,
                                GInetSocketAddress *remote,
                                uid_t              *uid,
                                GError            **error);
+
+char *lanyard_tcp_port_holder (const char *proc_dir,
+                               guint       port);
 
 G_END_DECLS

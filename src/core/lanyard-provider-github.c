@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-github.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -59,6 +61,11 @@ lanyard_provider_github_configure (LanyardProvider       *provider,
   user = _lanyard_provider_join_url (self->api_url, "user");
   _lanyard_provider_set_endpoints (provider, authorize, token, user, NULL);
 
+  {
+    g_autofree char *page = _lanyard_provider_join_url (base_url, "settings/applications");
+    _lanyard_provider_set_revoke_page (provider, page);
+  }
+
   return TRUE;
 }
 
@@ -79,7 +86,7 @@ lanyard_github_identity_from_user (const char *provider_id,
   if (id == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s described the account without a usable “id”; the sign-in was refused", provider_name);
+                   _ ("%s described the account without a usable “id”; the sign-in was refused"), provider_name);
       return NULL;
     }
 
@@ -191,7 +198,7 @@ user_cb (GObject      *object,
   user = _lanyard_provider_get_json_finish (provider, result, &error);
   if (user != NULL && !JSON_NODE_HOLDS_OBJECT (user))
     g_set_error (&error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                 "%s sent an unreadable account description",
+                 _ ("%s sent an unreadable account description"),
                  lanyard_provider_get_display_name (provider));
   if (error == NULL)
     data->identity = lanyard_provider_github_identity_from_userinfo (provider, json_node_get_object (user), &error);
@@ -257,16 +264,18 @@ revoke_cb (GObject      *object,
   reply = lanyard_http_send_finish (result, &error);
   if (reply == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, _lanyard_provider_new_revoke_unsent (provider, error));
       return;
     }
 
   /* 404: GitHub does not know the token (already revoked); the goal is met. */
-  if (reply->status == 404 ||
-      lanyard_http_check_reply (reply, NULL, lanyard_provider_get_display_name (provider), &error))
+  if (reply->status == 404 || (reply->status >= 200 && reply->status < 300))
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, _lanyard_provider_new_revoke_refused (provider, reply, NULL));
 }
 
 /* DELETE /applications/{client_id}/token with the application's Basic

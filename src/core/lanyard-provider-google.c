@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-google.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-error.h"
 #include "lanyard-provider-private.h"
 
@@ -50,6 +52,7 @@ lanyard_provider_google_configure (LanyardProvider       *provider,
   self->issuer = g_strdup (issuer != NULL ? issuer : GOOGLE_ISSUER);
   _lanyard_provider_set_issuer (provider, self->issuer, FALSE);
   _lanyard_provider_set_browser_policy (provider, LANYARD_BROWSER_POLICY_SYSTEM_ONLY);
+  _lanyard_provider_set_revoke_page (provider, "https://myaccount.google.com/permissions");
 
   return TRUE;
 }
@@ -78,7 +81,7 @@ lanyard_provider_google_check_issuer (LanyardProvider *provider,
     return TRUE;
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-               "The ID token was issued by “%s”, not by Google; the sign-in was refused",
+               _ ("The ID token was issued by “%s”, not by Google; the sign-in was refused"),
                iss != NULL ? iss : "nobody");
   return FALSE;
 }
