@@ -627,3 +627,59 @@ lanyard_demo_approve_url (const char *authorize_url,
   approve = soup_uri_copy (uri, SOUP_URI_PATH, path, SOUP_URI_QUERY, query, SOUP_URI_NONE);
   return g_uri_to_string (approve);
 }
+
+/**
+ * lanyard_demo_avatar_to_stored:
+ * @avatar_url: (nullable): an avatar URL as the demo server's user endpoint
+ *   gives it, `http://127.0.0.1:PORT/avatar/NAME.svg`
+ *
+ * The form an account keeps: `lanyard-demo:avatar/NAME.svg`. The port is
+ * that of this process's demo server, which listens on another one after a
+ * restart; a URL with it would point at nothing then.
+ *
+ * Returns: (transfer full) (nullable): the stored form, or a copy of
+ *   @avatar_url when it is not this demo server's
+ */
+char *
+lanyard_demo_avatar_to_stored (const char *avatar_url)
+{
+  LanyardDemoServer *self = lanyard_demo_server_get_default ();
+  g_autofree char   *prefix = NULL;
+
+  if (avatar_url == NULL || self->server == NULL)
+    return g_strdup (avatar_url);
+  prefix = g_strdup_printf ("http://127.0.0.1:%u/avatar/", self->port);
+  if (!g_str_has_prefix (avatar_url, prefix))
+    return g_strdup (avatar_url);
+  return g_strconcat (LANYARD_DEMO_AVATAR_SCHEME ":avatar/", avatar_url + strlen (prefix), NULL);
+}
+
+/**
+ * lanyard_demo_avatar_from_stored:
+ * @stored: (nullable): an avatar URL as an account keeps it
+ *
+ * The URL of a stored demo avatar on this process's demo server, which
+ * starts for it if it has not yet.
+ *
+ * Returns: (transfer full) (nullable): an `http://127.0.0.1` URL, or %NULL
+ *   when @stored is not a demo avatar (or the demo server cannot start)
+ */
+char *
+lanyard_demo_avatar_from_stored (const char *stored)
+{
+  LanyardDemoServer *self = lanyard_demo_server_get_default ();
+  const char        *name;
+  g_autoptr(GError) error = NULL;
+
+  if (stored == NULL || !g_str_has_prefix (stored, LANYARD_DEMO_AVATAR_SCHEME ":avatar/"))
+    return NULL;
+  name = stored + strlen (LANYARD_DEMO_AVATAR_SCHEME ":avatar/");
+  if (strchr (name, '/') != NULL || strchr (name, '?') != NULL || !g_str_has_suffix (name, ".svg"))
+    return NULL;
+  if (!lanyard_demo_server_start (self, &error))
+    {
+      g_debug ("No demo avatar: %s", error->message);
+      return NULL;
+    }
+  return g_strdup_printf ("http://127.0.0.1:%u/avatar/%s", self->port, name);
+}
