@@ -249,6 +249,36 @@ test_demo_deny (void)
   g_assert_true (strstr (page->body, "Sign-in failed") != NULL);
 }
 
+/* LANYARD_DEMO_AUTO_APPROVE: the consent page approves by itself, so a web
+ * view that nobody clicks in (the Flatpak test's window) completes. */
+static void
+test_demo_auto_approve (void)
+{
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  g_autoptr(LanyardFlow) flow = NULL;
+  g_autoptr(TestPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lanyard_provider_registry_add_demo_providers (registry);
+  flow = start_flow (lanyard_provider_registry_lookup (registry, "demo-gitlab"), &error);
+  g_assert_no_error (error);
+
+  /* Not a valid demo user name: the page asks, as without the variable. */
+  g_setenv ("LANYARD_DEMO_AUTO_APPROVE", "no/such user", TRUE);
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (strstr (page->body, "Approve") != NULL);
+  g_clear_pointer (&page, test_page_free);
+
+  g_setenv ("LANYARD_DEMO_AUTO_APPROVE", "grace", TRUE);
+  page = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+  g_unsetenv ("LANYARD_DEMO_AUTO_APPROVE");
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (wait_flow (flow, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (lanyard_identity_get_username (lanyard_flow_get_identity (flow)), ==, "grace");
+}
+
 typedef struct
 {
   FakeFailure failure;
@@ -818,6 +848,7 @@ main (int   argc,
   g_test_add_data_func ("/Lanyard/Flow/demo-github", "github", test_demo);
   g_test_add_data_func ("/Lanyard/Flow/demo-gitlab", "gitlab", test_demo);
   g_test_add_func ("/Lanyard/Flow/demo-deny", test_demo_deny);
+  g_test_add_func ("/Lanyard/Flow/demo-auto-approve", test_demo_auto_approve);
 
   for (guint i = 0; i < G_N_ELEMENTS (failures); i++)
     {
