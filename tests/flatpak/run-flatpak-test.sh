@@ -72,8 +72,13 @@ if [ "${LANYARD_FLATPAK_STAGE:-}" != user ]; then
   # committed), where the test user can read them.
   rm -rf "$work/src"
   mkdir -p "$work/src"
-  (cd "$source_dir" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && printf "%s\0" "{}"' |
-    tar -c --null -T - -f -) | tar -x -C "$work/src" -f -
+  if git -C "$source_dir" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$source_dir" && git ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar -c --null -T - -f -) |
+      tar -x -C "$work/src" -f -
+  else
+    tar -C "$source_dir" -c --exclude='./build*' --exclude='./_build' -f - . | tar -x -C "$work/src" -f -
+  fi
   cp "$host_ctl" "$work/lanyardctl"
 
   # A clean environment: nothing of the caller's session (nor the test
@@ -222,7 +227,10 @@ check "the application's and the daemon's D-Bus service files are exported" expo
 
 # The demo providers, for the sandboxed daemon too (the exported service
 # file runs `flatpak run`, which applies the override).
-flatpak override --user --env=LANYARD_DEMO=1 "$app_id"
+# The consent page approves by itself for window-user, in the window's
+# web view, which nobody clicks in here; lanyardctl's sign-ins below
+# approve explicitly as demo-user.
+flatpak override --user --env=LANYARD_DEMO=1 --env=LANYARD_DEMO_AUTO_APPROVE=window-user "$app_id"
 
 bus_call() {
   gdbus call --session --dest "$1" --object-path "$2" --method "$3" "${@:4}"
@@ -313,7 +321,7 @@ other_reads_identity() {
 check "another sandboxed application reads the current identity" other_reads_identity
 refused() {
   local out
-  if out=$("$@" 2>&1); then
+  if out=$("$@" 2>&1 | grep -v "Can't get document portal"); then
     echo "allowed: $out"
     return 1
   fi
@@ -349,9 +357,9 @@ bus_call "$app_id.Daemon" /io/github/lanyard/Lanyard/Manager io.github.lanyard.M
 elapsed "other application done"
 
 # The window, in the sandbox, under Xvfb: started, its settings found
-# (the preference action is made from them), and a demo sign-in started
-# from it. "Approve" on the consent page is the request the page sends,
-# made here with curl; the rest is the window's and the daemon's own.
+# (the preference action is made from them), and a demo sign-in from it:
+# its web view loads the consent page, which approves by itself for
+# window-user (LANYARD_DEMO_AUTO_APPROVE), and the sign-in completes.
 has_owner() {
   bus_call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner "$1" | grep -q true
 }
@@ -382,21 +390,11 @@ check "the window starts in the sandbox (its settings schema is found)" window_s
 window_ok=$last_status
 
 window_signs_in() {
-  local objects url
   bus_call "$app_id" /io/github/lanyard/Lanyard/window/1 org.gtk.Actions.Activate connect "[<'demo-github'>]" '{}' ||
     return 1
-  for _ in $(seq 100); do
-    objects=$(bus_call "$app_id.Daemon" /io/github/lanyard/Lanyard org.freedesktop.DBus.ObjectManager.GetManagedObjects)
-    url=$(grep -o "'AuthorizeUrl': <'[^']*'>" <<<"$objects" | sed "s/^'AuthorizeUrl': <'\(.*\)'>$/\1/" | tail -n1)
-    [ -n "$url" ] && break
-    sleep 0.2
-  done
-  [ -n "$url" ] || { echo "no flow started"; cat "$work/window.log"; return 1; }
-  # The web view loads the consent page (the first request below is
-  # the page's own), then "Approve".
-  approve_demo "$url" window-user || return 1
-  for _ in $(seq 100); do
+  for _ in $(seq 150); do
     ctl list 2>/dev/null | grep -q window-user && break
+    kill -0 "$window_pid" 2>/dev/null || break
     sleep 0.2
   done
   ctl list
