@@ -47,7 +47,27 @@ struct _FakeProvider
   char       *header_override;
   gboolean    corrupt_signature;
   gint64      expires_in;
+  GHashTable *answers; /* endpoint → Answer */
+  SoupServer *elsewhere; /* where FAKE_ANSWER_REDIRECT sends clients */
+  char       *elsewhere_url;
+  guint       elsewhere_count;
 };
+
+typedef struct
+{
+  FakeAnswer answer;
+  guint      status;
+  char      *content_type;
+  char      *body;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_free (answer->content_type);
+  g_free (answer->body);
+  g_free (answer);
+}
 
 typedef struct
 {
@@ -89,6 +109,9 @@ fake_provider_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  if (self->elsewhere != NULL)
+    soup_server_disconnect (self->elsewhere);
+  g_clear_object (&self->elsewhere);
   g_clear_pointer (&self->paused, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fake_provider_parent_class)->dispose (object);
@@ -113,6 +136,8 @@ fake_provider_finalize (GObject *object)
   g_free (self->discovery_cache_control);
   g_clear_pointer (&self->claim_changes, json_object_unref);
   g_free (self->header_override);
+  g_hash_table_unref (self->answers);
+  g_free (self->elsewhere_url);
 
   G_OBJECT_CLASS (fake_provider_parent_class)->finalize (object);
 }
@@ -295,6 +320,142 @@ make_id_token (FakeProvider *self,
   return token;
 }
 
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  SoupServerMessage *message = user_data;
+
+  soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_STATIC, " ", 1);
+  soup_server_message_unpause (message);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+trickle_wrote_chunk_cb (SoupServerMessage *message)
+{
+  soup_server_message_pause (message);
+}
+
+static void
+trickle_stop_cb (SoupServerMessage *message)
+{
+  guint source = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), "trickle-source"));
+
+  if (source != 0)
+    g_source_remove (source);
+  g_object_set_data (G_OBJECT (message), "trickle-source", NULL);
+}
+
+static void
+elsewhere_cb (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  FakeProvider *self = user_data;
+
+  /* Another host's tokens, which must never be taken for the provider's. */
+  self->elsewhere_count++;
+  reply (message, SOUP_STATUS_OK, "application/json",
+         "{\"access_token\":\"elsewhere_at\",\"token_type\":\"bearer\",\"expires_in\":3600,"
+         "\"refresh_token\":\"elsewhere_rt\",\"sub\":\"4242\",\"id\":583231,\"issuer\":\"elsewhere\"}");
+}
+
+static const char *
+elsewhere_url (FakeProvider *self)
+{
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSList) listeners = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->elsewhere_url != NULL)
+    return self->elsewhere_url;
+
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, 0);
+  self->elsewhere = soup_server_new (NULL, NULL);
+  soup_server_listen (self->elsewhere, address, 0, &error);
+  g_assert_no_error (error);
+  soup_server_add_handler (self->elsewhere, NULL, elsewhere_cb, self, NULL);
+  listeners = soup_server_get_listeners (self->elsewhere);
+  local = g_socket_get_local_address (listeners->data, NULL);
+  self->elsewhere_url = g_strdup_printf ("http://127.0.0.1:%u",
+                                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  return self->elsewhere_url;
+}
+
+/* Answers for @endpoint as fake_provider_set_answer() said, if it did. */
+static gboolean
+misbehave (FakeProvider      *self,
+           SoupServerMessage *message,
+           const char        *endpoint)
+{
+  Answer *answer = g_hash_table_lookup (self->answers, endpoint);
+
+  if (answer == NULL)
+    return FALSE;
+
+  switch (answer->answer)
+    {
+    case FAKE_ANSWER_NORMAL:
+      return FALSE;
+
+    case FAKE_ANSWER_EMPTY_FORM:
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (message, "application/x-www-form-urlencoded", SOUP_MEMORY_STATIC, "", 0);
+      return TRUE;
+
+    case FAKE_ANSWER_DEEP_JSON:
+      {
+        gsize depth = 100000;
+        char *deep = g_malloc (depth);
+
+        memset (deep, '[', depth);
+        soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, deep, depth);
+        return TRUE;
+      }
+
+    case FAKE_ANSWER_REDIRECT:
+      {
+        g_autofree char *location = g_strconcat (elsewhere_url (self),
+                                                 g_uri_get_path (soup_server_message_get_uri (message)), NULL);
+
+        soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, location);
+        return TRUE;
+      }
+
+    case FAKE_ANSWER_TRICKLE:
+      {
+        SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+        soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+        soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+        soup_message_headers_set_content_type (headers, "application/json", NULL);
+        soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_STATIC, "{", 1);
+        g_signal_connect (message, "wrote-chunk", G_CALLBACK (trickle_wrote_chunk_cb), NULL);
+        g_signal_connect (message, "finished", G_CALLBACK (trickle_stop_cb), NULL);
+        g_signal_connect (message, "disconnected", G_CALLBACK (trickle_stop_cb), NULL);
+        g_object_set_data (G_OBJECT (message), "trickle-source",
+                           GUINT_TO_POINTER (g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, trickle_cb,
+                                                                         g_object_ref (message), g_object_unref)));
+        return TRUE;
+      }
+
+    case FAKE_ANSWER_RAW:
+      soup_server_message_set_status (message, answer->status, NULL);
+      soup_server_message_set_response (message, answer->content_type, SOUP_MEMORY_COPY,
+                                        answer->body, strlen (answer->body));
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 handle_jwks (FakeProvider      *self,
              SoupServerMessage *message)
@@ -304,6 +465,8 @@ handle_jwks (FakeProvider      *self,
   g_autofree char *json = NULL;
 
   count (self, "jwks");
+  if (misbehave (self, message, "jwks"))
+    return;
 
   if (self->jwks_cache_control != NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (message),
@@ -503,6 +666,8 @@ handle_token (FakeProvider      *self,
   Grant           *grant = NULL;
 
   count (self, g_strcmp0 (grant_type, "refresh_token") == 0 ? "refresh" : "token");
+  if (misbehave (self, message, "token"))
+    return;
 
   switch (self->failure)
     {
@@ -618,6 +783,8 @@ handle_userinfo (FakeProvider      *self,
   const char *sub = self->failure == FAKE_FAIL_USERINFO_OTHER_SUB ? "9999" : "4242";
 
   count (self, "userinfo");
+  if (misbehave (self, message, g_str_equal (what, "emails") ? "emails" : "userinfo"))
+    return;
 
   if (self->failure == FAKE_FAIL_USERINFO_500)
     {
@@ -685,6 +852,8 @@ handle_revoke (FakeProvider      *self,
                const char        *dialect)
 {
   count (self, "revoke");
+  if (misbehave (self, message, "revoke"))
+    return;
 
   if (g_str_equal (dialect, "github"))
     {
@@ -752,6 +921,8 @@ handle_discovery (FakeProvider      *self,
   };
 
   count (self, "discovery");
+  if (misbehave (self, message, "discovery"))
+    return;
   if (self->discovery_cache_control != NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                   "Cache-Control", self->discovery_cache_control);
@@ -773,6 +944,56 @@ handle_discovery (FakeProvider      *self,
   reply_json (message, SOUP_STATUS_OK, builder);
 }
 
+static gboolean
+endless_cb (gpointer user_data)
+{
+  SoupServerMessage *message = user_data;
+  FakeProvider      *self = g_object_get_data (G_OBJECT (message), "fake");
+  static const char  chunk[64 * 1024];
+
+  count (self, "avatar-chunks");
+  soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_STATIC, chunk, sizeof chunk);
+  soup_server_message_unpause (message);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+endless_stop_cb (SoupServerMessage *message)
+{
+  FakeProvider *self = g_object_get_data (G_OBJECT (message), "fake");
+  guint         source = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), "endless-source"));
+
+  if (source == 0)
+    return;
+  g_source_remove (source);
+  g_object_set_data (G_OBJECT (message), "endless-source", NULL);
+  count (self, "avatar-closed");
+}
+
+/* /avatars/endless: a picture that never ends, 64 KiB a millisecond, as
+ * fast as the client takes it (at a priority below the window's avatar
+ * download, which would starve in the shared main loop otherwise). "avatar-chunks" counts what was sent,
+ * "avatar-closed" when the client hung up. */
+static void
+handle_endless_avatar (FakeProvider      *self,
+                       SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  count (self, "avatar");
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "image/png", NULL);
+  g_object_set_data (G_OBJECT (message), "fake", self);
+  g_signal_connect (message, "wrote-chunk", G_CALLBACK (trickle_wrote_chunk_cb), NULL);
+  g_signal_connect (message, "finished", G_CALLBACK (endless_stop_cb), NULL);
+  g_signal_connect (message, "disconnected", G_CALLBACK (endless_stop_cb), NULL);
+  g_object_set_data (G_OBJECT (message), "endless-source",
+                     GUINT_TO_POINTER (g_timeout_add_full (G_PRIORITY_LOW + 1, 1, endless_cb,
+                                                           g_object_ref (message), g_object_unref)));
+  soup_server_message_pause (message);
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *message,
@@ -785,6 +1006,12 @@ handle_request (SoupServer        *server,
   g_auto(GStrv) parts = g_strsplit (path + 1, "/", 2);
   const char *dialect = parts[0];
   const char *rest = parts[1] != NULL ? parts[1] : "";
+
+  if (g_str_equal (dialect, "avatars") && g_str_equal (rest, "endless"))
+    {
+      handle_endless_avatar (self, message);
+      return;
+    }
 
   if (g_str_equal (dialect, "ms"))
     {
@@ -855,6 +1082,7 @@ fake_provider_init (FakeProvider *self)
   g_ptr_array_add (self->published, test_key_ref (self->signing_key));
   self->jwks_cache_control = g_strdup ("max-age=3600");
   self->expires_in = 3600;
+  self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) answer_free);
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_listen (self->server, address, 0, &error);
@@ -1035,4 +1263,56 @@ fake_provider_set_expires_in (FakeProvider *self,
                               gint64        seconds)
 {
   self->expires_in = seconds;
+}
+
+/**
+ * fake_provider_set_answer:
+ * @endpoint: token (for codes and refreshes), userinfo, emails (GitHub's
+ *   e-mail list), revoke, discovery or jwks
+ *
+ * How @endpoint answers from now on; %FAKE_ANSWER_NORMAL undoes it.
+ */
+void
+fake_provider_set_answer (FakeProvider *self,
+                          const char   *endpoint,
+                          FakeAnswer    what)
+{
+  Answer *answer = g_new0 (Answer, 1);
+
+  g_assert (what != FAKE_ANSWER_RAW);
+  answer->answer = what;
+  g_hash_table_replace (self->answers, g_strdup (endpoint), answer);
+}
+
+/**
+ * fake_provider_set_raw_answer:
+ *
+ * @endpoint answers with exactly this from now on.
+ */
+void
+fake_provider_set_raw_answer (FakeProvider *self,
+                              const char   *endpoint,
+                              guint         status,
+                              const char   *content_type,
+                              const char   *body)
+{
+  Answer *answer = g_new0 (Answer, 1);
+
+  answer->answer = FAKE_ANSWER_RAW;
+  answer->status = status;
+  answer->content_type = g_strdup (content_type);
+  answer->body = g_strdup (body);
+  g_hash_table_replace (self->answers, g_strdup (endpoint), answer);
+}
+
+/**
+ * fake_provider_get_elsewhere_count:
+ *
+ * Returns: how many requests reached the server that %FAKE_ANSWER_REDIRECT
+ *   points to
+ */
+guint
+fake_provider_get_elsewhere_count (FakeProvider *self)
+{
+  return self->elsewhere_count;
 }

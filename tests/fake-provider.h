@@ -39,6 +39,22 @@ typedef enum
   FAKE_FAIL_DISCOVERY_ISSUER, /* discovery names another issuer */
 } FakeFailure;
 
+/**
+ * FakeAnswer:
+ *
+ * What one endpoint answers instead of its normal answer, as a broken or
+ * hostile server would (see fake_provider_set_answer()).
+ */
+typedef enum
+{
+  FAKE_ANSWER_NORMAL,
+  FAKE_ANSWER_EMPTY_FORM, /* 200, form-encoded, with an empty body */
+  FAKE_ANSWER_DEEP_JSON, /* 200, 100,000 "[" (98 KiB) */
+  FAKE_ANSWER_REDIRECT, /* 302 to another server, which answers with tokens */
+  FAKE_ANSWER_TRICKLE, /* 200, then one byte a second, never ending */
+  FAKE_ANSWER_RAW, /* the status, type and body of fake_provider_set_raw_answer() */
+} FakeAnswer;
+
 #define FAKE_TYPE_PROVIDER (fake_provider_get_type ())
 G_DECLARE_FINAL_TYPE (FakeProvider, fake_provider, FAKE, PROVIDER, GObject)
 
@@ -69,6 +85,15 @@ void          fake_provider_set_corrupt_signature (FakeProvider *self,
                                                    gboolean      corrupt);
 void          fake_provider_set_expires_in (FakeProvider *self,
                                             gint64        seconds);
+void          fake_provider_set_answer (FakeProvider *self,
+                                        const char   *endpoint,
+                                        FakeAnswer    answer);
+void          fake_provider_set_raw_answer (FakeProvider *self,
+                                            const char   *endpoint,
+                                            guint         status,
+                                            const char   *content_type,
+                                            const char   *body);
+guint         fake_provider_get_elsewhere_count (FakeProvider *self);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 

@@ -351,6 +351,35 @@ test_concurrent_one_refresh (ManagerFixture *f,
   g_assert_false (lanyard_account_get_needs_attention (account));
 }
 
+/* A provider whose tokens live no longer than the fresh margin
+ * (expires_in: 0): a client asking in a loop gets the latest token, and
+ * the provider is asked at most once per floor, not at every call. */
+static void
+test_short_lived_no_storm (ManagerFixture *f,
+                           gconstpointer   data)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  LanyardAccount *account;
+
+  lanyard_account_manager_set_refresh_timing (f->manager, 0, 30, 3);
+  fake_provider_set_expires_in (f->flow.fake, 0);
+  account = sign_in_and_link (f, "work", "gitlab");
+
+  for (guint i = 0; i < 20; i++)
+    {
+      guint wanted = i + 1;
+
+      lanyard_account_manager_get_tokens_async (f->manager, account, FALSE, NULL, concurrent_cb, results);
+      while (results->len < wanted)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* The first call renews the expired token; the other 19 are served it. */
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "refresh"), ==, 1);
+  for (guint i = 1; i < results->len; i++)
+    g_assert_true (lanyard_token_set_equal (g_ptr_array_index (results, i), g_ptr_array_index (results, 0)));
+}
+
 static void
 test_cancel_one_waiter (ManagerFixture *f,
                         gconstpointer   data)
@@ -396,8 +425,10 @@ test_scheduled_refresh (ManagerFixture *f,
   g_autoptr(GError) error = NULL;
   LanyardAccount *account;
 
-  /* Due as soon as linked: the manager refreshes by itself. */
+  /* Due soon after linking (a two-second token is due once half of its
+   * lifetime has passed): the manager refreshes by itself. */
   lanyard_account_manager_set_refresh_timing (f->manager, 2 * 3600, 30, 3);
+  fake_provider_set_expires_in (f->flow.fake, 2);
   account = sign_in_and_link (f, "work", "gitlab");
   /* The new tokens will not be due at once again. */
   fake_provider_set_expires_in (f->flow.fake, 5 * 3600);
@@ -903,6 +934,7 @@ main (int   argc,
   ADD ("link-then-get-token", test_link_then_get_token);
   ADD ("concurrent-one-refresh", test_concurrent_one_refresh);
   ADD ("cancel-one-waiter", test_cancel_one_waiter);
+  ADD ("short-lived-no-storm", test_short_lived_no_storm);
   ADD ("scheduled-refresh", test_scheduled_refresh);
   ADD ("invalid-grant-needs-attention", test_invalid_grant_needs_attention);
   ADD ("keyring-locked-unavailable", test_keyring_locked_unavailable);

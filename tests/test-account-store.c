@@ -230,6 +230,84 @@ test_newer_format_refused (Fixture      *f,
   g_assert_cmpstr (contents, ==, newer);
 }
 
+/* What a provider says about an account is cleaned on the way in. */
+static void
+test_identity_intake (void)
+{
+  const struct
+  {
+    const char *avatar;
+    gboolean    kept;
+  } avatars[] = {
+    { "https://avatars.example/u/1?s=80", TRUE },
+    { "http://127.0.0.1:8080/avatar.png", TRUE },
+    { "http://[::1]:8080/avatar.png", TRUE },
+    { "http://localhost/avatar.png", TRUE },
+    { "http://avatars.example/u/1", FALSE },
+    { "file:///etc/passwd", FALSE },
+    { "data:image/png;base64,AAAA", FALSE },
+    { "javascript:alert(1)", FALSE },
+    { "https://user:secret@avatars.example/u/1", FALSE },
+    { "https://avatars.example/u/1\r\nX: y", FALSE },
+    { "https:///nohost", FALSE },
+  };
+  const struct
+  {
+    const char *email;
+    gboolean    kept;
+  } emails[] = {
+    { "ada@example.com", TRUE },
+    { "ada+lanyard@sub.example.co.uk", TRUE },
+    { "ada@example.com\r\nBcc: all@example.com", FALSE },
+    { "ada example@example.com", FALSE },
+    { "no-at-sign", FALSE },
+    { "@example.com", FALSE },
+    { "ada@", FALSE },
+    { "a@b@c", FALSE },
+    { "ada@exa\u202emple.com", FALSE },
+  };
+  g_autofree char *local_part = g_strnfill (250, 'a');
+  g_autofree char *long_email = g_strconcat (local_part, "@b.example", NULL);
+  g_autofree char *long_name = g_strnfill (1000, 'n');
+  g_autoptr(LanyardIdentity) cleaned = NULL;
+  g_autoptr(LanyardIdentity) invalid = NULL;
+  g_autoptr(LanyardIdentity) long_one = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (avatars); i++)
+    {
+      g_autoptr(LanyardIdentity) identity = lanyard_identity_new ("gh", "1", NULL, NULL, NULL, avatars[i].avatar);
+
+      g_test_message ("avatar %s", avatars[i].avatar);
+      g_assert_cmpstr (lanyard_identity_get_avatar_url (identity), ==, avatars[i].kept ? avatars[i].avatar : NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (emails); i++)
+    {
+      g_autoptr(LanyardIdentity) identity = lanyard_identity_new ("gh", "1", NULL, NULL, emails[i].email, NULL);
+
+      g_test_message ("e-mail %s", emails[i].email);
+      g_assert_cmpstr (lanyard_identity_get_email (identity), ==, emails[i].kept ? emails[i].email : NULL);
+    }
+
+  cleaned = lanyard_identity_new ("gh", "1", "\033[2J\033]0;title\007octo\u2067cat\u200f", " \t Mona\nLisa \xc2\x85", NULL, NULL);
+  g_assert_cmpstr (lanyard_identity_get_username (cleaned), ==, "[2J]0;titleoctocat");
+  g_assert_cmpstr (lanyard_identity_get_display_name (cleaned), ==, "Mona Lisa");
+
+  invalid = lanyard_identity_new ("gh", "1", "\xff\xfe", "\033\007", NULL, NULL);
+  g_assert_null (lanyard_identity_get_username (invalid));
+  g_assert_null (lanyard_identity_get_display_name (invalid));
+
+  long_one = lanyard_identity_new ("gh", "1", long_name, NULL, long_email, NULL);
+  g_assert_cmpuint (strlen (lanyard_identity_get_username (long_one)), ==, 256);
+  g_assert_null (lanyard_identity_get_email (long_one));
+
+  g_assert_true (lanyard_identity_check_account_id ("583231"));
+  g_assert_true (lanyard_identity_check_account_id ("00000000-0000-0000-66f3-3332eca7ea81.72f988bf"));
+  g_assert_false (lanyard_identity_check_account_id (""));
+  g_assert_false (lanyard_identity_check_account_id ("58\n3231"));
+  g_assert_false (lanyard_identity_check_account_id ("58\u202e3231"));
+  g_assert_false (lanyard_identity_check_account_id ("\xff"));
+}
+
 #define ADD(path, func) \
   g_test_add ("/Lanyard/AccountStore/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -245,6 +323,7 @@ main (int   argc,
   ADD ("missing-file-is-empty", test_missing_file_is_empty);
   ADD ("corrupt-file-moved-aside", test_corrupt_file_moved_aside);
   ADD ("newer-format-refused", test_newer_format_refused);
+  g_test_add_func ("/Lanyard/Identity/intake", test_identity_intake);
 
   return g_test_run ();
 }

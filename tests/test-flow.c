@@ -810,7 +810,7 @@ static FailureCase failures[] = {
   { FAKE_FAIL_TOKEN_500, "gitlab", 0, LANYARD_ERROR_SERVER,
     "GitLab is having trouble (HTTP 500 Internal Server Error). Try again later." },
   { FAKE_FAIL_TOKEN_INVALID_JSON, "gitlab", 0, LANYARD_ERROR_INVALID_RESPONSE,
-    "GitLab's token endpoint sent an unreadable answer: the answer is not a JSON object" },
+    "GitLab's token endpoint sent an unreadable answer: it is not valid JSON" },
   { FAKE_FAIL_TOKEN_INVALID_GRANT, "google", 0, LANYARD_ERROR_INVALID_GRANT,
     "Google no longer accepts this sign-in (invalid_grant: The provided authorization grant is invalid, expired or revoked). Sign in again." },
   { FAKE_FAIL_TOKEN_SLOW, "gitlab", 0, LANYARD_ERROR_TIMED_OUT, NULL },

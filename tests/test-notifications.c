@@ -321,6 +321,40 @@ test_recovered_before_the_server_answered (void)
   g_assert_cmpuint (g_array_index (closed_ids, guint32, 2), ==, n->id);
 }
 
+/* Servers that render body-markup and body-hyperlinks would show the
+ * provider's links inside a notification signed "Lanyard": whatever the
+ * provider wrote goes into the body as text. */
+static void
+test_provider_text_is_escaped (void)
+{
+  g_autoptr(CtlResult) linked = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  Notification *n;
+  guint         before = notifications->len;
+
+  fake_provider_set_expires_in (fake, 30);
+  linked = link_with_ctl ("work");
+  fake_provider_set_expires_in (fake, 3600);
+  g_assert_cmpint (linked->status, ==, 0);
+
+  fake_provider_set_raw_answer (fake, "token", 400, "application/json",
+                                "{\"error\":\"invalid_grant\",\"error_description\":"
+                                "\"Session over. <a href=\\\"https://evil.example/login\\\">Sign in here</a> & <b>hurry</b>\"}");
+  path = daemon_account_path ("work:4242");
+  reply = daemon_call (path, "io.github.lanyard.Account", "GetAccessToken", NULL, G_VARIANT_TYPE ("(sx)"), &error);
+  fake_provider_set_answer (fake, "token", FAKE_ANSWER_NORMAL);
+  g_assert_null (reply);
+
+  g_assert_true (wait_until (&notifications->len, before + 1));
+  n = notifications->pdata[before];
+  g_test_message ("body: %s", n->body);
+  g_assert_null (strchr (n->body, '<'));
+  g_assert_null (strchr (n->body, '>'));
+  g_assert_nonnull (strstr (n->body, "&lt;a href=&quot;https://evil.example/login&quot;&gt;Sign in here&lt;/a&gt; &amp; &lt;b&gt;hurry&lt;/b&gt;"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +376,7 @@ main (int   argc,
                    test_again_after_recovery_and_withdrawn_on_unlink);
   g_test_add_func ("/Lanyard/Notifications/3-recovered-before-the-server-answered",
                    test_recovered_before_the_server_answered);
+  g_test_add_func ("/Lanyard/Notifications/4-provider-text-is-escaped", test_provider_text_is_escaped);
 
   status = g_test_run ();
 

@@ -239,6 +239,78 @@ test_margin_with_jitter (void)
   g_assert_cmpint (lanyard_refresh_scheduler_get_next_due (scheduler), >=, expires - 330);
 }
 
+typedef struct
+{
+  LanyardRefreshScheduler *scheduler;
+  gint64                   lifetime;
+  guint                    refreshes;
+} Storm;
+
+/* A provider that hands out tokens of the same short lifetime each time. */
+static void
+refresh_at_once_cb (LanyardRefreshScheduler *scheduler,
+                    const char              *key,
+                    Storm                   *storm)
+{
+  storm->refreshes++;
+  lanyard_refresh_scheduler_report (scheduler, key, LANYARD_REFRESH_SUCCEEDED, now () + storm->lifetime);
+}
+
+/* Lifetimes at or under the margin were refreshed in a tight loop (3,000
+ * token requests in 20 s): now at most one refresh per 30 s, and none
+ * before half the lifetime has passed. */
+static void
+test_short_lifetimes (void)
+{
+  const gint64 lifetimes[] = { 0, 1, 30, 299, 300 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lifetimes); i++)
+    {
+      g_autoptr(LanyardRefreshScheduler) scheduler = lanyard_refresh_scheduler_new (NULL);
+      Storm  storm = { scheduler, lifetimes[i], 0 };
+      gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      gint64 start = now ();
+
+      lanyard_refresh_scheduler_set_timing (scheduler, 300, 30, 3);
+      g_signal_connect (scheduler, "refresh-due", G_CALLBACK (refresh_at_once_cb), &storm);
+      lanyard_refresh_scheduler_schedule (scheduler, "keycloak", start + lifetimes[i]);
+      g_assert_cmpint (lanyard_refresh_scheduler_get_next_due (scheduler), >=, start + lifetimes[i] / 2);
+
+      while (g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+
+      /* A token that is (all but) expired is refreshed once, then not
+       * again for 30 s; one that lives 300 s waits at least 150 s. */
+      g_test_message ("lifetime %" G_GINT64_FORMAT " s: %u refreshes in 2 s", lifetimes[i], storm.refreshes);
+      g_assert_cmpuint (storm.refreshes, <=, lifetimes[i] / 2 == 0 ? 1 : 0);
+      if (storm.refreshes > 0)
+        g_assert_cmpint (lanyard_refresh_scheduler_get_next_due (scheduler), >=,
+                         start + LANYARD_REFRESH_MIN_INTERVAL_SECONDS);
+    }
+}
+
+/* The floor holds for a refresh reported by the daemon on its own (a
+ * caller's token request), whatever the new expiry says. */
+static void
+test_floor_after_refresh (void)
+{
+  g_autoptr(LanyardRefreshScheduler) scheduler = lanyard_refresh_scheduler_new (NULL);
+  gint64 start = now ();
+
+  lanyard_refresh_scheduler_set_timing (scheduler, 0, 1, 3);
+  lanyard_refresh_scheduler_report (scheduler, "unscheduled", LANYARD_REFRESH_SUCCEEDED, start);
+  g_assert_cmpint (lanyard_refresh_scheduler_get_next_due (scheduler), >=, start + LANYARD_REFRESH_MIN_INTERVAL_SECONDS);
+
+  lanyard_refresh_scheduler_schedule (scheduler, "a", start + 3600);
+  lanyard_refresh_scheduler_report (scheduler, "a", LANYARD_REFRESH_SUCCEEDED, start + 5);
+  g_assert_cmpint (lanyard_refresh_scheduler_get_next_due (scheduler), >=, start + LANYARD_REFRESH_MIN_INTERVAL_SECONDS);
+
+  /* Long lifetimes keep the margin. */
+  lanyard_refresh_scheduler_report (scheduler, "unscheduled", LANYARD_REFRESH_SUCCEEDED, start + 7200);
+  lanyard_refresh_scheduler_report (scheduler, "a", LANYARD_REFRESH_SUCCEEDED, start + 7200);
+  g_assert_cmpint (lanyard_refresh_scheduler_get_next_due (scheduler), >=, start + 7200 - 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +322,8 @@ main (int   argc,
   g_test_add_func ("/Lanyard/RefreshScheduler/backoff-and-attention", test_backoff_and_attention);
   g_test_add_func ("/Lanyard/RefreshScheduler/paused-while-offline", test_paused_while_offline);
   g_test_add_func ("/Lanyard/RefreshScheduler/margin-with-jitter", test_margin_with_jitter);
+  g_test_add_func ("/Lanyard/RefreshScheduler/short-lifetimes", test_short_lifetimes);
+  g_test_add_func ("/Lanyard/RefreshScheduler/floor-after-refresh", test_floor_after_refresh);
 
   return g_test_run ();
 }

@@ -100,8 +100,12 @@ test_bad_values (void)
   } cases[] = {
     { "{\"access_token\":\"at\",\"expires_in\":-5}", "The token response's “expires_in” is not a number of seconds" },
     { "{\"access_token\":\"at\",\"expires_in\":\"soon\"}", "The token response's “expires_in” is not a number of seconds" },
-    { "{\"access_token\":\"a t\"}", "The token response's “access_token” contains characters a token cannot have" },
-    { "{\"access_token\":\"at\\r\\nX-Injected: 1\"}", "The token response's “access_token” contains characters a token cannot have" },
+    { "{\"access_token\":\"a t\"}", "The token response's “access_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    { "{\"access_token\":\"at\\r\\nX-Injected: 1\"}", "The token response's “access_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    /* RFC 6749 VSCHAR, after decoding: no DEL, nothing beyond ASCII. */
+    { "{\"access_token\":\"caf\\u00e9\"}", "The token response's “access_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    { "{\"access_token\":\"at\",\"refresh_token\":\"r\\u007ft\"}", "The token response's “refresh_token” contains characters a token cannot have (only printable ASCII is allowed)" },
+    { "{\"access_token\":\"at\",\"id_token\":\"a.b.\\u202ec\"}", "The token response's “id_token” contains characters a token cannot have (only printable ASCII is allowed)" },
     { "{\"access_token\":\"at\",\"token_type\":\"mac\"}", "The provider issued a token of type “mac”; only bearer tokens are supported" },
     { "{\"access_token\":{\"value\":\"at\"}}", "The token response has no “access_token”" },
     { "{\"access_token\":\"\"}", "The token response has no “access_token”" },
@@ -148,7 +152,6 @@ test_unparseable (void)
     const char *content_type;
     const char *body;
   } cases[] = {
-    { "application/json", "" },
     /* Blank JSON parses with no root; found by fuzzing. */
     { "application/json", "  \n " },
     { "application/json", "{\"access_token\": " },
@@ -165,6 +168,134 @@ test_unparseable (void)
       g_assert_null (fields);
       g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
     }
+}
+
+/* Nothing at all, with a success status: the server's fault (and once a
+ * crash: an empty form body reached g_utf8_validate() as NULL). */
+static void
+test_empty_answer (void)
+{
+  const char *content_types[] = { "application/x-www-form-urlencoded", "application/json", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (content_types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+      g_autoptr(GHashTable) fields = lanyard_http_parse_fields (content_types[i], empty, &error);
+
+      g_assert_null (fields);
+      g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER);
+    }
+}
+
+/* soup_form_decode() ended a value at %00 and let any bytes through. */
+static void
+test_form_strict (void)
+{
+  const struct
+  {
+    const char *body;
+    const char *message;
+  } cases[] = {
+    { "access_token=a%00b&token_type=bearer", "the value of “access_token” holds a NUL byte (%00)" },
+    { "access_token=%AA%BB", "the value of “access_token” is not UTF-8 text" },
+    { "access_token=a&access_token=b", "the answer gives “access_token” more than once" },
+    { "access_token=a%zzb", "the answer is not valid form data (a broken % escape)" },
+    { "access_token=ab%4", "the answer is not valid form data (a broken % escape)" },
+    { "a%00=b", "a field name holds a NUL byte (%00)" },
+  };
+  g_autoptr(GError) vschar_error = NULL;
+  g_autoptr(LanyardTokenSet) accented = tokens_from ("application/x-www-form-urlencoded", "access_token=caf%C3%A9", &vschar_error);
+  g_autoptr(GHashTable) fine = parse ("application/x-www-form-urlencoded", "access_token=a%2Bb+c&&scope=x%2Cy&empty=&bare", NULL);
+
+  /* Valid UTF-8 but not a token. */
+  g_assert_null (accented);
+  g_assert_error (vschar_error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+
+  g_assert_nonnull (fine);
+  g_assert_cmpstr (g_hash_table_lookup (fine, "access_token"), ==, "a+b c");
+  g_assert_cmpstr (g_hash_table_lookup (fine, "scope"), ==, "x,y");
+  g_assert_cmpstr (g_hash_table_lookup (fine, "empty"), ==, "");
+  g_assert_cmpstr (g_hash_table_lookup (fine, "bare"), ==, "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GHashTable) fields = parse ("application/x-www-form-urlencoded", cases[i].body, &error);
+
+      g_assert_null (fields);
+      g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+static char *
+nested (guint       depth,
+        const char *inner)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, i % 2 == 0 ? "{\"a\":" : "[");
+  g_string_append (text, inner);
+  for (guint i = depth; i > 0; i--)
+    g_string_append (text, (i - 1) % 2 == 0 ? "}" : "]");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* json-glib recurses per level with no limit: 100,000 "[" overflowed the
+ * stack. Brackets and escaped quotes inside strings do not count. */
+static void
+test_json_depth (void)
+{
+  g_autofree char *deepest = nested (LANYARD_JSON_MAX_DEPTH, "1");
+  g_autofree char *too_deep = nested (LANYARD_JSON_MAX_DEPTH + 1, "1");
+  g_autofree char *in_string = nested (LANYARD_JSON_MAX_DEPTH, "\"[[[[{{{{\\\"[[[[\\\\\"");
+  g_autofree char *flood = g_strnfill (100000, '[');
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = lanyard_json_parse (deepest, strlen (deepest), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_clear_pointer (&node, json_node_unref);
+
+  node = lanyard_json_parse (in_string, strlen (in_string), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_clear_pointer (&node, json_node_unref);
+
+  node = lanyard_json_parse (too_deep, strlen (too_deep), &error);
+  g_assert_null (node);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (error->message, ==, "it nests deeper than 32 levels");
+  g_clear_error (&error);
+
+  node = lanyard_json_parse (flood, strlen (flood), &error);
+  g_assert_null (node);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  g_assert_null (lanyard_json_parse_object (flood, strlen (flood)));
+}
+
+/* json-glib ends a string at \u0000: "4\u00002" would read as "4". */
+static void
+test_json_nul (void)
+{
+  const char *nul = "{\"sub\":\"4\\u00002\"}";
+  const char *escaped_backslash = "{\"sub\":\"4\\\\u00002\"}";
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = lanyard_json_parse (nul, strlen (nul), &error);
+  g_assert_null (node);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "NUL"));
+  g_clear_error (&error);
+
+  node = lanyard_json_parse (escaped_backslash, strlen (escaped_backslash), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "sub"), ==, "4\\u00002");
 }
 
 static void
@@ -338,6 +469,10 @@ main (int   argc,
   g_test_add_func ("/Lanyard/TokenSet/bad-values", test_bad_values);
   g_test_add_func ("/Lanyard/TokenSet/huge-values", test_huge_values);
   g_test_add_func ("/Lanyard/TokenSet/unparseable", test_unparseable);
+  g_test_add_func ("/Lanyard/TokenSet/empty-answer", test_empty_answer);
+  g_test_add_func ("/Lanyard/TokenSet/form-strict", test_form_strict);
+  g_test_add_func ("/Lanyard/Json/depth", test_json_depth);
+  g_test_add_func ("/Lanyard/Json/nul", test_json_nul);
   g_test_add_func ("/Lanyard/TokenSet/serialise-round-trip", test_serialise_round_trip);
   g_test_add_func ("/Lanyard/TokenSet/deserialise-refuses", test_deserialise_refuses);
   g_test_add_func ("/Lanyard/TokenSet/compare", test_compare);

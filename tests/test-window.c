@@ -255,14 +255,6 @@ test_show_account_action (void)
   g_assert_true (gtk_widget_has_css_class (row, "highlighted"));
 }
 
-static void
-approve_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, NULL);
-}
-
 static gboolean
 avatar_cached (gpointer data)
 {
@@ -270,6 +262,62 @@ avatar_cached (gpointer data)
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
 
   return listing != NULL && g_dir_read_name (listing) != NULL;
+}
+
+#define MARKUP_NAME "<b>Octo</b> & <span size='90000'>cat</span>"
+
+static gboolean
+row_titled (gpointer data)
+{
+  GtkWidget *row = lanyard_window_find_account_row (window, data);
+
+  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), MARKUP_NAME) == 0;
+}
+
+static gboolean
+counted (gpointer data)
+{
+  return fake_provider_get_count (fake, data) > 0;
+}
+
+/* An avatar that never ends (one of 400 MB took the window to 618 MiB):
+ * the download stops at 1 MiB, and nothing is cached. */
+static void
+test_endless_avatar (void)
+{
+  g_autofree char *userinfo = g_strdup_printf ("{\"id\":583231,\"login\":\"octocat\",\"avatar_url\":\"%s/avatars/endless\","
+                                               "\"name\":\"%s\"}",
+                                               fake_provider_get_base_url (fake), MARKUP_NAME);
+  g_autoptr(CtlResult) linked = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget       *row;
+
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json", userinfo);
+  linked = link_with_ctl ("hub");
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_assert_cmpint (linked->status, ==, 0);
+
+  g_assert_true (wait_for (counted, (gpointer) "avatar", 10));
+  g_assert_true (wait_for (counted, (gpointer) "avatar-closed", 10));
+  g_test_message ("%u KiB sent before the window hung up", fake_provider_get_count (fake, "avatar-chunks") * 64);
+  /* 1 MiB, and what the sockets' buffers held. */
+  g_assert_cmpuint (fake_provider_get_count (fake, "avatar-chunks"), <, 16 * 1024 / 64);
+  g_assert_false (avatar_cached (NULL));
+
+  /* The provider's name for the account is text, not Pango markup (which
+   * could restyle the window, or fail to parse and blank the row). */
+  path = daemon_account_path ("hub:583231");
+  g_assert_true (wait_for (row_titled, (gpointer) path, 10));
+  row = lanyard_window_find_account_row (window, path);
+  g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
+}
+
+static void
+approve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, NULL);
 }
 
 static void
@@ -500,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/1-lists-providers-and-accounts", test_lists_providers_and_accounts);
   g_test_add_func ("/Lanyard/Window/2-account-linked-elsewhere-appears", test_account_linked_elsewhere_appears);
   g_test_add_func ("/Lanyard/Window/2b-show-account-action", test_show_account_action);
+  g_test_add_func ("/Lanyard/Window/2c-endless-avatar", test_endless_avatar);
   g_test_add_func ("/Lanyard/Window/3-embedded-sign-in", test_embedded_sign_in);
   g_test_add_func ("/Lanyard/Window/4-closing-the-dialog-cancels", test_closing_the_dialog_cancels);
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);

@@ -70,33 +70,104 @@ avatar_session (void)
   return session;
 }
 
-static void
-avatar_downloaded_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+/* One avatar download, read in pieces so that it can stop at
+ * MAX_AVATAR_BYTES: a server may send anything, for ever. */
+typedef struct
 {
-  g_autoptr(LanyardAccountRow) self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  SoupMessage     *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  LanyardAccountRow *row;
+  char              *url;
+  SoupMessage       *message;
+  GInputStream      *stream;
+  GByteArray        *buffer;
+  GCancellable      *cancellable;
+} AvatarDownload;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL || self->avatar_url == NULL ||
-      !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)) ||
-      g_bytes_get_size (bytes) == 0 || g_bytes_get_size (bytes) > MAX_AVATAR_BYTES)
+static void
+avatar_download_free (AvatarDownload *download)
+{
+  /* Stopped early: cancelled first, so that closing the stream drops the
+   * connection instead of reading the rest of the answer. */
+  if (download->stream != NULL && !g_input_stream_is_closed (download->stream))
+    g_cancellable_cancel (download->cancellable);
+  g_clear_object (&download->stream);
+  g_clear_object (&download->message);
+  g_clear_object (&download->cancellable);
+  g_clear_object (&download->row);
+  g_byte_array_unref (download->buffer);
+  g_free (download->url);
+  g_free (download);
+}
+
+static void
+avatar_downloaded (AvatarDownload *download)
+{
+  LanyardAccountRow *self = download->row;
+  g_autofree char   *path = NULL;
+  g_autofree char   *dir = NULL;
+
+  if (download->buffer->len == 0 || g_strcmp0 (self->avatar_url, download->url) != 0)
+    return;
+
+  path = avatar_cache_path (download->url);
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0700);
+  if (g_file_set_contents (path, (const char *) download->buffer->data, download->buffer->len, NULL))
+    show_avatar_file (self, path);
+}
+
+static void
+avatar_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AvatarDownload *download = user_data;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL || download->buffer->len + g_bytes_get_size (chunk) > MAX_AVATAR_BYTES)
     {
-      /* Offline or gone: initials, and another try next time. */
-      g_debug ("No avatar: %s", error != NULL ? error->message : "unusable answer");
+      /* Offline, gone or too large: initials, and another try next time. */
+      g_debug ("No avatar: %s", error != NULL ? error->message : "larger than an avatar can be");
+      avatar_download_free (download);
       return;
     }
 
-  path = avatar_cache_path (self->avatar_url);
-  dir = g_path_get_dirname (path);
-  g_mkdir_with_parents (dir, 0700);
-  if (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
-    show_avatar_file (self, path);
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_input_stream_close (download->stream, NULL, NULL);
+      avatar_downloaded (download);
+      avatar_download_free (download);
+      return;
+    }
+
+  g_byte_array_append (download->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (download->stream, 64 * 1024, G_PRIORITY_LOW, download->cancellable,
+                                   avatar_read_cb, download);
+}
+
+static void
+avatar_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AvatarDownload *download = user_data;
+  g_autoptr(GError) error = NULL;
+  goffset length;
+
+  download->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (download->message));
+  if (download->stream == NULL ||
+      !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (download->message)) ||
+      length > MAX_AVATAR_BYTES)
+    {
+      g_debug ("No avatar: %s", error != NULL ? error->message : "unusable answer");
+      avatar_download_free (download);
+      return;
+    }
+
+  g_input_stream_read_bytes_async (download->stream, 64 * 1024, G_PRIORITY_LOW, download->cancellable,
+                                   avatar_read_cb, download);
 }
 
 /* Downloaded once, then read from $XDG_CACHE_HOME/lanyard/avatars;
@@ -106,7 +177,7 @@ load_avatar (LanyardAccountRow *self,
              const char        *url)
 {
   g_autofree char *path = NULL;
-  g_autoptr(SoupMessage) message = NULL;
+  AvatarDownload  *download;
 
   if (g_strcmp0 (url, self->avatar_url) == 0)
     return;
@@ -128,12 +199,20 @@ load_avatar (LanyardAccountRow *self,
       return;
     }
 
-  message = soup_message_new (SOUP_METHOD_GET, self->avatar_url);
-  if (message == NULL)
-    return;
+  download = g_new0 (AvatarDownload, 1);
+  download->message = soup_message_new (SOUP_METHOD_GET, self->avatar_url);
+  if (download->message == NULL)
+    {
+      g_free (download);
+      return;
+    }
   self->avatar_cancellable = g_cancellable_new ();
-  soup_session_send_and_read_async (avatar_session (), message, G_PRIORITY_LOW, self->avatar_cancellable,
-                                    avatar_downloaded_cb, g_object_ref (self));
+  download->row = g_object_ref (self);
+  download->url = g_strdup (self->avatar_url);
+  download->buffer = g_byte_array_new ();
+  download->cancellable = g_object_ref (self->avatar_cancellable);
+  soup_session_send_async (avatar_session (), download->message, G_PRIORITY_LOW, download->cancellable,
+                           avatar_sent_cb, download);
 }
 
 static void
@@ -216,6 +295,11 @@ lanyard_account_row_class_init (LanyardAccountRowClass *klass)
 static void
 lanyard_account_row_init (LanyardAccountRow *self)
 {
+  /* Title and subtitle are what the provider calls the account: text, not
+   * Pango markup (AdwPreferencesRow's default), which could restyle the
+   * window or, unparseable, leave the row blank. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+
   self->avatar = adw_avatar_new (40, NULL, TRUE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->avatar);
 

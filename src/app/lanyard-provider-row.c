@@ -45,6 +45,9 @@ lanyard_provider_row_class_init (LanyardProviderRowClass *klass)
 static void
 lanyard_provider_row_init (LanyardProviderRow *self)
 {
+  /* The name and the configuration problem quote providers.conf (URLs
+   * with "&" in them): text, not Pango markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
 }
 
 /* Lanyard's own provider icons (src/app/icons, in the resources); a demo

@@ -480,9 +480,23 @@ cmd_link (LanyardDBusManager *manager,
     }
 
   if (json_output)
-    g_print ("{\"provider\": \"%s\", \"account-id\": \"%s\", \"username\": \"%s\"}\n",
-             lanyard_dbus_account_get_provider_id (account), lanyard_dbus_account_get_account_id (account),
-             lanyard_dbus_account_get_username (account));
+    {
+      /* Built, never printed into a template: the strings come from the
+       * provider and may look like JSON themselves. */
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "provider");
+      json_builder_add_string_value (builder, lanyard_dbus_account_get_provider_id (account));
+      json_builder_set_member_name (builder, "account-id");
+      json_builder_add_string_value (builder, lanyard_dbus_account_get_account_id (account));
+      json_builder_set_member_name (builder, "username");
+      json_builder_add_string_value (builder, lanyard_dbus_account_get_username (account));
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      print_json (node);
+    }
   else
     g_print ("Linked %s:%s (%s)\n", lanyard_dbus_account_get_provider_id (account),
              lanyard_dbus_account_get_account_id (account), lanyard_dbus_account_get_username (account));

@@ -21,6 +21,7 @@ struct _LanyardAccountManager
   LanyardRefreshScheduler *scheduler;
   GHashTable              *loads; /* key → TokenLoad, the one load or refresh running */
   GHashTable              *unlinking; /* keys of accounts being unlinked */
+  GHashTable              *renewed_at; /* key → monotonic µs of its last refresh here */
 
   /* Borrowed references: the store owns the accounts */
   GHashTable *by_key; /* key → LanyardAccount */
@@ -75,6 +76,7 @@ lanyard_account_manager_finalize (GObject *object)
   g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_pointer (&self->loads, g_hash_table_unref);
   g_clear_pointer (&self->unlinking, g_hash_table_unref);
+  g_clear_pointer (&self->renewed_at, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->tokens);
   g_clear_object (&self->registry);
@@ -134,6 +136,7 @@ lanyard_account_manager_init (LanyardAccountManager *self)
   self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->unlinking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->renewed_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->tokens = lanyard_token_store_new ();
 }
 
@@ -178,6 +181,7 @@ store_account_removed_cb (LanyardAccountStore   *store,
   g_autofree char *key = lanyard_account_dup_key (account);
 
   g_hash_table_remove (self->by_key, key);
+  g_hash_table_remove (self->renewed_at, key);
   g_signal_handlers_disconnect_by_func (account, account_notify_cb, self);
   lanyard_refresh_scheduler_remove (self->scheduler, key);
   g_signal_emit (self, signals[ACCOUNT_REMOVED], 0, account);
@@ -556,6 +560,7 @@ stored_refreshed_cb (GObject      *object,
   lanyard_account_set_attention (load->account, NULL);
   g_object_thaw_notify (G_OBJECT (load->account));
   save_accounts_or_log (self);
+  g_hash_table_insert (self->renewed_at, g_strdup (load->key), g_memdup2 (&(gint64){ g_get_monotonic_time () }, sizeof (gint64)));
 
   lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_SUCCEEDED, expires_at);
   token_load_finish (load, load->refreshed, NULL);
@@ -604,6 +609,18 @@ refreshed_cb (GObject      *object,
                                   NULL, stored_refreshed_cb, load);
 }
 
+/* Whether this account's tokens were renewed here less than the
+ * scheduler's floor ago. A new sign-in does not count: its tokens are
+ * renewed on demand like any others. */
+static gboolean
+renewed_recently (LanyardAccountManager *self,
+                  const char            *key)
+{
+  const gint64 *renewed = g_hash_table_lookup (self->renewed_at, key);
+
+  return renewed != NULL && g_get_monotonic_time () - *renewed < LANYARD_REFRESH_MIN_INTERVAL_SECONDS * G_USEC_PER_SEC;
+}
+
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
@@ -625,7 +642,12 @@ loaded_cb (GObject      *object,
       return;
     }
 
-  if (!load->force && !lanyard_token_set_is_expired (tokens, now_seconds (), LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS))
+  /* Fresh enough, or renewed less than the scheduler's floor ago: a
+   * provider whose tokens live under the fresh margin (expires_in: 0)
+   * would otherwise be asked again at every call of a polling client. */
+  if (!load->force &&
+      (!lanyard_token_set_is_expired (tokens, now_seconds (), LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS) ||
+       renewed_recently (self, load->key)))
     {
       token_load_finish (load, tokens, NULL);
       return;
@@ -929,6 +951,7 @@ link_stored_cb (GObject      *object,
   save_accounts_or_log (self);
 
   key = lanyard_account_dup_key (account);
+  g_hash_table_remove (self->renewed_at, key);
   lanyard_refresh_scheduler_schedule (self->scheduler, key, expires_at);
   g_message ("Linked %s", key);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);

@@ -77,19 +77,28 @@ lanyard_discovery_parse (const char *json,
 {
   g_autoptr(LanyardDiscovery) discovery = NULL;
   g_autoptr(JsonObject) document = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) reason = NULL;
   JsonNode   *iss_supported;
   const char *issuer;
 
   if (length < 0)
     length = strlen (json);
 
-  document = lanyard_json_parse_object (json, length);
-  if (document == NULL)
+  root = lanyard_json_parse (json, length, &reason);
+  if (root == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "%s's discovery document cannot be read: %s", provider_name, reason->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
                    "%s's discovery document is not a JSON object", provider_name);
       return NULL;
     }
+  document = json_object_ref (json_node_get_object (root));
 
   issuer = lanyard_json_get_string (document, "issuer");
   if (g_strcmp0 (issuer, expected_issuer) != 0)

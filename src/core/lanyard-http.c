@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lanyard-error.h"
+#include "lanyard-identity.h"
 
 /**
  * SECTION:lanyard-http
@@ -60,11 +61,22 @@ typedef struct
   GInputStream *stream;
   GByteArray   *buffer;
   char         *provider_name;
+  GCancellable *cancellable; /* cancelled by the caller's or the deadline */
+  GCancellable *caller;
+  gulong        caller_handler;
+  guint         deadline_id;
+  guint         deadline_seconds;
+  gboolean      timed_out;
 } SendData;
 
 static void
 send_data_free (SendData *data)
 {
+  g_clear_handle_id (&data->deadline_id, g_source_remove);
+  if (data->caller != NULL)
+    g_clear_signal_handler (&data->caller_handler, data->caller);
+  g_clear_object (&data->caller);
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->message);
   g_clear_object (&data->stream);
   if (data->buffer != NULL)
@@ -79,12 +91,18 @@ send_data_free (SendData *data)
 }
 
 static GError *
-transport_error (const char   *provider_name,
-                 SoupMessage  *message,
+transport_error (SendData     *data,
                  const GError *error)
 {
-  GUri       *uri = soup_message_get_uri (message);
-  const char *host = g_uri_get_host (uri);
+  const char  *provider_name = data->provider_name;
+  SoupMessage *message = data->message;
+  GUri        *uri = soup_message_get_uri (message);
+  const char  *host = g_uri_get_host (uri);
+
+  if (data->timed_out)
+    return g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                        "%s (%s) did not finish its answer within %u seconds, so Lanyard gave up. Try again later; if it keeps happening, the server is overloaded or misbehaving.",
+                        provider_name, host, data->deadline_seconds);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -152,7 +170,7 @@ read_cb (GObject      *object,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
   if (chunk == NULL)
     {
-      g_task_return_error (task, transport_error (data->provider_name, data->message, error));
+      g_task_return_error (task, transport_error (data, error));
       return;
     }
 
@@ -186,7 +204,7 @@ read_more (GTask *task)
   SendData *data = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (data->stream, 16 * 1024, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_cb, task);
+                                   data->cancellable, read_cb, task);
 }
 
 static void
@@ -197,15 +215,60 @@ send_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  guint status;
 
   data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (data->stream == NULL)
     {
-      g_task_return_error (task, transport_error (data->provider_name, data->message, error));
+      g_task_return_error (task, transport_error (data, error));
+      return;
+    }
+
+  /* Redirects are not followed (see lanyard_http_send_async()). */
+  status = soup_message_get_status (data->message);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      g_autofree char *endpoint = g_uri_to_string_partial (soup_message_get_uri (data->message),
+                                                           G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                               "%s's endpoint %s answered with a redirect (HTTP %u), which Lanyard does not follow for requests to a provider. "
+                               "Check that the configured address is the one %s documents.",
+                               data->provider_name, endpoint, status, data->provider_name);
       return;
     }
 
   read_more (g_steal_pointer (&task));
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->deadline_id = 0;
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* LANYARD_HTTP_DEADLINE (seconds) shortens it for tests. */
+static guint
+deadline_seconds (void)
+{
+  const char *value = g_getenv ("LANYARD_HTTP_DEADLINE");
+  guint64     seconds;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, 3600, &seconds, NULL))
+    return (guint) seconds;
+  return LANYARD_HTTP_DEADLINE_SECONDS;
 }
 
 /**
@@ -213,8 +276,20 @@ send_cb (GObject      *object,
  * @provider_name: how the provider is called in messages ("GitHub")
  *
  * Sends @message and reads at most %LANYARD_HTTP_MAX_BODY bytes of the
- * answer. Any HTTP status is a successful send; see
+ * answer. Any HTTP status but a redirect is a successful send; see
  * lanyard_http_check_reply().
+ *
+ * Redirects are not followed: a provider's endpoints are configured (or
+ * discovered) and checked as https:// once; a 3xx that sent the request
+ * elsewhere would let another host answer for the provider, or receive
+ * the client's credentials. A 3xx is a %LANYARD_ERROR_MISCONFIGURED error
+ * naming the endpoint.
+ *
+ * The whole exchange, answer included, must end within
+ * %LANYARD_HTTP_DEADLINE_SECONDS (libsoup's timeout is per read, so a
+ * server sending a byte every few seconds could hold a sign-in, or one of
+ * the few refresh slots, for ever); then it ends with
+ * %LANYARD_ERROR_TIMED_OUT.
  */
 void
 lanyard_http_send_async (SoupSession        *session,
@@ -237,9 +312,23 @@ lanyard_http_send_async (SoupSession        *session,
   data->message = g_object_ref (message);
   data->buffer = g_byte_array_new ();
   data->provider_name = g_strdup (provider_name);
+  data->cancellable = g_cancellable_new ();
+  data->deadline_seconds = deadline_seconds ();
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
-  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, cancellable,
+  /* One thread: a plain handler is enough, and unlike
+   * g_cancellable_connect() it may be disconnected from within. */
+  if (cancellable != NULL)
+    {
+      data->caller = g_object_ref (cancellable);
+      data->caller_handler = g_signal_connect (cancellable, "cancelled", G_CALLBACK (caller_cancelled_cb), data->cancellable);
+      if (g_cancellable_is_cancelled (cancellable))
+        g_cancellable_cancel (data->cancellable);
+    }
+  data->deadline_id = g_timeout_add_seconds (data->deadline_seconds, deadline_cb, data);
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, data->cancellable,
                            send_cb, g_steal_pointer (&task));
 }
 
@@ -257,13 +346,118 @@ lanyard_http_send_finish (GAsyncResult *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* json-glib's parser recurses once per level of nesting, with no limit:
+ * 100,000 "[" (98 KiB) overflow the stack. And it ends a string at an
+ * escaped NUL ("4\u00002" reads as "4"), so an id could be cut short into
+ * another account's. Both are found by one pass over the text before
+ * json-glib sees it; brackets and escaped quotes inside strings are
+ * skipped, so a string like "[[[\"" does not count. */
+static gboolean
+check_json_text (const char *data,
+                 gsize       len,
+                 GError    **error)
+{
+  guint    depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (c == '\0')
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                       "it contains a NUL byte");
+          return FALSE;
+        }
+
+      if (in_string)
+        {
+          if (c == '\\')
+            {
+              if (i + 5 < len && data[i + 1] == 'u' && memcmp (data + i + 2, "0000", 4) == 0)
+                {
+                  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               "it contains a NUL character (\\u0000) in a string");
+                  return FALSE;
+                }
+              /* The escaped character, which may be a quote. */
+              i++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > LANYARD_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "it nests deeper than %d levels", LANYARD_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+/**
+ * lanyard_json_parse:
+ * @data: text from outside, not necessarily NUL-terminated
+ *
+ * The one way Lanyard reads JSON from the network or the keyring: empty or
+ * blank input (which json-glib accepts, with no root), NUL bytes, escaped
+ * NUL characters and nesting deeper than %LANYARD_JSON_MAX_DEPTH are
+ * refused, the last two before json-glib sees the text.
+ *
+ * Returns: (transfer full) (nullable): the root node; @error says why not
+ *   in words that complete "The answer could not be read: …"
+ */
+JsonNode *
+lanyard_json_parse (const char *data,
+                    gsize       len,
+                    GError    **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (len == 0 || data == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is empty");
+      return NULL;
+    }
+
+  if (!check_json_text (data, len, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is not valid JSON");
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is empty");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
 /**
  * lanyard_json_parse_object:
  * @data: text from outside, not necessarily NUL-terminated
  *
- * The one way Lanyard reads a JSON object from the network or the keyring:
- * empty or blank input (which json-glib accepts, with no root), embedded
- * NUL bytes and any other top-level value are refused.
+ * lanyard_json_parse() for a top-level object; any other value is refused.
  *
  * Returns: (transfer full) (nullable): the object
  */
@@ -271,14 +465,8 @@ JsonObject *
 lanyard_json_parse_object (const char *data,
                            gsize       len)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = lanyard_json_parse (data, len, NULL);
 
-  if (len == 0 || memchr (data, '\0', len) != NULL ||
-      !json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
@@ -296,12 +484,22 @@ lanyard_http_parse_json_object (GBytes  *body,
 {
   gsize       len;
   const char *data = g_bytes_get_data (body, &len);
-  JsonObject *object = data != NULL ? lanyard_json_parse_object (data, len) : NULL;
+  g_autoptr(GError) reason = NULL;
+  g_autoptr(JsonNode) root = lanyard_json_parse (data, len, &reason);
 
-  if (object == NULL)
-    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                 "the answer is not a JSON object");
-  return object;
+  if (root == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&reason));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "the answer is not a JSON object");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
 }
 
 static gboolean
@@ -313,6 +511,115 @@ content_type_is (const char *content_type,
   return content_type != NULL &&
     g_ascii_strncasecmp (content_type, expected, len) == 0 &&
     (content_type[len] == '\0' || content_type[len] == ';');
+}
+
+/* One name or value of a form: "+" is a space, "%XX" a byte. Refused: a
+ * broken escape, a NUL byte (soup_form_decode() would end the string
+ * there, silently cutting a token short) and text that is not UTF-8 (a
+ * token that could never be read back from the keyring). */
+static char *
+decode_form_component (const char *start,
+                       const char *end,
+                       const char *field,
+                       GError    **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (end - start);
+
+  for (const char *p = start; p < end; p++)
+    {
+      if (*p == '+')
+        g_string_append_c (out, ' ');
+      else if (*p == '%')
+        {
+          int high = p + 2 < end ? g_ascii_xdigit_value (p[1]) : -1;
+          int low = p + 2 < end ? g_ascii_xdigit_value (p[2]) : -1;
+
+          if (high < 0 || low < 0)
+            {
+              g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                                   "the answer is not valid form data (a broken % escape)");
+              return NULL;
+            }
+          if (high == 0 && low == 0)
+            {
+              if (field != NULL)
+                g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                             "the value of “%s” holds a NUL byte (%%00)", field);
+              else
+                g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                                     "a field name holds a NUL byte (%00)");
+              return NULL;
+            }
+          g_string_append_c (out, (char) (high << 4 | low));
+          p += 2;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  if (!g_utf8_validate (out->str, out->len, NULL))
+    {
+      if (field != NULL)
+        g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                     "the value of “%s” is not UTF-8 text", field);
+      else
+        g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                             "a field name is not UTF-8 text");
+      return NULL;
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* application/x-www-form-urlencoded (GitHub's token answers without an
+ * Accept header, some revocation endpoints). A field given twice is
+ * refused: which of the two would be the token is anybody's guess. */
+static GHashTable *
+decode_form (const char *data,
+             gsize       len,
+             GError    **error)
+{
+  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *end = data + len;
+
+  if (memchr (data, '\0', len) != NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "the answer is not valid form data (it contains a NUL byte)");
+      return NULL;
+    }
+
+  for (const char *p = data; p < end;)
+    {
+      const char      *amp = memchr (p, '&', end - p);
+      const char      *stop = amp != NULL ? amp : end;
+      const char      *eq = memchr (p, '=', stop - p);
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (stop > p)
+        {
+          name = decode_form_component (p, eq != NULL ? eq : stop, NULL, error);
+          if (name == NULL)
+            return NULL;
+          value = eq != NULL ? decode_form_component (eq + 1, stop, name, error) : g_strdup ("");
+          if (value == NULL)
+            return NULL;
+          if (g_hash_table_contains (fields, name))
+            {
+              g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "the answer gives “%s” more than once", name);
+              return NULL;
+            }
+          g_hash_table_insert (fields, g_steal_pointer (&name), g_steal_pointer (&value));
+        }
+
+      if (amp == NULL)
+        break;
+      p = amp + 1;
+    }
+
+  return g_steal_pointer (&fields);
 }
 
 /**
@@ -336,18 +643,16 @@ lanyard_http_parse_fields (const char *content_type,
   gsize       len;
   const char *data = g_bytes_get_data (body, &len);
 
-  if (content_type_is (content_type, "application/x-www-form-urlencoded"))
+  /* Nothing at all (with any content type): the server failed to say
+   * anything, which is its trouble, not a malformed answer. */
+  if (len == 0 || data == NULL)
     {
-      g_autofree char *text = g_strndup (data, len);
-
-      if (memchr (data, '\0', len) != NULL || !g_utf8_validate (text, -1, NULL))
-        {
-          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "the answer is not valid form data");
-          return NULL;
-        }
-      return soup_form_decode (text);
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER, "the answer is empty");
+      return NULL;
     }
+
+  if (content_type_is (content_type, "application/x-www-form-urlencoded"))
+    return decode_form (data, len, error);
 
   object = lanyard_http_parse_json_object (body, error);
   if (object == NULL)
@@ -550,7 +855,9 @@ lanyard_json_dup_id (JsonObject *object,
       {
         const char *value = json_node_get_string (node);
 
-        if (value[0] == '\0' || strlen (value) > 255 || !g_utf8_validate (value, -1, NULL))
+        /* A NUL inside it ("4\u00002") never gets this far: the parser
+         * refuses the document (lanyard_json_parse()). */
+        if (!lanyard_identity_check_account_id (value))
           return NULL;
         return g_strdup (value);
       }

@@ -10,6 +10,13 @@ G_BEGIN_DECLS
  * comes near this; larger answers are refused instead of read into memory. */
 #define LANYARD_HTTP_MAX_BODY (1024 * 1024)
 
+/* The longest a request to a provider may take, answer included. */
+#define LANYARD_HTTP_DEADLINE_SECONDS 60
+
+/* No document Lanyard reads nests deeper than a few levels; json-glib
+ * recurses once per level and has no limit of its own. */
+#define LANYARD_JSON_MAX_DEPTH 32
+
 typedef struct
 {
   guint   status;
@@ -35,6 +42,9 @@ LanyardHttpReply *lanyard_http_send_finish (GAsyncResult *result,
 GHashTable *lanyard_http_parse_fields (const char *content_type,
                                        GBytes     *body,
                                        GError    **error);
+JsonNode   *lanyard_json_parse (const char *data,
+                                gsize       len,
+                                GError    **error);
 JsonObject *lanyard_json_parse_object (const char *data,
                                        gsize       len);
 JsonObject *lanyard_http_parse_json_object (GBytes  *body,

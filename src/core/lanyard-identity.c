@@ -3,12 +3,22 @@
 
 #include "lanyard-identity.h"
 
+#include <string.h>
+
 /**
  * LanyardIdentity:
  *
  * Who signed in: the pair (provider id, account id) is the key that never
  * changes (GitHub's numeric id, an OIDC `sub`, Microsoft's `tid`.`oid`), the
  * rest is what a person recognises and may change at the provider.
+ *
+ * Everything here comes from a server and ends up in a terminal
+ * (`lanyardctl list`), a window, a notification and the accounts file, so
+ * it is cleaned on the way in (lanyard_identity_new()): names lose control
+ * characters (terminal escape sequences, line breaks) and bidirectional
+ * overrides (which make a name read as another), text that is not UTF-8
+ * is dropped, an e-mail must be one address on one line, and an avatar
+ * address must be https:// (http:// only on loopback, for the demo).
  */
 struct _LanyardIdentity
 {
@@ -51,6 +61,133 @@ lanyard_identity_finalize (GObject *object)
   g_free (self->avatar_url);
 
   G_OBJECT_CLASS (lanyard_identity_parent_class)->finalize (object);
+}
+
+#define MAX_NAME_CHARS 256
+#define MAX_EMAIL_BYTES 254 /* RFC 5321 §4.5.3.1.3, a path less its brackets */
+#define MAX_URL_BYTES 2048
+
+/* C0 and C1 controls, DEL, and the characters that change the direction
+ * of the text after them (Unicode bidi embeddings, overrides, isolates
+ * and marks). */
+static gboolean
+is_hidden_control (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+    c == 0x061c || c == 0x200e || c == 0x200f ||
+    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/**
+ * lanyard_identity_check_account_id:
+ *
+ * Returns: whether @id can be an account id: a non-empty line of at most
+ *   255 bytes of UTF-8 without control or bidirectional characters (the id
+ *   is part of the account's key, its object path and its keyring entry)
+ */
+gboolean
+lanyard_identity_check_account_id (const char *id)
+{
+  if (id == NULL || id[0] == '\0' || strlen (id) > 255 || !g_utf8_validate (id, -1, NULL))
+    return FALSE;
+
+  for (const char *p = id; *p != '\0'; p = g_utf8_next_char (p))
+    if (is_hidden_control (g_utf8_get_char (p)))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* A name to show: controls and direction changes are removed (line breaks
+ * and tabs become spaces), the length is bounded, blanks mean "none". */
+static char *
+clean_name (const char *text)
+{
+  g_autoptr(GString) out = NULL;
+  guint chars = 0;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0' && chars < MAX_NAME_CHARS; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\t' || c == '\n' || c == '\r')
+        c = ' ';
+      else if (is_hidden_control (c))
+        continue;
+      g_string_append_unichar (out, c);
+      chars++;
+    }
+
+  g_strstrip (out->str);
+  if (out->str[0] == '\0')
+    return NULL;
+  return g_strdup (out->str);
+}
+
+/* One address on one line, or nothing: an e-mail is shown and may be used
+ * to write to, never "repaired". */
+static char *
+clean_email (const char *text)
+{
+  const char *at;
+
+  if (text == NULL || strlen (text) > MAX_EMAIL_BYTES || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_hidden_control (c) || g_unichar_isspace (c))
+        return NULL;
+    }
+
+  at = strchr (text, '@');
+  if (at == NULL || at == text || at[1] == '\0' || strchr (at + 1, '@') != NULL)
+    return NULL;
+
+  return g_strdup (text);
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "::1") == 0 ||
+    g_strcmp0 (host, "localhost") == 0;
+}
+
+/* The window downloads the avatar: https:// only (http:// on loopback,
+ * where the demo provider serves its pictures); never file://, data: or
+ * another scheme, never credentials in the address. */
+static char *
+clean_avatar_url (const char *text)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme, *host;
+
+  if (text == NULL || strlen (text) > MAX_URL_BYTES)
+    return NULL;
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
+      return NULL;
+
+  uri = g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || g_uri_get_userinfo (uri) != NULL)
+    return NULL;
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (host == NULL || host[0] == '\0')
+    return NULL;
+  if (g_ascii_strcasecmp (scheme, "https") == 0 ||
+      (g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (host)))
+    return g_strdup (text);
+
+  return NULL;
 }
 
 static char **
@@ -98,9 +235,24 @@ lanyard_identity_set_property (GObject      *object,
       return;
     }
 
-  /* Empty strings from a provider mean "not set". */
   g_free (*field);
-  *field = str != NULL && str[0] != '\0' ? g_strdup (str) : NULL;
+  switch (prop_id)
+    {
+    case PROP_USERNAME:
+    case PROP_DISPLAY_NAME:
+      *field = clean_name (str);
+      break;
+    case PROP_EMAIL:
+      *field = clean_email (str);
+      break;
+    case PROP_AVATAR_URL:
+      *field = clean_avatar_url (str);
+      break;
+    default:
+      /* Empty strings from a provider mean "not set". */
+      *field = str != NULL && str[0] != '\0' ? g_strdup (str) : NULL;
+      break;
+    }
 }
 
 static void
@@ -135,6 +287,10 @@ lanyard_identity_init (LanyardIdentity *self)
  * @display_name: (nullable):
  * @email: (nullable):
  * @avatar_url: (nullable):
+ *
+ * The account id must pass lanyard_identity_check_account_id(); the rest
+ * is cleaned (see #LanyardIdentity), and what cannot be cleaned is left
+ * out.
  */
 LanyardIdentity *
 lanyard_identity_new (const char *provider_id,
@@ -145,7 +301,7 @@ lanyard_identity_new (const char *provider_id,
                       const char *avatar_url)
 {
   g_return_val_if_fail (provider_id != NULL && provider_id[0] != '\0', NULL);
-  g_return_val_if_fail (account_id != NULL && account_id[0] != '\0', NULL);
+  g_return_val_if_fail (lanyard_identity_check_account_id (account_id), NULL);
 
   return g_object_new (LANYARD_TYPE_IDENTITY,
                        "provider-id", provider_id,

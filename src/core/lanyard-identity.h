@@ -20,6 +20,7 @@ const char      *lanyard_identity_get_username (LanyardIdentity *self);
 const char      *lanyard_identity_get_display_name (LanyardIdentity *self);
 const char      *lanyard_identity_get_email (LanyardIdentity *self);
 const char      *lanyard_identity_get_avatar_url (LanyardIdentity *self);
+gboolean         lanyard_identity_check_account_id (const char *id);
 gboolean         lanyard_identity_equal (LanyardIdentity *a,
                                          LanyardIdentity *b);
 

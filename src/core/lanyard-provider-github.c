@@ -79,7 +79,7 @@ lanyard_github_identity_from_user (const char *provider_id,
   if (id == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s described the account without its numeric “id”", provider_name);
+                   "%s described the account without a usable “id”; the sign-in was refused", provider_name);
       return NULL;
     }
 

@@ -161,6 +161,13 @@ lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider *provider,
     }
 
   account_id = g_strdup_printf ("%s.%s", oid, tid);
+  if (!lanyard_identity_check_account_id (account_id))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The ID token from %s names the account with characters an account id cannot have; the sign-in was refused",
+                   lanyard_provider_get_display_name (provider));
+      return NULL;
+    }
   return lanyard_identity_new (lanyard_provider_get_id (provider), account_id,
                                lanyard_json_get_string (claims, "preferred_username"),
                                lanyard_json_get_string (claims, "name"),

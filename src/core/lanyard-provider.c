@@ -895,7 +895,8 @@ _lanyard_provider_identity_from_claims (LanyardProvider *self,
   if (sub == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s described the account without a subject (“sub”)", priv->display_name);
+                   "%s described the account without a usable subject (“sub”: missing, too long, or with control characters); the sign-in was refused",
+                   priv->display_name);
       return NULL;
     }
 
@@ -934,7 +935,7 @@ get_json_cb (GObject      *object,
   LanyardProvider *self = g_task_get_source_object (task);
   g_autoptr(LanyardHttpReply) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   gsize       len;
   const char *data;
 
@@ -951,21 +952,17 @@ get_json_cb (GObject      *object,
       return;
     }
 
-  parser = json_parser_new_immutable ();
   data = g_bytes_get_data (reply->body, &len);
-  /* Blank input parses, with no root: that is no answer either. */
-  if (len == 0 || memchr (data, '\0', len) != NULL ||
-      !json_parser_load_from_data (parser, data, len, NULL) ||
-      json_parser_get_root (parser) == NULL)
+  root = lanyard_json_parse (data, len, &error);
+  if (root == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s sent an answer that is not JSON",
-                               lanyard_provider_get_display_name (self));
+                               "%s sent an answer Lanyard cannot read: %s",
+                               lanyard_provider_get_display_name (self), error->message);
       return;
     }
 
-  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
-                         (GDestroyNotify) json_node_unref);
+  g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_node_unref);
 }
 
 /**
@@ -1158,6 +1155,17 @@ token_request_cb (GObject      *object,
   if (!lanyard_http_check_reply (reply, fields, name, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (fields == NULL && g_error_matches (parse_error, LANYARD_ERROR, LANYARD_ERROR_SERVER))
+    {
+      /* A success status with nothing in it: a fault at the server, and
+       * one that may pass, so a refresh tries again later. */
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_SERVER,
+                               "%s's token endpoint sent an empty answer, so no new tokens were received. "
+                               "The problem is on %s's side; try again later.",
+                               name, name);
       return;
     }
 

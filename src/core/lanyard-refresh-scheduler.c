@@ -18,7 +18,11 @@
  *
  * One timer for the soonest due time across all accounts, not one per
  * account. An account is due at its expiry minus a margin minus a little
- * jitter (so that accounts linked together do not refresh together). At
+ * jitter (so that accounts linked together do not refresh together), but
+ * never before half of the token's lifetime has passed and never sooner
+ * than %LANYARD_REFRESH_MIN_INTERVAL_SECONDS after its last refresh: a
+ * token that lives no longer than the margin (Keycloak's 300 s, or
+ * `expires_in: 0`) would otherwise be due again as soon as it arrived. At
  * most a few refreshes run at once. Transient failures back off
  * exponentially with jitter; `invalid_grant` stops the account's schedule.
  * While the network is down nothing is started; when it returns,
@@ -42,6 +46,7 @@ typedef struct
 {
   gint64   expires_at;
   gint64   due_at;
+  gint64   last_refresh; /* wall-clock seconds of the last success, or 0 */
   guint    attempts;
   gboolean running;
   gboolean stopped;
@@ -171,16 +176,26 @@ lanyard_refresh_scheduler_set_timing (LanyardRefreshScheduler *self,
   arm (self);
 }
 
-/* Up to a tenth of the margin (at most a minute) earlier, at random, so
- * that accounts linked at the same time spread their refreshes. */
+/* The expiry minus the margin, and up to a tenth of the margin (at most a
+ * minute) earlier at random, so that accounts linked at the same time
+ * spread their refreshes. Then the floors: not before half the remaining
+ * lifetime has passed (the margin may be longer than the whole lifetime),
+ * and not sooner than the minimum interval after the last refresh. */
 static gint64
 due_time (LanyardRefreshScheduler *self,
+          Entry                   *entry,
           gint64                   expires_at)
 {
-  guint spread = MIN (60, self->margin / 10);
-  guint jitter = spread > 0 ? g_random_int_range (0, spread + 1) : 0;
+  guint  spread = MIN (60, self->margin / 10);
+  guint  jitter = spread > 0 ? g_random_int_range (0, spread + 1) : 0;
+  gint64 now = wall_now ();
+  gint64 due = expires_at - self->margin - jitter;
 
-  return expires_at - self->margin - jitter;
+  due = MAX (due, now + MAX (0, expires_at - now) / 2);
+  if (entry->last_refresh != 0)
+    due = MAX (due, entry->last_refresh + LANYARD_REFRESH_MIN_INTERVAL_SECONDS);
+
+  return due;
 }
 
 static gboolean
@@ -297,8 +312,11 @@ lanyard_refresh_scheduler_schedule (LanyardRefreshScheduler *self,
       g_hash_table_insert (self->entries, g_strdup (key), entry);
     }
 
+  /* New tokens from a sign-in (or read at start): the floor after a
+   * refresh is for refreshes, which are what could run in a loop. */
+  entry->last_refresh = 0;
   entry->expires_at = expires_at;
-  entry->due_at = due_time (self, expires_at);
+  entry->due_at = due_time (self, entry, expires_at);
   entry->attempts = 0;
   entry->stopped = FALSE;
   arm (self);
@@ -341,9 +359,10 @@ lanyard_refresh_scheduler_report (LanyardRefreshScheduler *self,
   entry = g_hash_table_lookup (self->entries, key);
   if (entry == NULL)
     {
-      if (outcome == LANYARD_REFRESH_SUCCEEDED)
-        lanyard_refresh_scheduler_schedule (self, key, expires_at);
-      return;
+      if (outcome != LANYARD_REFRESH_SUCCEEDED || expires_at <= 0)
+        return;
+      entry = g_new0 (Entry, 1);
+      g_hash_table_insert (self->entries, g_strdup (key), entry);
     }
 
   if (entry->running)
@@ -360,8 +379,9 @@ lanyard_refresh_scheduler_report (LanyardRefreshScheduler *self,
           lanyard_refresh_scheduler_remove (self, key);
           return;
         }
+      entry->last_refresh = wall_now ();
       entry->expires_at = expires_at;
-      entry->due_at = due_time (self, expires_at);
+      entry->due_at = due_time (self, entry, expires_at);
       entry->attempts = 0;
       break;
 

@@ -5,6 +5,11 @@
 
 G_BEGIN_DECLS
 
+/* However short-lived its tokens, an account is refreshed at most this
+ * often by the scheduler (a refresh is a token request and a keyring
+ * write). */
+#define LANYARD_REFRESH_MIN_INTERVAL_SECONDS 30
+
 /**
  * LanyardRefreshOutcome:
  * @LANYARD_REFRESH_SUCCEEDED: new tokens are stored; schedule their expiry

@@ -157,13 +157,16 @@ check_token_field (GHashTable  *fields,
       return FALSE;
     }
 
-  /* Tokens travel in HTTP headers; control characters or spaces there would
-   * allow header injection, so they are refused outright. */
+  /* RFC 6749 Appendix A: tokens are VSCHAR, printable ASCII 0x21–0x7E,
+   * checked after the answer's own decoding (JSON escapes, form %XX). They
+   * travel in HTTP headers, where control characters or spaces would allow
+   * header injection, and are stored as JSON text in the keyring, which
+   * bytes that are not UTF-8 would make unreadable after linking. */
   for (const char *p = value; *p != '\0'; p++)
-    if ((guchar) *p <= 0x20 || *p == 0x7f)
+    if ((guchar) *p < 0x21 || (guchar) *p > 0x7e)
       {
         g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                     "The token response's “%s” contains characters a token cannot have",
+                     "The token response's “%s” contains characters a token cannot have (only printable ASCII is allowed)",
                      name);
         return FALSE;
       }

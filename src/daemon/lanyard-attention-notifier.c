@@ -269,6 +269,7 @@ lanyard_attention_notifier_update (LanyardAttentionNotifier *self,
                                    const char               *attention)
 {
   g_autofree char *summary = NULL;
+  g_autofree char *body = NULL;
   GVariantBuilder  hints;
   const char      *actions[] = { "default", _ ("Open Lanyard"), NULL };
   Pending         *pending;
@@ -288,6 +289,11 @@ lanyard_attention_notifier_update (LanyardAttentionNotifier *self,
   g_hash_table_insert (self->announced, g_strdup (account_path), GUINT_TO_POINTER (0));
   /* Translators: %s is an account, as "octocat on GitHub" */
   summary = g_strdup_printf (_ ("Sign in to %s again"), account_name);
+  /* The body may be read as markup (the server's body-markup and
+   * body-hyperlinks capabilities), and the reason carries the provider's
+   * own words (its error_description): as text, never as links or
+   * formatting in a notification signed "Lanyard". */
+  body = g_markup_escape_text (attention, -1);
   g_variant_builder_init (&hints, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&hints, "{sv}", "desktop-entry", g_variant_new_string (self->application_id));
   g_variant_builder_add (&hints, "{sv}", "urgency", g_variant_new_byte (1));
@@ -297,7 +303,7 @@ lanyard_attention_notifier_update (LanyardAttentionNotifier *self,
   pending->account_path = g_strdup (account_path);
   /* The message is the daemon's account of what happened (never a token). */
   g_dbus_connection_call (self->connection, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME, "Notify",
-                          g_variant_new ("(susss^asa{sv}i)", "Lanyard", 0, self->application_id, summary, attention,
+                          g_variant_new ("(susss^asa{sv}i)", "Lanyard", 0, self->application_id, summary, body,
                                          actions, &hints, -1),
                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, notify_cb, pending);
 }
