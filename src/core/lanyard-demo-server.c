@@ -684,6 +684,34 @@ lanyard_demo_avatar_to_stored (const char *avatar_url)
 }
 
 /**
+ * lanyard_demo_avatar_is_stored:
+ * @text: (nullable): an avatar address
+ *
+ * Whether @text is a demo avatar as an account keeps it,
+ * `lanyard-demo:avatar/NAME.svg` with NAME a demo user name, and nothing
+ * else.
+ */
+gboolean
+lanyard_demo_avatar_is_stored (const char *text)
+{
+  const char *name;
+  gsize       length;
+
+  if (text == NULL || !g_str_has_prefix (text, LANYARD_DEMO_AVATAR_SCHEME ":avatar/"))
+    return FALSE;
+  name = text + strlen (LANYARD_DEMO_AVATAR_SCHEME ":avatar/");
+  if (!g_str_has_suffix (name, ".svg"))
+    return FALSE;
+  length = strlen (name) - strlen (".svg");
+  if (length == 0 || length > 39)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (name[i]) && name[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * lanyard_demo_avatar_from_stored:
  * @stored: (nullable): an avatar URL as an account keeps it
  *
@@ -700,11 +728,9 @@ lanyard_demo_avatar_from_stored (const char *stored)
   const char        *name;
   g_autoptr(GError) error = NULL;
 
-  if (stored == NULL || !g_str_has_prefix (stored, LANYARD_DEMO_AVATAR_SCHEME ":avatar/"))
+  if (!lanyard_demo_avatar_is_stored (stored))
     return NULL;
   name = stored + strlen (LANYARD_DEMO_AVATAR_SCHEME ":avatar/");
-  if (strchr (name, '/') != NULL || strchr (name, '?') != NULL || !g_str_has_suffix (name, ".svg"))
-    return NULL;
   if (!lanyard_demo_server_start (self, &error))
     {
       g_debug ("No demo avatar: %s", error->message);
