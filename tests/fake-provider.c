@@ -51,6 +51,8 @@ struct _FakeProvider
   SoupServer *elsewhere; /* where FAKE_ANSWER_REDIRECT sends clients */
   char       *elsewhere_url;
   guint       elsewhere_count;
+  FakeQuirks  quirks;
+  char       *exact_redirect; /* the one redirect URI registered, or NULL for any loopback port */
 };
 
 typedef struct
@@ -129,6 +131,7 @@ fake_provider_finalize (GObject *object)
   g_hash_table_unref (self->counts);
   g_clear_pointer (&self->last_authorize, g_hash_table_unref);
   g_free (self->last_revoked);
+  g_free (self->exact_redirect);
   g_clear_pointer (&self->signing_key, test_key_unref);
   g_ptr_array_unref (self->published);
   g_free (self->jwks_override);
@@ -598,6 +601,18 @@ handle_authorize (FakeProvider      *self,
   self->last_authorize = query != NULL ? g_hash_table_ref (query) : NULL;
 
   redirect_uri = query != NULL ? g_hash_table_lookup (query, "redirect_uri") : NULL;
+
+  /* A server that compares the whole redirect URI, port included, as
+   * glewlwyd does: its words, with its status. */
+  if (self->exact_redirect != NULL && g_strcmp0 (redirect_uri, self->exact_redirect) != 0)
+    {
+      g_autofree char *text = g_strdup_printf ("redirect_uri '%s' is invalid for the client", redirect_uri != NULL ? redirect_uri : "");
+
+      count (self, "authorize-wrong-redirect");
+      reply (message, SOUP_STATUS_FORBIDDEN, "text/plain", text);
+      return;
+    }
+
   if (query == NULL ||
       g_strcmp0 (g_hash_table_lookup (query, "client_id"), FAKE_CLIENT_ID) != 0 ||
       !is_loopback_redirect (redirect_uri, dialect) ||
@@ -833,12 +848,18 @@ handle_userinfo (FakeProvider      *self,
     {
       json_builder_set_member_name (builder, "sub");
       json_builder_add_string_value (builder, sub);
-      json_builder_set_member_name (builder, g_str_equal (dialect, "gitlab") ? "nickname" : "preferred_username");
-      json_builder_add_string_value (builder, "tanuki");
+      if (!(self->quirks & FAKE_QUIRK_NO_USERNAME))
+        {
+          json_builder_set_member_name (builder, g_str_equal (dialect, "gitlab") ? "nickname" : "preferred_username");
+          json_builder_add_string_value (builder, "tanuki");
+        }
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, "Tanu Ki");
-      json_builder_set_member_name (builder, "email");
-      json_builder_add_string_value (builder, "tanuki@example.com");
+      if (!(self->quirks & FAKE_QUIRK_NO_EMAIL))
+        {
+          json_builder_set_member_name (builder, "email");
+          json_builder_add_string_value (builder, "tanuki@example.com");
+        }
       json_builder_set_member_name (builder, "picture");
       json_builder_add_string_value (builder, "https://avatars.example/tanuki");
     }
@@ -891,6 +912,20 @@ handle_revoke (FakeProvider      *self,
   {
     g_autoptr(GHashTable) form = read_form (message);
 
+    /* glewlwyd with bearer revocation: a public client is refused, with
+     * no body, unless its access token authenticates the request. */
+    if (self->quirks & FAKE_QUIRK_BEARER_REVOCATION)
+      {
+        Grant *grant = bearer_grant (self, message);
+
+        if (grant == NULL)
+          {
+            soup_server_message_set_status (message, SOUP_STATUS_UNAUTHORIZED, NULL);
+            return;
+          }
+        count (self, "revoke-bearer");
+      }
+
     g_free (self->last_revoked);
     self->last_revoked = g_strdup (g_hash_table_lookup (form, "token"));
     if (self->last_revoked != NULL)
@@ -939,6 +974,24 @@ handle_discovery (FakeProvider      *self,
     }
   json_builder_set_member_name (builder, "authorization_response_iss_parameter_supported");
   json_builder_add_boolean_value (builder, TRUE);
+  if (self->quirks & FAKE_QUIRK_UNDER_REPORTING_DISCOVERY)
+    {
+      /* What glewlwyd lists: neither "none" nor "refresh_token", though it
+       * accepts public clients and refreshes. */
+      json_builder_set_member_name (builder, "token_endpoint_auth_methods_supported");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, "client_secret_basic");
+      json_builder_add_string_value (builder, "client_secret_post");
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "grant_types_supported");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, "authorization_code");
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "response_types_supported");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, "code");
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   reply_json (message, SOUP_STATUS_OK, builder);
@@ -1303,6 +1356,35 @@ fake_provider_set_raw_answer (FakeProvider *self,
   answer->content_type = g_strdup (content_type);
   answer->body = g_strdup (body);
   g_hash_table_replace (self->answers, g_strdup (endpoint), answer);
+}
+
+/**
+ * fake_provider_set_quirks:
+ *
+ * Behaves as @quirks say from now on (#FakeQuirks); %FAKE_QUIRK_NONE
+ * undoes it.
+ */
+void
+fake_provider_set_quirks (FakeProvider *self,
+                          FakeQuirks    quirks)
+{
+  self->quirks = quirks;
+}
+
+/**
+ * fake_provider_set_exact_redirect:
+ * @redirect_uri: (nullable): the one redirect URI registered for the
+ *   client, compared as a whole; %NULL accepts any loopback port again
+ *
+ * Authorization requests with another redirect URI are answered with 403
+ * and glewlwyd's words, and counted as "authorize-wrong-redirect".
+ */
+void
+fake_provider_set_exact_redirect (FakeProvider *self,
+                                  const char   *redirect_uri)
+{
+  g_free (self->exact_redirect);
+  self->exact_redirect = g_strdup (redirect_uri);
 }
 
 /**

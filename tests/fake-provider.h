@@ -55,6 +55,27 @@ typedef enum
   FAKE_ANSWER_RAW, /* the status, type and body of fake_provider_set_raw_answer() */
 } FakeAnswer;
 
+/**
+ * FakeQuirks:
+ *
+ * Ways of a second real OpenID provider (glewlwyd) that are not failures:
+ * the server works, differently from the first ones Lanyard met.
+ */
+typedef enum
+{
+  FAKE_QUIRK_NONE = 0,
+  /* revoke: 401 with an empty body unless the request carries
+   * "Authorization: Bearer" with a live access token */
+  FAKE_QUIRK_BEARER_REVOCATION = 1 << 0,
+  /* userinfo: no preferred_username, no nickname */
+  FAKE_QUIRK_NO_USERNAME = 1 << 1,
+  /* userinfo: no e-mail either */
+  FAKE_QUIRK_NO_EMAIL = 1 << 2,
+  /* discovery: token_endpoint_auth_methods_supported without "none",
+   * grant_types_supported without "refresh_token" (both work all the same) */
+  FAKE_QUIRK_UNDER_REPORTING_DISCOVERY = 1 << 3,
+} FakeQuirks;
+
 #define FAKE_TYPE_PROVIDER (fake_provider_get_type ())
 G_DECLARE_FINAL_TYPE (FakeProvider, fake_provider, FAKE, PROVIDER, GObject)
 
@@ -93,6 +114,10 @@ void          fake_provider_set_raw_answer (FakeProvider *self,
                                             guint         status,
                                             const char   *content_type,
                                             const char   *body);
+void          fake_provider_set_quirks (FakeProvider *self,
+                                        FakeQuirks    quirks);
+void          fake_provider_set_exact_redirect (FakeProvider *self,
+                                                const char   *redirect_uri);
 guint         fake_provider_get_elsewhere_count (FakeProvider *self);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);

@@ -685,7 +685,9 @@ test_revoke_not_supported (Fixture      *f,
   lanyard_provider_revoke_async (provider, lanyard_flow_get_tokens (flow), NULL, test_store_result, &result);
   g_assert_false (lanyard_provider_revoke_finish (provider, test_wait_result (&result), &error));
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED);
-  g_assert_cmpstr (error->message, ==, "Microsoft offers no way to revoke a token; Lanyard can only forget it. Revoke access in your Microsoft account settings.");
+  g_assert_cmpstr (error->message, ==, "Microsoft offers no way for Lanyard to revoke its access. Lanyard's access may still be valid at Microsoft: "
+                                       "revoke it by hand at https://myapps.microsoft.com (work or school account) or "
+                                       "https://account.live.com/consent/Manage (personal account).");
   g_assert_cmpuint (fake_provider_get_count (f->fake, "revoke"), ==, 0);
 }
 

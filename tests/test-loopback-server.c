@@ -391,6 +391,172 @@ test_peer_uid_tables (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* Who listens on a port, from a /proc of our own making: the tables list
+ * listening sockets (state 0A) with their owner's uid and the socket's
+ * inode; a process's fd directory links to "socket:[INODE]". */
+static void
+make_link (const char *path,
+           const char *target)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_make_symbolic_link (file, target, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Removes @path and everything below it. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_assert_cmpint (g_remove (child), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
+
+static void
+test_port_holder_tables (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *net = NULL;
+  g_autofree char *tcp = NULL;
+  g_autofree char *tcp6 = NULL;
+  g_autofree char *fd_dir = NULL;
+  g_autofree char *fd_dir2 = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GError) error = NULL;
+  guint me = (guint) getuid ();
+
+  dir = g_dir_make_tmp ("lanyard-proc-XXXXXX", &error);
+  g_assert_no_error (error);
+  net = g_build_filename (dir, "net", NULL);
+  g_assert_cmpint (g_mkdir (net, 0700), ==, 0);
+  tcp = g_build_filename (net, "tcp", NULL);
+  tcp6 = g_build_filename (net, "tcp6", NULL);
+  {
+    g_autofree char *table = g_strdup_printf (
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+      /* 127.0.0.1:8080, listening, inode 100, held by process 4242 */
+      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 %5u        0 100 1 0000000000000000 100 0 0 10 0\n"
+      /* 0.0.0.0:8081, listening, another user's: no fd of it to be seen */
+      "   1: 00000000:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000 %5u        0 200 1 0000000000000000 100 0 0 10 0\n"
+      /* 127.0.0.1:8082, a connection, not a listener */
+      "   2: 0100007F:1F92 0100007F:9C40 01 00000000:00000000 00:00000000 00000000 %5u        0 300 1 0000000000000000 20 4 30 10 -1\n"
+      "garbage\n",
+      me, me + 1, me);
+    g_assert_true (g_file_set_contents (tcp, table, -1, NULL));
+  }
+  {
+    g_autofree char *table = g_strdup_printf (
+      "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+      /* [::1]:8083, listening, inode 400, held by process 77 without a readable name */
+      "   0: 00000000000000000000000001000000:1F93 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 %5u        0 400 1 0000000000000000 100 0 0 10 0\n"
+      /* [::1]:8084, ours, but no process shows it */
+      "   1: 00000000000000000000000001000000:1F94 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 %5u        0 500 1 0000000000000000 100 0 0 10 0\n",
+      me, me);
+    g_assert_true (g_file_set_contents (tcp6, table, -1, NULL));
+  }
+  fd_dir = g_build_filename (dir, "4242", "fd", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fd_dir, 0700), ==, 0);
+  {
+    g_autofree char *link0 = g_build_filename (fd_dir, "0", NULL);
+    g_autofree char *link3 = g_build_filename (fd_dir, "3", NULL);
+    g_autofree char *comm = g_build_filename (dir, "4242", "comm", NULL);
+
+    make_link (link0, "/dev/null");
+    make_link (link3, "socket:[100]");
+    g_assert_true (g_file_set_contents (comm, "squatter\n", -1, NULL));
+  }
+  fd_dir2 = g_build_filename (dir, "77", "fd", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fd_dir2, 0700), ==, 0);
+  {
+    g_autofree char *link5 = g_build_filename (fd_dir2, "5", NULL);
+
+    make_link (link5, "socket:[400]");
+  }
+  /* Not a process. */
+  {
+    g_autofree char *self_dir = g_build_filename (dir, "self", "fd", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (self_dir, 0700), ==, 0);
+  }
+
+  holder = lanyard_tcp_port_holder (dir, 8080);
+  g_assert_cmpstr (holder, ==, "“squatter” (process 4242)");
+  other = g_strdup_printf ("a program of another user (uid %u)", me + 1);
+  g_free (holder);
+  holder = lanyard_tcp_port_holder (dir, 8081);
+  g_assert_cmpstr (holder, ==, other);
+  g_assert_null (lanyard_tcp_port_holder (dir, 8082));
+  g_free (holder);
+  holder = lanyard_tcp_port_holder (dir, 8083);
+  g_assert_cmpstr (holder, ==, "process 77");
+  g_assert_null (lanyard_tcp_port_holder (dir, 8084));
+  g_assert_null (lanyard_tcp_port_holder (dir, 9999));
+  g_assert_null (lanyard_tcp_port_holder ("/nonexistent", 8080));
+
+  remove_tree (dir);
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* A fixed port: used as it is, refused at once (naming port and holder)
+ * while another listener has it, and usable again once it is closed. */
+static void
+test_fixed_port (void)
+{
+  guint port = free_port ();
+  g_autoptr(LanyardLoopbackServer) first = lanyard_loopback_server_new ("/callback/x");
+  g_autoptr(LanyardLoopbackServer) second = lanyard_loopback_server_new ("/callback/x");
+  g_autoptr(LanyardLoopbackServer) third = lanyard_loopback_server_new ("/callback/x");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *words = NULL;
+
+  lanyard_loopback_server_set_port (first, port);
+  g_assert_true (lanyard_loopback_server_start (first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lanyard_loopback_server_get_port (first), ==, port);
+
+  lanyard_loopback_server_set_port (second, port);
+  g_assert_false (lanyard_loopback_server_start (second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  words = g_strdup_printf ("port %u on 127.0.0.1 is already in use by ", port);
+  g_assert_true (g_str_has_prefix (error->message, words));
+  g_free (words);
+  /* This very process holds it. */
+  words = g_strdup_printf ("(process %d)", (int) getpid ());
+  g_assert_nonnull (strstr (error->message, words));
+  g_assert_false (lanyard_loopback_server_is_listening (second));
+  g_clear_error (&error);
+
+  lanyard_loopback_server_stop (first);
+  lanyard_loopback_server_set_port (third, port);
+  g_assert_true (lanyard_loopback_server_start (third, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lanyard_loopback_server_get_port (third), ==, port);
+}
+
 /* A connected socket to @address. GLib turns IPv4-mapped IPv6 addresses
  * into IPv4 ones, so a dual-stack IPv6 socket talking to 127.0.0.1 is made
  * by hand. */
@@ -635,6 +801,8 @@ main (int   argc,
   g_test_add_func ("/Lanyard/LoopbackServer/loopback-only", test_loopback_only);
   g_test_add_func ("/Lanyard/LoopbackServer/peer-uid/tables", test_peer_uid_tables);
   g_test_add_func ("/Lanyard/LoopbackServer/peer-uid/real", test_peer_uid_real);
+  g_test_add_func ("/Lanyard/LoopbackServer/port-holder/tables", test_port_holder_tables);
+  g_test_add_func ("/Lanyard/LoopbackServer/fixed-port", test_fixed_port);
   g_test_add_func ("/Lanyard/LoopbackServer/same-user-served", test_same_user_served);
   g_test_add_func ("/Lanyard/LoopbackServer/half-sent-flood", test_half_sent_flood);
   g_test_add_func ("/Lanyard/LoopbackServer/fd-limit-raised", test_fd_limit_raised);

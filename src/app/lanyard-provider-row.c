@@ -7,6 +7,9 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
+
 /**
  * LanyardProviderRow:
  *
@@ -106,7 +109,8 @@ lanyard_provider_row_new (GVariant *provider)
 
   if (demo)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _ ("Demo: a simulated provider on this computer; no account needed"));
-  else if (g_strcmp0 (self->policy, "system") == 0)
+  else if (lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, self->policy, LANYARD_DBUS_BROWSER_POLICY_ANY) ==
+           LANYARD_DBUS_BROWSER_POLICY_SYSTEM)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _ ("Signs in with your web browser"));
 
   {

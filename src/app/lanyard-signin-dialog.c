@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
 #include "lanyard-webview.h"
 
 /**
@@ -255,7 +257,9 @@ flow_ready_cb (GObject      *object,
   gtk_widget_set_sensitive (self->open_button, TRUE);
   gtk_widget_set_sensitive (self->copy_button, TRUE);
 
-  if (self->use_browser || g_strcmp0 (lanyard_dbus_flow_get_browser_policy (self->flow), "system") == 0)
+  if (self->use_browser ||
+      lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lanyard_dbus_flow_get_browser_policy (self->flow),
+                                   LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM)
     {
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "browser");
       open_in_browser (self);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "lanyard-client-generated.h"
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
 
 #define ROOT_PATH "/io/github/lanyard/Lanyard"
 #define MANAGER_PATH ROOT_PATH "/Manager"
@@ -146,7 +148,10 @@ cmd_providers (LanyardDBusManager *manager)
       if (configured)
         g_print ("%-16s %-10s %s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "display-name"),
-                 g_str_equal (lookup_string (entry, "browser-policy"), "system") ? " (signs in with your web browser)" : "");
+                 lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lookup_string (entry, "browser-policy"),
+                                              LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM
+                   ? " (signs in with your web browser)"
+                   : "");
       else
         g_print ("%-16s %-10s not usable: %s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "problem"));
@@ -416,7 +421,7 @@ cmd_link (LanyardDBusManager *manager,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   LinkWait         wait = { 0 };
-  const char      *status;
+  int              status;
   int              result = EXIT_OK;
 
   if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_new ("a{sv}", NULL), &path, NULL, &error))
@@ -444,10 +449,11 @@ cmd_link (LanyardDBusManager *manager,
     }
 
   /* It may have ended before the signals were connected. */
-  status = lanyard_dbus_flow_get_status (flow);
-  if (g_strcmp0 (status, "succeeded") == 0)
+  status = lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_FLOW_STATUS, lanyard_dbus_flow_get_status (flow),
+                                        LANYARD_DBUS_FLOW_STATUS_WAITING);
+  if (status == LANYARD_DBUS_FLOW_STATUS_SUCCEEDED)
     wait.account_path = g_strdup (lanyard_dbus_flow_get_account (flow));
-  else if (g_strcmp0 (status, "failed") == 0)
+  else if (status == LANYARD_DBUS_FLOW_STATUS_FAILED)
     wait.error_message = g_strdup ("The sign-in failed.");
   else
     {
@@ -498,8 +504,17 @@ cmd_link (LanyardDBusManager *manager,
       print_json (node);
     }
   else
-    g_print ("Linked %s:%s (%s)\n", lanyard_dbus_account_get_provider_id (account),
-             lanyard_dbus_account_get_account_id (account), lanyard_dbus_account_get_username (account));
+    {
+      const char *username = lanyard_dbus_account_get_username (account);
+
+      /* No empty brackets for a provider that named nobody. */
+      if (username != NULL && username[0] != '\0')
+        g_print ("Linked %s:%s (%s)\n", lanyard_dbus_account_get_provider_id (account),
+                 lanyard_dbus_account_get_account_id (account), username);
+      else
+        g_print ("Linked %s:%s\n", lanyard_dbus_account_get_provider_id (account),
+                 lanyard_dbus_account_get_account_id (account));
+    }
 
 out:
   g_main_loop_unref (wait.loop);

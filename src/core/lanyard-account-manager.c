@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lanyard-account-manager"
+/* explicit_bzero(): a wipe the compiler may not drop as a dead store. */
+#define _DEFAULT_SOURCE
 
 #include "lanyard-account-manager.h"
+
+#include <libsecret/secret.h>
+#include <string.h>
 
 #include "lanyard-account-store.h"
 #include "lanyard-error.h"
@@ -9,6 +14,8 @@
 #include "lanyard-token-store.h"
 
 /* The API is documented in lanyard-account-manager.h. */
+
+typedef struct _LockWatch LockWatch;
 
 struct _LanyardAccountManager
 {
@@ -22,6 +29,8 @@ struct _LanyardAccountManager
   GHashTable              *loads; /* key → TokenLoad, the one load or refresh running */
   GHashTable              *unlinking; /* keys of accounts being unlinked */
   GHashTable              *renewed_at; /* key → monotonic µs of its last refresh here */
+  GHashTable              *fresh; /* key → CachedToken: access tokens handed out from memory */
+  LockWatch               *lock_watch; /* NULL until a token is cached */
 
   /* Borrowed references: the store owns the accounts */
   GHashTable *by_key; /* key → LanyardAccount */
@@ -42,10 +51,218 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (LanyardAccountManager, lanyard_account_manager, G_TYPE_OBJECT)
 
+/* Access tokens from memory.
+ *
+ * A fresh access token is handed out from here, without a keyring round
+ * trip; the keyring stays the only place tokens are written, and the only
+ * source of refresh tokens (lanyard_account_manager_get_tokens_async()
+ * always reads it). A copy is kept only while it is fresh by the same
+ * rule as the keyring's, and is wiped (zeroed, then freed):
+ *
+ * - with its account (removed, unlinked, linked again), and when its
+ *   account is refreshed or fails to be;
+ * - all of them at any keyring error (locked, gone), and as soon as a
+ *   collection of the keyring reports itself locked (its "Locked"
+ *   property, watched from the first copy on): nothing is handed out that
+ *   the keyring would refuse;
+ * - at dispose.
+ */
+typedef struct
+{
+  char  *access_token;
+  gint64 expires_at;
+} CachedToken;
+
+static void
+cached_token_free (CachedToken *token)
+{
+  if (token->access_token != NULL)
+    {
+      explicit_bzero (token->access_token, strlen (token->access_token));
+      g_free (token->access_token);
+    }
+  g_free (token);
+}
+
+static gboolean
+cached_token_is_fresh (const CachedToken *token,
+                       gint64             now)
+{
+  return token->expires_at == 0 || now + LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS < token->expires_at;
+}
+
+struct _LockWatch
+{
+  GWeakRef          manager;
+  GCancellable     *cancellable;
+  SecretCollection *collection; /* the default one, with our notify::locked */
+};
+
 static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+collection_locked_cb (SecretCollection *collection,
+                      GParamSpec       *pspec,
+                      LockWatch        *watch);
+
+static void
+lock_watch_free (LockWatch *watch)
+{
+  g_cancellable_cancel (watch->cancellable);
+  g_object_set_data (G_OBJECT (watch->cancellable), "watch", NULL);
+  g_object_unref (watch->cancellable);
+  if (watch->collection != NULL)
+    g_signal_handlers_disconnect_by_func (watch->collection, collection_locked_cb, watch);
+  g_clear_object (&watch->collection);
+  g_weak_ref_clear (&watch->manager);
+  g_free (watch);
+}
+
+/* Every copy in memory, zeroed. The lock watch goes too: after a keyring
+ * error the Secret Service may be another one when it comes back. */
+static void
+forget_all_tokens (LanyardAccountManager *self)
+{
+  if (g_hash_table_size (self->fresh) > 0)
+    g_debug ("Wiping %u access tokens held in memory", g_hash_table_size (self->fresh));
+  g_hash_table_remove_all (self->fresh);
+  g_clear_pointer (&self->lock_watch, lock_watch_free);
+}
+
+static void
+forget_token (LanyardAccountManager *self,
+              const char            *key)
+{
+  g_hash_table_remove (self->fresh, key);
+}
+
+static void
+collection_locked_cb (SecretCollection *collection,
+                      GParamSpec       *pspec,
+                      LockWatch        *watch)
+{
+  g_autoptr(LanyardAccountManager) self = g_weak_ref_get (&watch->manager);
+
+  if (self != NULL && secret_collection_get_locked (collection))
+    {
+      g_debug ("A keyring collection was locked");
+      forget_all_tokens (self); /* frees @watch */
+    }
+}
+
+/* Each step of setting up the watch holds a reference to the watch's
+ * cancellable, which points at the watch until it is cancelled (when the
+ * watch is freed): a step that ends later touches nothing. */
+static LockWatch *
+lock_watch_step_done (GCancellable *cancellable)
+{
+  LockWatch *watch = g_cancellable_is_cancelled (cancellable) ? NULL : g_object_get_data (G_OBJECT (cancellable), "watch");
+
+  g_object_unref (cancellable);
+  return watch;
+}
+
+static void
+lock_watch_collection_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+  LockWatch *watch;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  watch = lock_watch_step_done (user_data);
+  if (watch == NULL)
+    return;
+  if (collection == NULL)
+    {
+      /* Nothing to watch (no default collection yet, or no keyring): the
+       * keyring calls say what is wrong when they are made. */
+      g_debug ("Cannot watch the keyring for locking: %s", error != NULL ? error->message : "no default collection");
+      return;
+    }
+
+  watch->collection = g_object_ref (collection);
+  g_signal_connect (collection, "notify::locked", G_CALLBACK (collection_locked_cb), watch);
+  if (secret_collection_get_locked (collection))
+    {
+      /* Locked already: nothing in memory may be used. */
+      g_autoptr(LanyardAccountManager) self = g_weak_ref_get (&watch->manager);
+
+      if (self != NULL)
+        forget_all_tokens (self); /* frees @watch */
+    }
+}
+
+static void
+lock_watch_service_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  LockWatch *watch;
+
+  service = secret_service_get_finish (result, &error);
+  watch = lock_watch_step_done (user_data);
+  if (watch == NULL)
+    return;
+  if (service == NULL)
+    {
+      g_debug ("Cannot watch the keyring for locking: %s", error->message);
+      return;
+    }
+
+  /* Tokens are stored in the default collection, the one watched. */
+  secret_collection_for_alias (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, watch->cancellable,
+                               lock_watch_collection_cb, g_object_ref (watch->cancellable));
+}
+
+static void
+ensure_lock_watch (LanyardAccountManager *self)
+{
+  LockWatch *watch;
+
+  if (self->lock_watch != NULL)
+    return;
+
+  watch = g_new0 (LockWatch, 1);
+  g_weak_ref_init (&watch->manager, self);
+  watch->cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (watch->cancellable), "watch", watch);
+  self->lock_watch = watch;
+  secret_service_get (SECRET_SERVICE_NONE, watch->cancellable, lock_watch_service_cb, g_object_ref (watch->cancellable));
+}
+
+static void
+remember_token (LanyardAccountManager *self,
+                const char            *key,
+                LanyardTokenSet       *tokens)
+{
+  const char  *access_token = lanyard_token_set_get_access_token (tokens);
+  CachedToken *token;
+
+  forget_token (self, key);
+  if (access_token == NULL || lanyard_token_set_is_expired (tokens, now_seconds (), LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS))
+    return;
+
+  token = g_new0 (CachedToken, 1);
+  token->access_token = g_strdup (access_token);
+  token->expires_at = lanyard_token_set_get_expires_at (tokens);
+  g_hash_table_insert (self->fresh, g_strdup (key), token);
+  ensure_lock_watch (self);
+}
+
+guint
+lanyard_account_manager_get_n_cached_tokens (LanyardAccountManager *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self), 0);
+  return g_hash_table_size (self->fresh);
 }
 
 static void
@@ -61,6 +278,8 @@ lanyard_account_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
 
   g_clear_object (&self->scheduler);
+  if (self->fresh != NULL)
+    forget_all_tokens (self);
 
   G_OBJECT_CLASS (lanyard_account_manager_parent_class)->dispose (object);
 }
@@ -77,6 +296,7 @@ lanyard_account_manager_finalize (GObject *object)
   g_clear_pointer (&self->loads, g_hash_table_unref);
   g_clear_pointer (&self->unlinking, g_hash_table_unref);
   g_clear_pointer (&self->renewed_at, g_hash_table_unref);
+  g_clear_pointer (&self->fresh, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->tokens);
   g_clear_object (&self->registry);
@@ -137,6 +357,7 @@ lanyard_account_manager_init (LanyardAccountManager *self)
   self->loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->unlinking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->renewed_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_token_free);
   self->tokens = lanyard_token_store_new ();
 }
 
@@ -182,6 +403,7 @@ store_account_removed_cb (LanyardAccountStore   *store,
 
   g_hash_table_remove (self->by_key, key);
   g_hash_table_remove (self->renewed_at, key);
+  forget_token (self, key);
   g_signal_handlers_disconnect_by_func (account, account_notify_cb, self);
   lanyard_refresh_scheduler_remove (self->scheduler, key);
   g_signal_emit (self, signals[ACCOUNT_REMOVED], 0, account);
@@ -423,8 +645,9 @@ lanyard_account_manager_set_primary (LanyardAccountManager *self,
  * locked or gone makes the account unavailable, anything else (including
  * "no tokens stored") means the keyring answered. */
 static void
-update_available (LanyardAccount *account,
-                  const GError   *error)
+update_available (LanyardAccountManager *self,
+                  LanyardAccount        *account,
+                  const GError          *error)
 {
   gboolean keyring_trouble = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
     g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
@@ -432,6 +655,9 @@ update_available (LanyardAccount *account,
   /* A call given up says nothing about the keyring. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* What the keyring will not hand out, memory does not either. */
+  if (keyring_trouble)
+    forget_all_tokens (self);
   lanyard_account_set_available (account, !keyring_trouble);
 }
 
@@ -518,9 +744,15 @@ token_load_finish (TokenLoad       *load,
                    LanyardTokenSet *tokens,
                    const GError    *error)
 {
-  gboolean removed = g_hash_table_remove (load->manager->loads, load->key);
+  LanyardAccountManager *self = load->manager;
+  gboolean               removed = g_hash_table_remove (self->loads, load->key);
 
   g_assert (removed);
+  /* The copy in memory is what the keyring just said, or nothing. */
+  if (tokens != NULL && is_ours (self, load->account) && !g_hash_table_contains (self->unlinking, load->key))
+    remember_token (self, load->key, tokens);
+  else
+    forget_token (self, load->key);
   for (guint i = 0; i < load->waiters->len; i++)
     {
       GTask *task = ((Waiter *) g_ptr_array_index (load->waiters, i))->task;
@@ -548,12 +780,12 @@ stored_refreshed_cb (GObject      *object,
    * already be dead, so the account may want a sign-in. */
   if (!lanyard_token_store_save_finish (LANYARD_TOKEN_STORE (object), result, &error))
     {
-      update_available (load->account, error);
+      update_available (self, load->account, error);
       token_load_finish (load, NULL, error);
       return;
     }
 
-  update_available (load->account, NULL);
+  update_available (self, load->account, NULL);
   g_object_freeze_notify (G_OBJECT (load->account));
   lanyard_account_set_expires_at (load->account, expires_at);
   lanyard_account_set_last_refresh (load->account, now_seconds ());
@@ -633,7 +865,7 @@ loaded_cb (GObject      *object,
   LanyardProvider *provider;
 
   tokens = lanyard_token_store_load_finish (LANYARD_TOKEN_STORE (object), result, &error);
-  update_available (load->account, error);
+  update_available (self, load->account, error);
   if (tokens == NULL)
     {
       if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
@@ -695,6 +927,10 @@ lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
     }
 
   key = lanyard_account_dup_key (account);
+  /* A forced refresh is about to replace the token: the old one is not
+   * handed out from memory meanwhile. */
+  if (force_refresh)
+    forget_token (self, key);
   load = g_hash_table_lookup (self->loads, key);
   if (load != NULL)
     {
@@ -739,6 +975,8 @@ typedef struct
 static void
 access_token_free (AccessToken *token)
 {
+  if (token->access_token != NULL)
+    explicit_bzero (token->access_token, strlen (token->access_token));
   g_free (token->access_token);
   g_free (token);
 }
@@ -773,13 +1011,37 @@ lanyard_account_manager_get_access_token_async (LanyardAccountManager *self,
                                                 GAsyncReadyCallback    callback,
                                                 gpointer               user_data)
 {
-  GTask *task;
+  g_autofree char *key = NULL;
+  CachedToken     *cached;
+  GTask           *task;
 
   g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (LANYARD_IS_ACCOUNT (account));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_account_manager_get_access_token_async);
+
+  /* Fresh in memory: no keyring round trip. */
+  key = lanyard_account_dup_key (account);
+  cached = g_hash_table_lookup (self->fresh, key);
+  if (cached != NULL && is_ours (self, account) && !g_hash_table_contains (self->unlinking, key) &&
+      !lanyard_account_get_needs_attention (account) && cached_token_is_fresh (cached, now_seconds ()) &&
+      !g_task_return_error_if_cancelled (task))
+    {
+      AccessToken *token = g_new0 (AccessToken, 1);
+
+      token->access_token = g_strdup (cached->access_token);
+      token->expires_at = cached->expires_at;
+      g_task_return_pointer (task, token, (GDestroyNotify) access_token_free);
+      g_object_unref (task);
+      return;
+    }
+  if (g_task_had_error (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
   lanyard_account_manager_get_tokens_async (self, account, FALSE, cancellable, access_token_cb, task);
 }
 
@@ -952,6 +1214,7 @@ link_stored_cb (GObject      *object,
 
   key = lanyard_account_dup_key (account);
   g_hash_table_remove (self->renewed_at, key);
+  forget_token (self, key);
   lanyard_refresh_scheduler_schedule (self->scheduler, key, expires_at);
   g_message ("Linked %s", key);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);
@@ -1071,11 +1334,11 @@ unlink_loaded_cb (GObject      *object,
   if (unlink->tokens == NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
     {
       /* Locked or gone: keep everything, say why. */
-      update_available (unlink->account, error);
+      update_available (unlink->manager, unlink->account, error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  update_available (unlink->account, NULL);
+  update_available (unlink->manager, unlink->account, NULL);
 
   if (unlink->tokens == NULL)
     {
@@ -1103,7 +1366,7 @@ unlink_revoked_cb (GObject      *object,
     {
       /* The person asked to disconnect: forget locally all the same, and
        * say what could not be done at the provider. */
-      unlink->message = g_strdup (error->message);
+      unlink->message = g_strconcat (error->message, " The account was forgotten here anyway.", NULL);
       g_message ("Revocation failed: %s", error->message);
     }
 
@@ -1126,7 +1389,7 @@ unlink_deleted_cb (GObject      *object,
    * would otherwise stay in the keyring with nothing pointing at it. */
   if (!lanyard_token_store_delete_finish (LANYARD_TOKEN_STORE (object), result, &error))
     {
-      update_available (unlink->account, error);
+      update_available (unlink->manager, unlink->account, error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1161,7 +1424,9 @@ unlink_step (GTask *task)
          * cancellable says: half an unlink helps nobody. */
         if (provider == NULL)
           {
-            unlink->message = g_strdup ("The provider is no longer configured; the token was forgotten but not revoked.");
+            unlink->message = g_strdup_printf ("The provider “%s” is no longer configured, so Lanyard's access could not be revoked and may still be valid there. "
+                                               "The account was forgotten here anyway.",
+                                               provider_id);
             unlink->step = UNLINK_DELETE;
             unlink_step (task);
             break;
@@ -1235,6 +1500,7 @@ lanyard_account_manager_unlink_async (LanyardAccountManager *self,
     }
 
   g_hash_table_add (self->unlinking, g_strdup (key));
+  forget_token (self, key);
   unlink = g_new0 (Unlink, 1);
   unlink->manager = g_object_ref (self);
   unlink->key = g_steal_pointer (&key);

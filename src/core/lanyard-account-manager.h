@@ -245,7 +245,10 @@ LanyardTokenSet *lanyard_account_manager_get_tokens_finish (LanyardAccountManage
  * @callback: (scope async):
  *
  * lanyard_account_manager_get_tokens_async() without forcing, for
- * `GetAccessToken`: only the access token and its expiry.
+ * `GetAccessToken`: only the access token and its expiry. A fresh token
+ * handed out before comes from memory, without a keyring round trip (see
+ * "Access tokens from memory" in lanyard-account-manager.c for when the
+ * copy is wiped).
  */
 void lanyard_account_manager_get_access_token_async (LanyardAccountManager *self,
                                                      LanyardAccount        *account,
@@ -264,6 +267,14 @@ char *lanyard_account_manager_get_access_token_finish (LanyardAccountManager *se
                                                        GAsyncResult          *result,
                                                        gint64                *expires_at,
                                                        GError               **error);
+
+/**
+ * lanyard_account_manager_get_n_cached_tokens:
+ *
+ * Returns: how many access tokens are held in memory, to be handed out
+ *   without a keyring round trip while fresh (for tests and the benchmark)
+ */
+guint lanyard_account_manager_get_n_cached_tokens (LanyardAccountManager *self);
 
 /**
  * lanyard_account_manager_ensure_credentials_async:

@@ -418,8 +418,25 @@ prepare_cb (GObject      *object,
 
   path = lanyard_provider_dup_redirect_path (self->provider);
   self->server = lanyard_loopback_server_new (path);
+  lanyard_loopback_server_set_port (self->server, lanyard_provider_get_redirect_port (self->provider));
   if (!lanyard_loopback_server_start (self->server, &error))
-    goto failed;
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        {
+          /* A pinned port: waiting would not free it, so say at once who
+           * holds it (the message names the port and, if known, the
+           * program). */
+          GError *in_use = g_error_new (LANYARD_ERROR, LANYARD_ERROR_FAILED,
+                                        "The sign-in at %s cannot start: %s, and “redirect_port” pins the sign-in to that port. "
+                                        "Close that program (or finish the other sign-in) and try again, or choose another “redirect_port” "
+                                        "and register its redirect URI with %s.",
+                                        lanyard_provider_get_display_name (self->provider), error->message,
+                                        lanyard_provider_get_display_name (self->provider));
+          g_clear_error (&error);
+          error = in_use;
+        }
+      goto failed;
+    }
 
   self->redirect_uri = build_redirect_uri (lanyard_provider_get_redirect_host (self->provider),
                                            lanyard_loopback_server_get_port (self->server),

@@ -262,12 +262,41 @@ lanyard_identity_set_property (GObject      *object,
     }
 }
 
+/* Some servers send no user name at all (glewlwyd has no
+ * preferred_username): something a person recognises stands in for it,
+ * so that no list, message or keyring label shows an empty one. The
+ * e-mail's local part first (the whole address when that part is not a
+ * name on its own), then the display name. */
+static void
+lanyard_identity_constructed (GObject *object)
+{
+  LanyardIdentity *self = LANYARD_IDENTITY (object);
+
+  G_OBJECT_CLASS (lanyard_identity_parent_class)->constructed (object);
+
+  if (self->username != NULL)
+    return;
+
+  if (self->email != NULL)
+    {
+      const char      *at = strrchr (self->email, '@');
+      g_autofree char *local = at != NULL ? g_strndup (self->email, at - self->email) : NULL;
+
+      self->username = clean_name (local);
+      if (self->username == NULL)
+        self->username = clean_name (self->email);
+    }
+  if (self->username == NULL)
+    self->username = g_strdup (self->display_name);
+}
+
 static void
 lanyard_identity_class_init (LanyardIdentityClass *klass)
 {
   GObjectClass     *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
+  object_class->constructed = lanyard_identity_constructed;
   object_class->finalize = lanyard_identity_finalize;
   object_class->get_property = lanyard_identity_get_property;
   object_class->set_property = lanyard_identity_set_property;
@@ -290,7 +319,8 @@ lanyard_identity_init (LanyardIdentity *self)
  * lanyard_identity_new:
  * @provider_id: the configured provider instance's id
  * @account_id: the provider's stable id for the account, as a string
- * @username: (nullable):
+ * @username: (nullable): when missing or blank, the e-mail's local part
+ *   (or the whole e-mail), else the display name stands in for it
  * @display_name: (nullable):
  * @email: (nullable):
  * @avatar_url: (nullable):

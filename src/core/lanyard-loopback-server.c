@@ -46,6 +46,7 @@ struct _LanyardLoopbackServer
   SoupServer     *server; /* answers the requests; listens on nothing */
   GSocketService *service; /* accepts the connections */
   guint           port;
+  guint           fixed_port; /* 0: any free port */
 
   guint      max_connections;
   guint      connection_timeout_ms;
@@ -384,6 +385,128 @@ lanyard_tcp_peer_uid (const char         *proc_net_dir,
   return FALSE;
 }
 
+/* The inode of a socket listening on @port, in any table. */
+static gboolean
+find_listener_inode (const char *proc_dir,
+                     guint       port,
+                     guint64    *inode,
+                     uid_t      *uid)
+{
+  static const char *const tables[] = { "net/tcp", "net/tcp6" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *path = g_build_filename (proc_dir, tables[i], NULL);
+      g_autofree char *contents = NULL;
+      g_auto (GStrv) lines = NULL;
+
+      if (!g_file_get_contents (path, &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (char **line = lines; *line != NULL; line++)
+        {
+          guint   local_port, state, owner;
+          guint64 number;
+
+          if (sscanf (*line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %*x:%*x %*x:%*x %*x %u %*d %" G_GUINT64_FORMAT,
+                      &local_port, &state, &owner, &number) != 4)
+            continue;
+          if (local_port == port && state == TCP_STATE_LISTEN && number != 0)
+            {
+              *inode = number;
+              *uid = owner;
+              return TRUE;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
+/* The process with a descriptor for socket @inode, among those we may look
+ * into (our user's). */
+static gboolean
+find_socket_owner (const char *proc_dir,
+                   guint64     inode,
+                   char      **name,
+                   guint      *pid)
+{
+  g_autoptr(GDir) processes = g_dir_open (proc_dir, 0, NULL);
+  g_autofree char *wanted = g_strdup_printf ("socket:[%" G_GUINT64_FORMAT "]", inode);
+  const char      *entry;
+
+  if (processes == NULL)
+    return FALSE;
+
+  while ((entry = g_dir_read_name (processes)) != NULL)
+    {
+      g_autofree char *fd_path = NULL;
+      g_autoptr(GDir) fds = NULL;
+      const char *fd;
+      guint64     number;
+
+      if (!g_ascii_string_to_unsigned (entry, 10, 1, G_MAXINT, &number, NULL))
+        continue;
+      fd_path = g_build_filename (proc_dir, entry, "fd", NULL);
+      fds = g_dir_open (fd_path, 0, NULL);
+      if (fds == NULL)
+        continue;
+
+      while ((fd = g_dir_read_name (fds)) != NULL)
+        {
+          g_autofree char *link_path = g_build_filename (fd_path, fd, NULL);
+          g_autofree char *target = g_file_read_link (link_path, NULL);
+
+          if (g_strcmp0 (target, wanted) == 0)
+            {
+              g_autofree char *comm_path = g_build_filename (proc_dir, entry, "comm", NULL);
+              g_autofree char *comm = NULL;
+
+              if (g_file_get_contents (comm_path, &comm, NULL, NULL))
+                g_strstrip (comm);
+              *name = comm != NULL && comm[0] != '\0' && g_utf8_validate (comm, -1, NULL) ? g_steal_pointer (&comm) : NULL;
+              *pid = (guint) number;
+              return TRUE;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * lanyard_tcp_port_holder:
+ * @proc_dir: `/proc`, but in tests
+ * @port: a TCP port something listens on
+ *
+ * Best effort, for a message: which program listens on @port, from the
+ * socket tables and the descriptors of the processes we may look into.
+ *
+ * Returns: (transfer full) (nullable): words that complete "… is in use
+ *   by …" ("firefox (process 4242)", "a program of another user (uid
+ *   1001)"), or %NULL when it cannot tell
+ */
+char *
+lanyard_tcp_port_holder (const char *proc_dir,
+                         guint       port)
+{
+  g_autofree char *name = NULL;
+  guint64          inode;
+  uid_t            uid;
+  guint            pid;
+
+  g_return_val_if_fail (proc_dir != NULL, NULL);
+
+  if (!find_listener_inode (proc_dir, port, &inode, &uid))
+    return NULL;
+  if (find_socket_owner (proc_dir, inode, &name, &pid))
+    return name != NULL ? g_strdup_printf ("“%s” (process %u)", name, pid)
+                        : g_strdup_printf ("process %u", pid);
+  if (uid != getuid ())
+    return g_strdup_printf ("a program of another user (uid %u)", (guint) uid);
+  return NULL;
+}
+
 static void
 send_page (SoupServerMessage *message,
            guint              status,
@@ -692,11 +815,48 @@ listen_on (GSocketListener *listener,
 }
 
 /**
+ * lanyard_loopback_server_set_port:
+ * @port: the port to listen on, or 0 for any free one (the default)
+ *
+ * For providers that compare the whole redirect URI, port included
+ * (`redirect_port=`). Only before lanyard_loopback_server_start().
+ */
+void
+lanyard_loopback_server_set_port (LanyardLoopbackServer *self,
+                                  guint                  port)
+{
+  g_return_if_fail (LANYARD_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (self->service == NULL);
+  g_return_if_fail (port <= G_MAXUINT16);
+
+  self->fixed_port = port;
+}
+
+static void
+set_port_in_use_error (guint    port,
+                       GError **error)
+{
+  g_autofree char *holder = lanyard_tcp_port_holder ("/proc", port);
+
+  if (holder != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                 "port %u on 127.0.0.1 is already in use by %s", port, holder);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                 "port %u on 127.0.0.1 is already in use by another program", port);
+}
+
+/**
  * lanyard_loopback_server_start:
  *
  * Opens the listener on an ephemeral port, the same on IPv4 and IPv6, so
  * that `localhost` works whichever address the browser picks. A machine
  * without IPv6 gets IPv4 only.
+ *
+ * With a fixed port (lanyard_loopback_server_set_port()), a port taken on
+ * 127.0.0.1 fails at once with %G_IO_ERROR_ADDRESS_IN_USE, whose message
+ * names the port and, when it can tell, what holds it; taken on ::1 only,
+ * the listener is on IPv4 alone.
  */
 gboolean
 lanyard_loopback_server_start (LanyardLoopbackServer *self,
@@ -717,9 +877,14 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
        * that arrives before that cancel is handled is dropped (GLib 2.74). */
       g_socket_service_stop (service);
 
-      if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV4, 0, &port, &local_error))
+      if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV4, self->fixed_port, &port, &local_error))
         {
           g_socket_listener_close (G_SOCKET_LISTENER (service));
+          if (self->fixed_port != 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+            {
+              set_port_in_use_error (self->fixed_port, error);
+              return FALSE;
+            }
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
                        "Could not listen for the sign-in answer on 127.0.0.1: %s",
                        local_error->message);
@@ -728,8 +893,9 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
 
       if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV6, port, &port6, &local_error))
         {
-          /* The port is taken on ::1 by someone else: try another one. */
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+          /* The port is taken on ::1 by someone else: try another one
+           * (a fixed port has no other; 127.0.0.1 is enough for it). */
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) && self->fixed_port == 0)
             {
               g_socket_listener_close (G_SOCKET_LISTENER (service));
               continue;

@@ -49,6 +49,8 @@ LanyardLoopbackServer *lanyard_loopback_server_new (const char *path);
 void                   lanyard_loopback_server_set_limits (LanyardLoopbackServer *self,
                                                            guint                  max_connections,
                                                            guint                  connection_timeout_ms);
+void                   lanyard_loopback_server_set_port (LanyardLoopbackServer *self,
+                                                         guint                  port);
 gboolean               lanyard_loopback_server_start (LanyardLoopbackServer *self,
                                                       GError               **error);
 guint                  lanyard_loopback_server_get_port (LanyardLoopbackServer *self);
@@ -70,5 +72,8 @@ gboolean lanyard_tcp_peer_uid (const char         *proc_net_dir,
                                GInetSocketAddress *remote,
                                uid_t              *uid,
                                GError            **error);
+
+char *lanyard_tcp_port_holder (const char *proc_dir,
+                               guint       port);
 
 G_END_DECLS

@@ -59,6 +59,11 @@ lanyard_provider_github_configure (LanyardProvider       *provider,
   user = _lanyard_provider_join_url (self->api_url, "user");
   _lanyard_provider_set_endpoints (provider, authorize, token, user, NULL);
 
+  {
+    g_autofree char *page = _lanyard_provider_join_url (base_url, "settings/applications");
+    _lanyard_provider_set_revoke_page (provider, page);
+  }
+
   return TRUE;
 }
 
@@ -257,16 +262,18 @@ revoke_cb (GObject      *object,
   reply = lanyard_http_send_finish (result, &error);
   if (reply == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, _lanyard_provider_new_revoke_unsent (provider, error));
       return;
     }
 
   /* 404: GitHub does not know the token (already revoked); the goal is met. */
-  if (reply->status == 404 ||
-      lanyard_http_check_reply (reply, NULL, lanyard_provider_get_display_name (provider), &error))
+  if (reply->status == 404 || (reply->status >= 200 && reply->status < 300))
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, _lanyard_provider_new_revoke_refused (provider, reply, NULL));
 }
 
 /* DELETE /applications/{client_id}/token with the application's Basic

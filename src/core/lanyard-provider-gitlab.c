@@ -33,6 +33,7 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   g_autofree char *userinfo = NULL;
   g_autofree char *revoke = NULL;
   g_autofree char *keys = NULL;
+  g_autofree char *page = NULL;
   const char      *base_url;
 
   if (!lanyard_provider_config_get_url (config, "base_url", FALSE, &base_url, error))
@@ -50,6 +51,10 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   keys = _lanyard_provider_join_url (base, "oauth/discovery/keys");
   _lanyard_provider_set_endpoints (provider, authorize, token, userinfo, revoke);
   _lanyard_provider_set_issuer (provider, base, FALSE);
+  /* GitLab 17 moved the page from /-/profile/applications, which still
+   * redirects there. */
+  page = _lanyard_provider_join_url (base, "-/user_settings/applications");
+  _lanyard_provider_set_revoke_page (provider, page);
   _lanyard_provider_set_jwks_uri (provider, keys);
 
   return TRUE;

@@ -50,6 +50,7 @@ lanyard_provider_google_configure (LanyardProvider       *provider,
   self->issuer = g_strdup (issuer != NULL ? issuer : GOOGLE_ISSUER);
   _lanyard_provider_set_issuer (provider, self->issuer, FALSE);
   _lanyard_provider_set_browser_policy (provider, LANYARD_BROWSER_POLICY_SYSTEM_ONLY);
+  _lanyard_provider_set_revoke_page (provider, "https://myaccount.google.com/permissions");
 
   return TRUE;
 }

@@ -74,6 +74,13 @@ lanyard_provider_microsoft_configure (LanyardProvider       *provider,
   token = _lanyard_provider_join_url (base, "token");
   _lanyard_provider_set_endpoints (provider, authorize, token, NULL, NULL);
   _lanyard_provider_set_redirect_host (provider, "localhost");
+  if (g_str_equal (self->tenant, "consumers"))
+    _lanyard_provider_set_revoke_page (provider, "https://account.live.com/consent/Manage");
+  else if (g_str_equal (self->tenant, "common"))
+    _lanyard_provider_set_revoke_page (provider, "https://myapps.microsoft.com (work or school account) or "
+                                                 "https://account.live.com/consent/Manage (personal account)");
+  else
+    _lanyard_provider_set_revoke_page (provider, "https://myapps.microsoft.com");
 
   {
     g_autofree char *keys = g_strdup_printf ("%s/%s/discovery/v2.0/keys", self->authority, self->tenant);

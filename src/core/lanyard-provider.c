@@ -30,6 +30,7 @@ typedef struct
   char                *token_url;
   char                *userinfo_url;
   char                *revocation_url;
+  char                *revoke_page; /* where a person revokes Lanyard's access by hand */
   char                *issuer;
   char                *redirect_host;
   LanyardBrowserPolicy browser_policy;
@@ -37,6 +38,7 @@ typedef struct
   LanyardJwksCache    *jwks_cache;
   gint64               clock_skew;
   char                *jwks_uri;
+  guint                redirect_port;
   guint                iss_parameter_supported : 1;
   guint                is_demo : 1;
 } LanyardProviderPrivate;
@@ -70,6 +72,7 @@ lanyard_provider_finalize (GObject *object)
   g_free (priv->token_url);
   g_free (priv->userinfo_url);
   g_free (priv->revocation_url);
+  g_free (priv->revoke_page);
   g_free (priv->issuer);
   g_free (priv->redirect_host);
   g_clear_object (&priv->session);
@@ -393,6 +396,107 @@ lanyard_provider_real_fetch_identity_finish (LanyardProvider *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * _lanyard_provider_new_revoke_error:
+ * @reason: what went wrong, a whole sentence
+ *
+ * A revocation that did not happen: @reason, then that Lanyard's access
+ * may still be valid at the provider, and where to revoke it by hand.
+ */
+GError *
+_lanyard_provider_new_revoke_error (LanyardProvider *self,
+                                    gint             code,
+                                    const char      *reason)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  if (priv->revoke_page != NULL)
+    return g_error_new (LANYARD_ERROR, code,
+                        "%s Lanyard's access may still be valid at %s: revoke it by hand at %s.",
+                        reason, priv->display_name, priv->revoke_page);
+  return g_error_new (LANYARD_ERROR, code,
+                      "%s Lanyard's access may still be valid at %s: revoke it by hand in your account settings there.",
+                      reason, priv->display_name);
+}
+
+/**
+ * _lanyard_provider_new_revoke_refused:
+ * @fields: (nullable): the parsed answer, for its OAuth error
+ *
+ * The server answered, and not with success.
+ */
+GError *
+_lanyard_provider_new_revoke_refused (LanyardProvider  *self,
+                                      LanyardHttpReply *reply,
+                                      GHashTable       *fields)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autofree char        *reason = NULL;
+  g_autoptr(GError) oauth = NULL;
+  const char *oauth_error = fields != NULL ? g_hash_table_lookup (fields, "error") : NULL;
+
+  /* The OAuth error's own words are for a refused sign-in ("Sign in
+   * again"); only its code and description are kept. */
+  if (oauth_error != NULL)
+    {
+      g_autofree char *code = g_strndup (oauth_error, 64);
+
+      for (char *c = code; *c != '\0'; c++)
+        if (!g_ascii_isalnum (*c) && *c != '_' && *c != '-')
+          *c = '?';
+      reason = g_strdup_printf ("%s refused to revoke Lanyard's access (HTTP %u %s, %s).",
+                                priv->display_name, reply->status, soup_status_get_phrase (reply->status), code);
+    }
+  else if (reply->status >= 500)
+    reason = g_strdup_printf ("%s could not revoke Lanyard's access (HTTP %u %s).",
+                              priv->display_name, reply->status, soup_status_get_phrase (reply->status));
+  else
+    reason = g_strdup_printf ("%s refused to revoke Lanyard's access (HTTP %u %s).",
+                              priv->display_name, reply->status, soup_status_get_phrase (reply->status));
+
+  return _lanyard_provider_new_revoke_error (self, reply->status >= 500 ? LANYARD_ERROR_SERVER : LANYARD_ERROR_PROVIDER,
+                                             reason);
+}
+
+/**
+ * _lanyard_provider_new_revoke_unsent:
+ * @error: why the request got no answer (network, timeout, redirect)
+ */
+GError *
+_lanyard_provider_new_revoke_unsent (LanyardProvider *self,
+                                     const GError    *error)
+{
+  g_autofree char *reason = g_strdup_printf ("Revoking at %s failed: %s",
+                                             lanyard_provider_get_display_name (self), error->message);
+
+  if (!g_str_has_suffix (reason, "."))
+    {
+      char *full = g_strconcat (reason, ".", NULL);
+      g_free (reason);
+      reason = full;
+    }
+  return _lanyard_provider_new_revoke_error (self, error->domain == LANYARD_ERROR ? error->code : LANYARD_ERROR_FAILED,
+                                             reason);
+}
+
+typedef struct
+{
+  GHashTable      *params; /* borrowed strings from @tokens and the provider */
+  LanyardTokenSet *tokens;
+  gboolean         bearer; /* the second try, with the access token */
+} RevokeData;
+
+static void
+revoke_data_free (RevokeData *data)
+{
+  g_hash_table_unref (data->params);
+  g_object_unref (data->tokens);
+  g_free (data);
+}
+
+static void send_revoke (LanyardProvider *self,
+                         GTask           *task);
+
 static void
 revoke_cb (GObject      *object,
            GAsyncResult *result,
@@ -400,6 +504,7 @@ revoke_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   LanyardProvider *self = g_task_get_source_object (task);
+  RevokeData      *data = g_task_get_task_data (task);
   g_autoptr(LanyardHttpReply) reply = NULL;
   g_autoptr(GHashTable) fields = NULL;
   g_autoptr(GError) error = NULL;
@@ -407,16 +512,55 @@ revoke_cb (GObject      *object,
   reply = lanyard_http_send_finish (result, &error);
   if (reply == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, _lanyard_provider_new_revoke_unsent (self, error));
       return;
     }
 
   /* RFC 7009 §2.2: 200 even for tokens the server does not know. */
   fields = lanyard_http_parse_fields (reply->content_type, reply->body, NULL);
-  if (!lanyard_http_check_reply (reply, fields, lanyard_provider_get_display_name (self), &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  if (reply->status >= 200 && reply->status < 300 &&
+      (fields == NULL || g_hash_table_lookup (fields, "error") == NULL))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* A server may authenticate revocation by the access token instead of
+   * the client (a public client has no secret to show): glewlwyd does,
+   * answering 401 to the client-authenticated request. Ask once more. */
+  if (reply->status == 401 && !data->bearer && lanyard_token_set_get_access_token (data->tokens) != NULL)
+    {
+      g_debug ("%s refused to revoke for the client; trying with the access token", lanyard_provider_get_display_name (self));
+      data->bearer = TRUE;
+      send_revoke (self, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_error (task, _lanyard_provider_new_revoke_refused (self, reply, fields));
+}
+
+static void
+send_revoke (LanyardProvider *self,
+             GTask           *task)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  RevokeData             *data = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) message = lanyard_http_new_form_post (priv->revocation_url, data->params);
+
+  if (data->bearer)
+    {
+      char *authorization = g_strconcat ("Bearer ", lanyard_token_set_get_access_token (data->tokens), NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+      memset (authorization, 0, strlen (authorization));
+      g_free (authorization);
+    }
+
+  lanyard_http_send_async (priv->session, message, priv->display_name, g_task_get_cancellable (task),
+                           revoke_cb, task);
 }
 
 static void
@@ -428,40 +572,41 @@ lanyard_provider_real_revoke_async (LanyardProvider    *self,
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GHashTable) params = NULL;
-  g_autoptr(SoupMessage) message = NULL;
   const char *refresh_token = lanyard_token_set_get_refresh_token (tokens);
+  RevokeData *data;
 
   g_task_set_source_tag (task, lanyard_provider_real_revoke_async);
 
   if (priv->revocation_url == NULL)
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
-                               "%s offers no way to revoke a token; Lanyard can only forget it. Revoke access in your %s account settings.",
-                               priv->display_name, priv->display_name);
+      g_autofree char *reason = g_strdup_printf ("%s offers no way for Lanyard to revoke its access.", priv->display_name);
+
+      g_task_return_error (task, _lanyard_provider_new_revoke_error (self, LANYARD_ERROR_NOT_SUPPORTED, reason));
       return;
     }
 
+  data = g_new0 (RevokeData, 1);
+  data->tokens = g_object_ref (tokens);
+  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
+
   /* Revoking the refresh token ends the whole grant at most servers
    * (RFC 7009 §2.1), so prefer it. */
-  params = g_hash_table_new (g_str_hash, g_str_equal);
+  data->params = g_hash_table_new (g_str_hash, g_str_equal);
   if (refresh_token != NULL)
     {
-      g_hash_table_insert (params, (char *) "token", (char *) refresh_token);
-      g_hash_table_insert (params, (char *) "token_type_hint", (char *) "refresh_token");
+      g_hash_table_insert (data->params, (char *) "token", (char *) refresh_token);
+      g_hash_table_insert (data->params, (char *) "token_type_hint", (char *) "refresh_token");
     }
   else
     {
-      g_hash_table_insert (params, (char *) "token", (char *) lanyard_token_set_get_access_token (tokens));
-      g_hash_table_insert (params, (char *) "token_type_hint", (char *) "access_token");
+      g_hash_table_insert (data->params, (char *) "token", (char *) lanyard_token_set_get_access_token (tokens));
+      g_hash_table_insert (data->params, (char *) "token_type_hint", (char *) "access_token");
     }
-  g_hash_table_insert (params, (char *) "client_id", priv->client_id);
+  g_hash_table_insert (data->params, (char *) "client_id", priv->client_id);
   if (priv->client_secret != NULL)
-    g_hash_table_insert (params, (char *) "client_secret", priv->client_secret);
+    g_hash_table_insert (data->params, (char *) "client_secret", priv->client_secret);
 
-  message = lanyard_http_new_form_post (priv->revocation_url, params);
-  lanyard_http_send_async (priv->session, message, priv->display_name, cancellable,
-                           revoke_cb, g_steal_pointer (&task));
+  send_revoke (self, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -560,6 +705,21 @@ lanyard_provider_configure (LanyardProvider       *self,
       priv->clock_skew = (gint64) skew;
     }
   priv->client_secret = g_strdup (lanyard_provider_config_get (config, "client_secret"));
+
+  /* For servers that compare the whole redirect URI, port included. */
+  value = lanyard_provider_config_get (config, "redirect_port");
+  if (value != NULL)
+    {
+      guint64 port;
+
+      if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT16, &port, NULL))
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                       "“redirect_port” must be a port number from 1 to 65535, not “%s”", value);
+          return FALSE;
+        }
+      priv->redirect_port = (guint) port;
+    }
 
   if (!klass->configure (self, config, error))
     return FALSE;
@@ -705,6 +865,21 @@ lanyard_provider_dup_redirect_path (LanyardProvider *self)
 
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
   return g_strconcat ("/callback/", priv->id, NULL);
+}
+
+/**
+ * lanyard_provider_get_redirect_port:
+ *
+ * Returns: the loopback port every sign-in listens on (`redirect_port=`),
+ *   or 0 for any free port (RFC 8252 §7.3)
+ */
+guint
+lanyard_provider_get_redirect_port (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), 0);
+  return priv->redirect_port;
 }
 
 gboolean
@@ -867,6 +1042,35 @@ _lanyard_provider_get_userinfo_url (LanyardProvider *self)
   return priv->userinfo_url;
 }
 
+/**
+ * _lanyard_provider_set_revoke_page:
+ * @page: (nullable): where a person revokes Lanyard's access by hand,
+ *   said in a message: a URL, or URLs with words around them
+ */
+void
+_lanyard_provider_set_revoke_page (LanyardProvider *self,
+                                   const char      *page)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->revoke_page, page);
+}
+
+/**
+ * lanyard_provider_get_revoke_page:
+ *
+ * Returns: (nullable): where a person can revoke Lanyard's access by hand
+ *   (a URL, possibly with words), when the provider has such a page
+ */
+const char *
+lanyard_provider_get_revoke_page (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->revoke_page;
+}
+
 const char *
 _lanyard_provider_get_revocation_url (LanyardProvider *self)
 {
@@ -891,6 +1095,7 @@ _lanyard_provider_identity_from_claims (LanyardProvider *self,
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   g_autofree char        *sub = lanyard_json_dup_id (claims, "sub");
+  const char             *username;
 
   if (sub == NULL)
     {
@@ -900,8 +1105,16 @@ _lanyard_provider_identity_from_claims (LanyardProvider *self,
       return NULL;
     }
 
-  return lanyard_identity_new (priv->id, sub,
-                               lanyard_json_get_string (claims, username_claim),
+  /* The provider's own claim first, then the other standard ones (OIDC
+   * Core §5.1); lanyard_identity_new() falls back to the e-mail and the
+   * name. */
+  username = lanyard_json_get_string (claims, username_claim);
+  if (username == NULL)
+    username = lanyard_json_get_string (claims, "preferred_username");
+  if (username == NULL)
+    username = lanyard_json_get_string (claims, "nickname");
+
+  return lanyard_identity_new (priv->id, sub, username,
                                lanyard_json_get_string (claims, "name"),
                                lanyard_json_get_string (claims, "email"),
                                lanyard_json_get_string (claims, "picture"));
@@ -1152,6 +1365,20 @@ token_request_cb (GObject      *object,
     }
 
   fields = lanyard_http_parse_fields (reply->content_type, reply->body, &parse_error);
+
+  /* A refresh refused with 400 or 401 and no OAuth error to say why
+   * (glewlwyd, for a revoked or expired refresh token): the grant is gone,
+   * as with invalid_grant. Trying again would get the same answer. */
+  if (data->previous != NULL && (reply->status == 400 || reply->status == 401) &&
+      (fields == NULL || g_hash_table_lookup (fields, "error") == NULL))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
+                               "%s refused to renew the sign-in (HTTP %u %s) without saying why: "
+                               "the sign-in has ended there (expired or revoked). Sign in again.",
+                               name, reply->status, soup_status_get_phrase (reply->status));
+      return;
+    }
+
   if (!lanyard_http_check_reply (reply, fields, name, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));

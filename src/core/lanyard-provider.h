@@ -123,9 +123,11 @@ gboolean             lanyard_provider_get_iss_parameter_supported (LanyardProvid
 LanyardBrowserPolicy lanyard_provider_get_browser_policy (LanyardProvider *self);
 const char          *lanyard_provider_get_redirect_host (LanyardProvider *self);
 char                *lanyard_provider_dup_redirect_path (LanyardProvider *self);
+guint                lanyard_provider_get_redirect_port (LanyardProvider *self);
 gboolean             lanyard_provider_get_is_demo (LanyardProvider *self);
 gboolean             lanyard_provider_get_uses_nonce (LanyardProvider *self);
 gboolean             lanyard_provider_can_revoke (LanyardProvider *self);
+const char          *lanyard_provider_get_revoke_page (LanyardProvider *self);
 SoupSession         *lanyard_provider_get_session (LanyardProvider *self);
 void                 lanyard_provider_set_jwks_cache (LanyardProvider  *self,
                                                       LanyardJwksCache *cache);

@@ -5,8 +5,9 @@
 
 G_BEGIN_DECLS
 
-#define LANYARD_DBUS_ERROR_PREFIX "io.github.lanyard.Error."
-
-void lanyard_dbus_errors_register (void);
+void  lanyard_dbus_errors_register (void);
+void  lanyard_dbus_errors_return (GDBusMethodInvocation *invocation,
+                                  const GError          *error);
+char *lanyard_dbus_errors_encode (const GError *error);
 
 G_END_DECLS

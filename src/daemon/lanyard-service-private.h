@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* LanyardService is split over three files: the service and its manager
- * interface (lanyard-service.c), accounts and tokens
- * (lanyard-service-accounts.c), sign-ins (lanyard-service-flows.c). */
+/* LanyardService is a star: lanyard-service.c is the main file, and each
+ * satellite is hooked in once by its _init and uses only the main file's
+ * struct and the public API of the other classes, never another
+ * satellite. Today there is one: the accounts on the bus
+ * (lanyard-service-accounts.c). */
 
-#include "lanyard-account-store.h"
+#include "lanyard-account-manager.h"
 #include "lanyard-attention-notifier.h"
-#include "lanyard-dbus-generated.h"
-#include "lanyard-refresh-scheduler.h"
+#include "lanyard-caller-tracker.h"
+#include "lanyard-manager-service.h"
 #include "lanyard-service.h"
-#include "lanyard-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -18,73 +19,16 @@ struct _LanyardService
 {
   GObject parent_instance;
 
-  GDBusConnection          *connection;
-  LanyardDBusManager       *manager;
-  LanyardProviderRegistry  *registry;
-  LanyardAccountStore      *accounts;
-  LanyardTokenStore        *tokens;
-  LanyardRefreshScheduler  *scheduler;
-  GHashTable               *account_paths; /* object path → LanyardAccount (the store owns it) */
-  GHashTable               *unavailable; /* keys of accounts whose keyring cannot be used */
-  GHashTable               *refreshes; /* key → GPtrArray of waiting GTask */
-  GHashTable               *flows; /* object path → FlowExport */
-  LanyardAttentionNotifier *notifier; /* once on the bus */
-  guint                     flow_serial;
+  /* Owned references */
+  LanyardAccountManager    *accounts;
+  GDBusObjectManagerServer *objects; /* the manager and one object per account */
+  GDBusConnection          *connection; /* the rest: once on the bus */
+  LanyardCallerTracker     *callers;
+  LanyardManagerService    *manager;
+  LanyardAttentionNotifier *notifier;
 };
 
-/* How long before expiry a token counts as expired for a caller. */
-#define LANYARD_TOKEN_FRESH_MARGIN_SECONDS 60
-
-void             _lanyard_service_export_account (LanyardService *self,
-                                                  LanyardAccount *account);
-void             _lanyard_service_unexport_account (LanyardService *self,
-                                                    LanyardAccount *account);
-char            *_lanyard_service_account_path (LanyardAccount *account);
-gboolean         _lanyard_service_save_accounts (LanyardService *self,
-                                                 GError        **error);
-void             _lanyard_service_update_current (LanyardService *self);
-void             _lanyard_service_get_tokens_async (LanyardService     *self,
-                                                    LanyardAccount     *account,
-                                                    gboolean            force_refresh,
-                                                    GCancellable       *cancellable,
-                                                    GAsyncReadyCallback callback,
-                                                    gpointer            user_data);
-LanyardTokenSet *_lanyard_service_get_tokens_finish (LanyardService *self,
-                                                     GAsyncResult   *result,
-                                                     GError        **error);
-void             _lanyard_service_refresh_due (LanyardService *self,
-                                               const char     *key);
-const char      *_lanyard_service_provider_name (LanyardService *self,
-                                                 const char     *provider_id);
-char            *_lanyard_service_token_label (LanyardService  *self,
-                                               LanyardIdentity *identity);
-void             _lanyard_service_return_error (GDBusMethodInvocation *invocation,
-                                                const GError          *error);
-gboolean         _lanyard_service_handle_start_flow (LanyardDBusManager    *manager,
-                                                     GDBusMethodInvocation *invocation,
-                                                     const char            *provider_id,
-                                                     GVariant              *options,
-                                                     LanyardService        *self);
-gboolean         _lanyard_service_handle_cancel_flow (LanyardDBusManager    *manager,
-                                                      GDBusMethodInvocation *invocation,
-                                                      const char            *path,
-                                                      LanyardService        *self);
-void             _lanyard_service_flows_free (LanyardService *self);
-gboolean         _lanyard_service_export_objects (LanyardService *self,
-                                                  GError        **error);
-void             _lanyard_service_account_changed (LanyardService *self,
-                                                   LanyardAccount *account);
-void             _lanyard_service_account_method (LanyardService        *self,
-                                                  LanyardAccount        *account,
-                                                  const char            *method,
-                                                  GDBusMethodInvocation *invocation);
-void             _lanyard_service_export_flow (LanyardService  *self,
-                                               LanyardDBusFlow *flow,
-                                               const char      *path);
-void             _lanyard_service_unexport_flow (LanyardService  *self,
-                                                 LanyardDBusFlow *flow,
-                                                 const char      *path);
-void             _lanyard_service_add_flow_objects (LanyardService  *self,
-                                                    GVariantBuilder *objects);
+void _lanyard_service_accounts_init (LanyardService *self);
+void _lanyard_service_accounts_export (LanyardService *self);
 
 G_END_DECLS

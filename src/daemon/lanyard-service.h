@@ -7,8 +7,6 @@
 
 G_BEGIN_DECLS
 
-#define LANYARD_DAEMON_ROOT_PATH "/io/github/lanyard/Lanyard"
-
 #define LANYARD_TYPE_SERVICE (lanyard_service_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardService, lanyard_service, LANYARD, SERVICE, GObject)
 
@@ -19,9 +17,9 @@ void            lanyard_service_export (LanyardService  *self,
 void            lanyard_service_load_async (LanyardService     *self,
                                             GAsyncReadyCallback callback,
                                             gpointer            user_data);
-void            lanyard_service_recheck (LanyardService *self);
 gboolean        lanyard_service_load_finish (LanyardService *self,
                                              GAsyncResult   *result,
                                              GError        **error);
+void            lanyard_service_recheck (LanyardService *self);
 
 G_END_DECLS

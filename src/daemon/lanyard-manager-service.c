@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lanyard-daemon"
+
+#include "config.h"
+
+#include "lanyard-manager-service.h"
+
+#include "lanyard-bus-account.h"
+#include "lanyard-bus-flow.h"
+#include "lanyard-dbus-enum-types.h"
+#include "lanyard-dbus-enums.h"
+#include "lanyard-dbus-errors.h"
+#include "lanyard-error.h"
+#include "lanyard-policy.h"
+
+/**
+ * LanyardManagerService:
+ *
+ * `io.github.lanyard.Manager` on the bus: providers, sign-ins, and who the
+ * user is. The sign-ins (#LanyardBusFlow) are its own, with the limits on
+ * how many run at once. Every call and property read passes the access
+ * policy first (lanyard-policy.c).
+ */
+struct _LanyardManagerService
+{
+  LanyardDBusManagerSkeleton parent_instance;
+
+  /* Owned references */
+  LanyardAccountManager *accounts;
+  LanyardCallerTracker  *callers;
+  GHashTable            *flows; /* object path → LanyardBusFlow */
+  GHashTable            *starting; /* sender ("" for a peer) → StartFlow calls not answered yet */
+  guint                  n_starting;
+  guint                  flow_serial;
+
+  /* Borrowed references */
+  GDBusObjectManagerServer *objects; /* the service's, which outlives us */
+};
+
+static void lanyard_manager_service_iface_init (LanyardDBusManagerIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardManagerService, lanyard_manager_service, LANYARD_DBUS_TYPE_MANAGER_SKELETON, G_IMPLEMENT_INTERFACE (LANYARD_DBUS_TYPE_MANAGER, lanyard_manager_service_iface_init))
+
+static GDBusInterfaceSkeletonClass *skeleton_parent_class;
+
+static void
+lanyard_manager_service_dispose (GObject *object)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (object);
+
+  /* The sign-ins end with the service: their listeners close now. */
+  if (self->flows != NULL)
+    {
+      GHashTableIter iter;
+      gpointer       flow;
+
+      g_hash_table_iter_init (&iter, self->flows);
+      while (g_hash_table_iter_next (&iter, NULL, &flow))
+        g_object_run_dispose (flow);
+    }
+  g_clear_pointer (&self->flows, g_hash_table_unref);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->callers);
+  self->objects = NULL;
+
+  G_OBJECT_CLASS (lanyard_manager_service_parent_class)->dispose (object);
+}
+
+static void
+lanyard_manager_service_finalize (GObject *object)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (object);
+
+  g_hash_table_unref (self->starting);
+
+  G_OBJECT_CLASS (lanyard_manager_service_parent_class)->finalize (object);
+}
+
+/* Every call passes the access policy before its handler, on the main
+ * thread: see lanyard-policy.c for why this gate is in the vtable rather
+ * than in g-authorize-method. */
+static void
+guarded_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (user_data);
+
+  if (!lanyard_policy_authorize_method (self->callers, invocation, NULL))
+    return;
+  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
+}
+
+/* Property reads (Get, and each property of GetAll) pass it too. */
+static GVariant *
+guarded_get_property (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *object_path,
+                      const char      *interface_name,
+                      const char      *property_name,
+                      GError         **error,
+                      gpointer         user_data)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (user_data);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!lanyard_policy_authorize_property (self->callers, sender, interface_name, property_name, NULL, &local_error))
+    {
+      if (error != NULL)
+        *error = g_steal_pointer (&local_error);
+      return NULL;
+    }
+  return skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
+}
+
+static GDBusInterfaceVTable *
+lanyard_manager_service_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static GDBusInterfaceVTable vtable;
+  static gsize                once;
+
+  if (g_once_init_enter (&once))
+    {
+      vtable = *skeleton_parent_class->get_vtable (skeleton);
+      vtable.method_call = guarded_method_call;
+      vtable.get_property = guarded_get_property;
+      vtable.set_property = NULL;
+      g_once_init_leave (&once, 1);
+    }
+  return &vtable;
+}
+
+static void
+lanyard_manager_service_class_init (LanyardManagerServiceClass *klass)
+{
+  GObjectClass                *object_class = G_OBJECT_CLASS (klass);
+  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
+
+  skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_manager_service_parent_class);
+  object_class->dispose = lanyard_manager_service_dispose;
+  object_class->finalize = lanyard_manager_service_finalize;
+  skeleton_class->get_vtable = lanyard_manager_service_get_vtable;
+}
+
+static void
+lanyard_manager_service_init (LanyardManagerService *self)
+{
+  self->flows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->starting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static const char *
+browser_policy_nick (LanyardProvider *provider)
+{
+  return lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY,
+                                    provider != NULL && lanyard_provider_get_browser_policy (provider) == LANYARD_BROWSER_POLICY_SYSTEM_ONLY
+                                      ? LANYARD_DBUS_BROWSER_POLICY_SYSTEM
+                                      : LANYARD_DBUS_BROWSER_POLICY_ANY);
+}
+
+static gboolean
+lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
+                                               GDBusMethodInvocation *invocation)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  GPtrArray             *entries = lanyard_provider_registry_get_entries (lanyard_account_manager_get_registry (self->accounts));
+  GVariantBuilder        builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const LanyardProviderEntry *entry = g_ptr_array_index (entries, i);
+      GVariantDict                dict;
+
+      g_variant_dict_init (&dict, NULL);
+      g_variant_dict_insert (&dict, "id", "s", entry->id);
+      g_variant_dict_insert (&dict, "display-name", "s", entry->display_name);
+      g_variant_dict_insert (&dict, "type", "s", entry->type_name);
+      g_variant_dict_insert (&dict, "configured", "b", entry->provider != NULL);
+      g_variant_dict_insert (&dict, "problem", "s", entry->problem ?: "");
+      g_variant_dict_insert (&dict, "demo", "b", entry->provider != NULL && lanyard_provider_get_is_demo (entry->provider));
+      g_variant_dict_insert (&dict, "browser-policy", "s", browser_policy_nick (entry->provider));
+      g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
+    }
+
+  lanyard_dbus_manager_complete_list_providers (manager, invocation, g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* The hottest call other programs make: answered from the CurrentIdentity
+ * property, which is kept up to date, rather than built anew. */
+static gboolean
+lanyard_manager_service_handle_get_current_identity (LanyardDBusManager    *manager,
+                                                     GDBusMethodInvocation *invocation)
+{
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new_tuple ((GVariant *[]){ lanyard_dbus_manager_get_current_identity (manager) }, 1));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+lanyard_manager_service_handle_find_account (LanyardDBusManager    *manager,
+                                             GDBusMethodInvocation *invocation,
+                                             const char            *key)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  g_autoptr(GError) error = NULL;
+  LanyardAccount  *account = lanyard_account_manager_lookup_key (self->accounts, key, &error);
+  g_autofree char *path = NULL;
+
+  if (account == NULL)
+    {
+      lanyard_dbus_errors_return (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  path = lanyard_bus_account_path (account);
+  lanyard_dbus_manager_complete_find_account (manager, invocation, path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static LanyardAccount *
+account_at (LanyardManagerService *self,
+            const char            *path)
+{
+  g_autoptr(GDBusInterface) iface = g_dbus_object_manager_get_interface (G_DBUS_OBJECT_MANAGER (self->objects), path,
+                                                                          "io.github.lanyard.Account");
+
+  return LANYARD_IS_BUS_ACCOUNT (iface) ? lanyard_bus_account_get_account (LANYARD_BUS_ACCOUNT (iface)) : NULL;
+}
+
+static gboolean
+lanyard_manager_service_handle_set_primary (LanyardDBusManager    *manager,
+                                            GDBusMethodInvocation *invocation,
+                                            const char            *path)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  LanyardAccount        *account = account_at (self, path);
+  g_autoptr(GError) error = NULL;
+
+  if (account == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                                             "No linked account at %s", path);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (!lanyard_account_manager_set_primary (self->accounts, account, &error))
+    {
+      lanyard_dbus_errors_return (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lanyard_dbus_manager_complete_set_primary (manager, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Sign-ins. */
+
+static guint
+count_running (LanyardManagerService *self,
+               const char            *starter)
+{
+  GHashTableIter iter;
+  gpointer       flow;
+  guint          n = 0;
+
+  g_hash_table_iter_init (&iter, self->flows);
+  while (g_hash_table_iter_next (&iter, NULL, &flow))
+    if (!lanyard_bus_flow_is_finished (flow) &&
+        (starter == NULL || g_strcmp0 (lanyard_bus_flow_get_starter (flow), starter) == 0))
+      n++;
+  return n;
+}
+
+static void
+flow_done_cb (LanyardBusFlow        *flow,
+              LanyardManagerService *self)
+{
+  g_hash_table_remove (self->flows, lanyard_bus_flow_get_path (flow));
+}
+
+static void
+linked_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(LanyardBusFlow) flow = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *key = NULL;
+
+  account = lanyard_account_manager_link_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error);
+  if (lanyard_bus_flow_is_finished (flow))
+    return;
+  if (account == NULL)
+    {
+      lanyard_bus_flow_finish (flow, NULL, error);
+      return;
+    }
+  key = lanyard_account_dup_key (account);
+  path = lanyard_bus_account_path (account);
+  g_message ("Linked %s", key);
+  lanyard_bus_flow_finish (flow, path, NULL);
+}
+
+static void
+flow_ready_cb (LanyardBusFlow        *bus_flow,
+               LanyardManagerService *self)
+{
+  LanyardFlow *flow = lanyard_bus_flow_get_flow (bus_flow);
+
+  lanyard_account_manager_link_async (self->accounts, lanyard_flow_get_identity (flow), lanyard_flow_get_tokens (flow),
+                                      NULL, linked_cb, g_object_ref (bus_flow));
+}
+
+typedef struct
+{
+  LanyardManagerService *service;
+  GDBusMethodInvocation *invocation;
+  char                  *sender; /* "" for a peer */
+} Start;
+
+static void
+start_free (Start *start)
+{
+  LanyardManagerService *self = start->service;
+  guint                  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->starting, start->sender));
+
+  if (n > 1)
+    g_hash_table_insert (self->starting, g_strdup (start->sender), GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->starting, start->sender);
+  self->n_starting--;
+
+  g_object_unref (start->service);
+  g_object_unref (start->invocation);
+  g_free (start->sender);
+  g_free (start);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Start, start_free)
+
+static void
+started_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Start) start = user_data;
+  LanyardManagerService *self = start->service;
+  LanyardFlow           *flow = LANYARD_FLOW (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardBusFlow) bus_flow = NULL;
+  g_autofree char *path = NULL;
+
+  if (!lanyard_flow_start_finish (flow, result, &error))
+    {
+      lanyard_dbus_errors_return (start->invocation, error);
+      return;
+    }
+  if (self->callers == NULL)
+    {
+      /* The service went away meanwhile. */
+      lanyard_flow_cancel (flow);
+      g_dbus_method_invocation_return_error (start->invocation, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "Lanyard is leaving.");
+      return;
+    }
+
+  path = g_strdup_printf (LANYARD_DAEMON_FLOWS_PATH "/%u", ++self->flow_serial);
+  bus_flow = lanyard_bus_flow_new (flow, self->callers, g_dbus_method_invocation_get_sender (start->invocation), path);
+  g_signal_connect_object (bus_flow, "ready", G_CALLBACK (flow_ready_cb), self, 0);
+  g_signal_connect_object (bus_flow, "done", G_CALLBACK (flow_done_cb), self, 0);
+  if (!lanyard_bus_flow_export (bus_flow, g_dbus_method_invocation_get_connection (start->invocation), &error))
+    {
+      lanyard_flow_cancel (flow);
+      lanyard_dbus_errors_return (start->invocation, error);
+      return;
+    }
+  g_hash_table_insert (self->flows, g_strdup (path), g_object_ref (bus_flow));
+  lanyard_dbus_manager_complete_start_flow (LANYARD_DBUS_MANAGER (self), start->invocation, path);
+}
+
+static gboolean
+lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
+                                           GDBusMethodInvocation *invocation,
+                                           const char            *provider_id,
+                                           GVariant              *options)
+{
+  LanyardManagerService      *self = LANYARD_MANAGER_SERVICE (manager);
+  LanyardProviderRegistry    *registry = lanyard_account_manager_get_registry (self->accounts);
+  const LanyardProviderEntry *entry = lanyard_provider_registry_get_entry (registry, provider_id);
+  const char                 *sender = g_dbus_method_invocation_get_sender (invocation) ?: "";
+  g_autoptr(LanyardFlow) flow = NULL;
+  Start *start;
+
+  if (entry == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                                             "No provider is called “%s”", provider_id);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (entry->provider == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED, "%s", entry->problem);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (lanyard_account_manager_is_read_only (self->accounts))
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_FAILED, "%s",
+                                             lanyard_account_manager_get_problem (self->accounts));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  /* Each sign-in holds a listening socket for up to ten minutes. Those
+   * still starting count too. */
+  if (count_running (self, sender[0] != '\0' ? sender : NULL) + GPOINTER_TO_UINT (g_hash_table_lookup (self->starting, sender)) >=
+      LANYARD_MAX_FLOWS_PER_CALLER)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                                             "This program already has %d sign-ins going; finish or cancel one "
+                                             "before starting another.",
+                                             LANYARD_MAX_FLOWS_PER_CALLER);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (count_running (self, NULL) + self->n_starting >= LANYARD_MAX_FLOWS)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                                             "Lanyard already has %d sign-ins going, its limit; try again when one "
+                                             "has finished.",
+                                             LANYARD_MAX_FLOWS);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  /* Finished ones stay readable a while for their starters; a program
+   * that starts and cancels in a loop must not pile them up. */
+  if (g_hash_table_size (self->flows) + self->n_starting >= LANYARD_MAX_FLOWS_KEPT)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                                             "Too many sign-ins were started in the last half minute; try again "
+                                             "in a moment.");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  g_hash_table_insert (self->starting, g_strdup (sender),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->starting, sender)) + 1));
+  self->n_starting++;
+  start = g_new0 (Start, 1);
+  start->service = g_object_ref (self);
+  start->invocation = g_object_ref (invocation);
+  start->sender = g_strdup (sender);
+  flow = lanyard_flow_new (entry->provider);
+  lanyard_flow_start_async (flow, NULL, started_cb, start);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+lanyard_manager_service_handle_cancel_flow (LanyardDBusManager    *manager,
+                                            GDBusMethodInvocation *invocation,
+                                            const char            *path)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  LanyardBusFlow        *flow = g_hash_table_lookup (self->flows, path);
+
+  if (flow == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "No sign-in at %s", path);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  /* The policy's own check for the flow's Cancel, with the same words. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LanyardCaller) caller = lanyard_caller_tracker_lookup (self->callers, g_dbus_method_invocation_get_sender (invocation), &error);
+
+    if (caller == NULL || !lanyard_policy_allows (caller, "io.github.lanyard.Flow", LANYARD_POLICY_METHOD, "Cancel", lanyard_bus_flow_get_starter (flow), &error))
+      {
+        lanyard_dbus_errors_return (invocation, error);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+      }
+  }
+
+  lanyard_bus_flow_cancel (flow);
+  lanyard_dbus_manager_complete_cancel_flow (manager, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+lanyard_manager_service_iface_init (LanyardDBusManagerIface *iface)
+{
+  iface->handle_list_providers = lanyard_manager_service_handle_list_providers;
+  iface->handle_start_flow = lanyard_manager_service_handle_start_flow;
+  iface->handle_cancel_flow = lanyard_manager_service_handle_cancel_flow;
+  iface->handle_get_current_identity = lanyard_manager_service_handle_get_current_identity;
+  iface->handle_find_account = lanyard_manager_service_handle_find_account;
+  iface->handle_set_primary = lanyard_manager_service_handle_set_primary;
+}
+
+/**
+ * lanyard_manager_service_new:
+ * @objects: (transfer none): where the accounts are on the bus; must
+ *   outlive the service
+ */
+LanyardManagerService *
+lanyard_manager_service_new (LanyardAccountManager    *accounts,
+                             LanyardCallerTracker     *callers,
+                             GDBusObjectManagerServer *objects)
+{
+  LanyardManagerService *self = g_object_new (LANYARD_TYPE_MANAGER_SERVICE, NULL);
+
+  self->accounts = g_object_ref (accounts);
+  self->callers = g_object_ref (callers);
+  self->objects = objects;
+  lanyard_dbus_manager_set_version (LANYARD_DBUS_MANAGER (self), PACKAGE_VERSION);
+  lanyard_manager_service_update_current (self);
+  return self;
+}
+
+/**
+ * lanyard_manager_service_update_current:
+ *
+ * Refreshes CurrentIdentity from the account manager; GDBus sends
+ * PropertiesChanged when it differs.
+ */
+void
+lanyard_manager_service_update_current (LanyardManagerService *self)
+{
+  LanyardAccount  *account = lanyard_account_manager_get_current (self->accounts);
+  GVariantDict     dict;
+  g_autofree char *path = NULL;
+
+  g_variant_dict_init (&dict, NULL);
+  if (account != NULL)
+    {
+      path = lanyard_bus_account_path (account);
+      g_variant_dict_insert (&dict, "provider", "s", lanyard_account_get_provider_id (account));
+      g_variant_dict_insert (&dict, "account-id", "s", lanyard_account_get_account_id (account));
+      g_variant_dict_insert (&dict, "username", "s", lanyard_account_get_username (account) ?: "");
+      g_variant_dict_insert (&dict, "display-name", "s", lanyard_account_get_display_name (account) ?: "");
+      g_variant_dict_insert (&dict, "email", "s", lanyard_account_get_email (account) ?: "");
+      g_variant_dict_insert (&dict, "avatar-url", "s", lanyard_account_get_avatar_url (account) ?: "");
+      g_variant_dict_insert (&dict, "account", "o", path);
+      g_variant_dict_insert (&dict, "needs-attention", "b", lanyard_account_get_needs_attention (account));
+    }
+  lanyard_dbus_manager_set_current_identity (LANYARD_DBUS_MANAGER (self), g_variant_dict_end (&dict));
+}
