@@ -42,6 +42,7 @@ test_bus_is_identity_only (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) providers = NULL;
   g_autoptr(GVariant) flow = NULL;
+  g_autofree char *remote = NULL;
 
   providers = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "ListProviders", NULL, NULL, &error);
   g_assert_no_error (error);
@@ -52,7 +53,8 @@ test_bus_is_identity_only (void)
                       g_variant_new ("(sa{sv})", "hub", NULL), NULL, &error);
   g_assert_null (flow);
   g_assert_true (g_dbus_error_is_remote_error (error));
-  g_assert_nonnull (strstr (g_dbus_error_get_remote_error (error), "PermissionDenied"));
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_nonnull (strstr (remote, "PermissionDenied"));
 }
 
 static void
@@ -86,6 +88,7 @@ test_socket_direct (void)
   g_autoptr(GDBusConnection) connection = connect_socket ();
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *remote = NULL;
 
   /* A peer-to-peer connection: no bus name, the objects at their paths. */
   reply = g_dbus_connection_call_sync (connection, NULL, MANAGER_PATH, "io.github.lanyard.Manager", "ListProviders",
@@ -103,7 +106,8 @@ test_socket_direct (void)
                                        g_variant_new ("(s)", "hub:0"), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
                                        &error);
   g_assert_null (reply);
-  g_assert_nonnull (strstr (g_dbus_error_get_remote_error (error), "NotFound"));
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_nonnull (strstr (remote, "NotFound"));
 
   /* When the client goes, so does its stand-in on the bus. */
   g_dbus_connection_close_sync (connection, NULL, NULL);
