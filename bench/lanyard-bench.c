@@ -216,15 +216,16 @@ settle (GPid pid)
 
 typedef struct
 {
-  double  owned_ms;
-  double  settled_s;
-  guint   n_objects; /* what GetManagedObjects lists */
-  Latency ping;
-  Latency identity; /* the current identity; for GOA, one account's properties */
-  Latency account; /* one account's properties */
-  double  rss_mb;
-  double  anon_mb;
-  double  idle_cpu;
+  double   owned_ms;
+  double   settled_s;
+  guint    n_objects; /* what GetManagedObjects lists */
+  Latency  ping;
+  Latency  identity; /* the current identity; for GOA, one account's properties */
+  Latency  account; /* one account's properties */
+  double   rss_mb;
+  double   anon_mb;
+  double   idle_cpu;
+  GString *per_method; /* Lanyard with one account: the table of every method */
 } Figures;
 
 typedef struct
@@ -325,6 +326,63 @@ lanyard_account_path (const char *key)
   return path;
 }
 
+/* Every method of the daemon once more: its median latency against a
+ * Ping's, and how much the daemon's resident memory grows per call over
+ * GROWTH_CALLS calls after a warm-up (≈ 0 unless something is kept). */
+#define GROWTH_CALLS 5000
+
+static GString *
+per_method (GPid        pid,
+            const char *account_path)
+{
+  GString *table = g_string_new (NULL);
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  const char *manager = "io.github.lanyard.Manager";
+  const char *account = "io.github.lanyard.Account";
+  const char *properties = "org.freedesktop.DBus.Properties";
+  Call        calls[] = {
+           { LANYARD_DAEMON_BUS_NAME, LANYARD_MANAGER_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL },
+           { LANYARD_DAEMON_BUS_NAME, LANYARD_MANAGER_PATH, manager, "GetCurrentIdentity", NULL },
+           { LANYARD_DAEMON_BUS_NAME, LANYARD_MANAGER_PATH, manager, "ListProviders", NULL },
+           { LANYARD_DAEMON_BUS_NAME, LANYARD_MANAGER_PATH, manager, "FindAccount", g_variant_new ("(s)", "work:100000") },
+           { LANYARD_DAEMON_BUS_NAME, LANYARD_MANAGER_PATH, manager, "SetPrimary", g_variant_new ("(o)", account_path) },
+           { LANYARD_DAEMON_BUS_NAME, LANYARD_MANAGER_PATH, properties, "Get", g_variant_new ("(ss)", manager, "CurrentIdentity") },
+           { LANYARD_DAEMON_BUS_NAME, "/io/github/lanyard/Lanyard", "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+             NULL },
+           { LANYARD_DAEMON_BUS_NAME, account_path, properties, "GetAll", g_variant_new ("(s)", account) },
+           { LANYARD_DAEMON_BUS_NAME, account_path, account, "GetAccessToken", NULL },
+           { LANYARD_DAEMON_BUS_NAME, account_path, account, "EnsureCredentials", NULL },
+  };
+  Latency measured[G_N_ELEMENTS (calls)];
+
+  for (guint c = 0; c < G_N_ELEMENTS (calls); c++)
+    if (calls[c].parameters != NULL)
+      g_variant_ref_sink (calls[c].parameters);
+
+  latencies (connection, calls, G_N_ELEMENTS (calls), measured);
+
+  g_string_append_printf (table,
+                          "\nEvery method, 1 account: median latency ÷ Ping's, and the daemon's growth over %d calls "
+                          "after a warm-up\n\n",
+                          GROWTH_CALLS);
+  g_string_append (table, "| method | median | ÷ Ping | growth per call |\n");
+  g_string_append (table, "| --- | ---: | ---: | ---: |\n");
+  for (guint c = 0; c < G_N_ELEMENTS (calls); c++)
+    {
+      gint64 before, after;
+
+      before = status_kib (pid, "VmRSS:");
+      for (guint i = 0; i < GROWTH_CALLS; i++)
+        timed_call (connection, &calls[c]);
+      after = status_kib (pid, "VmRSS:");
+      g_string_append_printf (table, "| %s.%s | %.0f µs | %.2f× | %.1f B |\n", strrchr (calls[c].interface, '.') + 1, calls[c].method,
+                              measured[c].median, measured[c].median / measured[0].median,
+                              after > before ? (after - before) * 1024.0 / GROWTH_CALLS : 0.0);
+      g_clear_pointer (&calls[c].parameters, g_variant_unref);
+    }
+  return table;
+}
+
 static void
 run_lanyard (const char *daemon_binary,
              guint       n,
@@ -357,6 +415,9 @@ run_lanyard (const char *daemon_binary,
                            g_variant_ref_sink (g_variant_new ("(s)", "io.github.lanyard.Account")) };
   measure (process, &daemon, figures);
   g_variant_unref (daemon.account.parameters);
+  if (n == 1)
+    figures->per_method = per_method ((GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10),
+                                      account_path);
 
   stop (process, LANYARD_DAEMON_BUS_NAME);
   g_assert_cmpint (system (command), ==, 0);
@@ -480,6 +541,8 @@ main (int   argc,
   print_row (1, &one);
   run_lanyard (daemon_binary, MANY, &many);
   print_row (MANY, &many);
+  printf ("%s", one.per_method->str);
+  g_string_free (one.per_method, TRUE);
 
   if (goa_binary != NULL)
     {

@@ -6,11 +6,13 @@
 #
 #   run   — runs Lanyard in demo mode: the window, on a private session
 #           bus with the daemon and the built-in demo providers and a
-#           throw-away keyring; without a display, a sign-in against the
-#           demo provider from the command line, end to end
+#           keyring of its own, kept with the demo accounts between runs
+#           in build/demo-data; `run --fresh` wipes them first; without a
+#           display, a sign-in against the demo provider from the command
+#           line, end to end
 #   test  — runs every test (warnings are errors), the Flatpak test too:
 #           Lanyard built from its manifest and run under `flatpak run`
-#           (about 5 minutes; tests/flatpak/run-flatpak-test.sh)
+#           (about 3 minutes the first time; tests/flatpak/run-flatpak-test.sh)
 #   test-sanitize — the same under AddressSanitizer and UBSan (CI runs it),
 #           less the Flatpak and installed-programs tests (each builds
 #           its own copy, unsanitized)
@@ -50,8 +52,10 @@ case "${1:-}" in
   run)
     install_packages
     setup build
+    fresh=()
+    [ "${2:-}" = "--fresh" ] && fresh=(--fresh)
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-      exec bash build-aux/dev-session.sh build/src/app/lanyard
+      exec bash build-aux/dev-session.sh "${fresh[@]}" build/src/app/lanyard
     fi
     echo "No display here: running the command-line demo instead of the window."
     exec build/tools/lanyard-signin --demo --auto-approve=demo-user demo-github
@@ -67,7 +71,7 @@ case "${1:-}" in
     meson test -C build-sanitize --print-errorlogs --no-suite flatpak --no-suite installed
     ;;
   *)
-    echo "usage: $0 run|test|test-sanitize" >&2
+    echo "usage: $0 run [--fresh]|test|test-sanitize" >&2
     exit 2
     ;;
 esac

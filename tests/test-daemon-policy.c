@@ -37,9 +37,13 @@ typedef enum
   AS_HOST,
   AS_FLATPAK,
   AS_OTHER_USER,
+  /* Not among the table's rows: a sandbox that is not Flatpak, such as
+   * `unshare -U` or bwrap with a user namespace, without /.flatpak-info. */
+  AS_OWN_USER_NAMESPACE,
 } As;
 
-static const char *const as_names[] = { "a host program", "a Flatpak application", "another user" };
+static const char *const as_names[] = { "a host program", "a Flatpak application", "another user",
+                                        "a sandbox in its own user namespace" };
 
 /* A bus like a session bus, but that lets every user connect: dbus-daemon's
  * session configuration admits only its own user. */
@@ -117,7 +121,7 @@ gdbus_as (As          as,
   g_autoptr(GError) error = NULL;
   va_list args;
 
-  if (as == AS_FLATPAK)
+  if (as == AS_FLATPAK || as == AS_OWN_USER_NAMESPACE)
     {
       /* The host's top-level entries one by one on bwrap's own tmpfs root:
        * binding "/" itself would make bwrap create the mount point
@@ -128,6 +132,8 @@ gdbus_as (As          as,
       g_assert_nonnull (root);
       g_ptr_array_add (argv, (char *) "bwrap");
       g_ptr_array_add (argv, (char *) "--unshare-pid");
+      if (as == AS_OWN_USER_NAMESPACE)
+        g_ptr_array_add (argv, (char *) "--unshare-user");
       g_ptr_array_add (argv, (char *) "--proc");
       g_ptr_array_add (argv, (char *) "/proc");
       while ((entry = g_dir_read_name (root)) != NULL)
@@ -156,9 +162,12 @@ gdbus_as (As          as,
             continue;
           g_ptr_array_add (argv, host);
         }
-      g_ptr_array_add (argv, (char *) "--ro-bind");
-      g_ptr_array_add (argv, (char *) flatpak_info);
-      g_ptr_array_add (argv, (char *) "/.flatpak-info");
+      if (as == AS_FLATPAK)
+        {
+          g_ptr_array_add (argv, (char *) "--ro-bind");
+          g_ptr_array_add (argv, (char *) flatpak_info);
+          g_ptr_array_add (argv, (char *) "/.flatpak-info");
+        }
     }
   else if (as == AS_OTHER_USER)
     {
@@ -369,6 +378,28 @@ test_every_row (void)
 
 /* GetAll gives nothing of a sign-in to anyone but its starter (refused on
  * GLib that routes it through the policy, empty on 2.74). */
+/* A sandbox that shows no /.flatpak-info is not a host program for that:
+ * in a user namespace of its own it may read the identity, like any
+ * sandboxed app, and change nothing. */
+static void
+test_own_user_namespace (void)
+{
+  g_autoptr(CtlResult) identity = NULL;
+  g_autoptr(CtlResult) started = NULL;
+
+  if (!have_bwrap)
+    {
+      g_test_skip ("bwrap is needed to call from a sandbox");
+      return;
+    }
+
+  identity = gdbus_as (AS_OWN_USER_NAMESPACE, MANAGER_PATH, "io.github.lanyard.Manager.GetCurrentIdentity", NULL);
+  g_assert_cmpint (identity->status, ==, 0);
+  started = gdbus_as (AS_OWN_USER_NAMESPACE, MANAGER_PATH, "io.github.lanyard.Manager.StartFlow", "'work'", "{}", NULL);
+  g_assert_cmpint (started->status, !=, 0);
+  g_assert_nonnull (strstr (started->err, DENIED));
+}
+
 static void
 test_get_all_of_a_flow (void)
 {
@@ -713,6 +744,7 @@ main (int   argc,
   daemon_start (&daemon_process, fake, NULL);
 
   g_test_add_func ("/Lanyard/DaemonPolicy/every-row", test_every_row);
+  g_test_add_func ("/Lanyard/DaemonPolicy/own-user-namespace", test_own_user_namespace);
   g_test_add_func ("/Lanyard/DaemonPolicy/get-all-of-a-flow", test_get_all_of_a_flow);
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-is-private", test_flow_is_private);
   g_test_add_func ("/Lanyard/DaemonPolicy/flow-limits", test_flow_limits);

@@ -362,14 +362,46 @@ test_restart_keeps_everything (void)
   g_assert_no_error (error);
 }
 
+/* By default nobody takes the name over: whoever owned it would answer
+ * every program's questions about the identity and run its sign-ins. */
+static void
+test_replace_refused (void)
+{
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "daemon", LANYARD_DAEMON_PROGRAM, NULL);
+  g_autoptr(GSubprocess) usurper = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(CtlResult) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  usurper = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, binary,
+                              "--replace", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_async (usurper, NULL, NULL, test_store_result, &result);
+  g_subprocess_communicate_finish (usurper, test_wait_result (&result), NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (usurper));
+  g_assert_cmpint (g_subprocess_get_exit_status (usurper), ==, 1);
+  g_assert_nonnull (strstr (g_bytes_get_data (err, NULL), "is owned by another process"));
+
+  /* The daemon that was there is still the one answering. */
+  g_assert_nonnull (g_subprocess_get_identifier (daemon_process.process));
+  listed = ctl ("list", NULL);
+  g_assert_nonnull (strstr (listed->out, "work:4242"));
+}
+
 static void
 test_replace (void)
 {
-  g_autoptr(GSubprocess) old = g_steal_pointer (&daemon_process.process);
+  g_autoptr(GSubprocess) old = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CtlResult) listed = NULL;
 
-  /* --replace takes the name over; the old daemon leaves cleanly. */
+  /* A daemon started --replaceable (development) may be replaced: --replace
+   * takes the name over and the old daemon leaves cleanly. */
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start_full (&daemon_process, fake, NULL, "--replaceable");
+  old = g_steal_pointer (&daemon_process.process);
   daemon_start_full (&daemon_process, fake, NULL, "--replace");
   g_subprocess_wait_async (old, NULL, test_store_result, &result);
   g_subprocess_wait_finish (old, test_wait_result (&result), NULL);
@@ -480,6 +512,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Daemon/refresh/invalid-grant-needs-attention", test_invalid_grant_needs_attention);
   g_test_add_func ("/Lanyard/Daemon/restart-keeps-everything", test_restart_keeps_everything);
   g_test_add_func ("/Lanyard/Daemon/killed-daemon-loses-nothing", test_killed_daemon_loses_nothing);
+  g_test_add_func ("/Lanyard/Daemon/replace-refused", test_replace_refused);
   g_test_add_func ("/Lanyard/Daemon/replace", test_replace);
   g_test_add_func ("/Lanyard/Daemon/refresh/restart-rearms", test_restart_rearms_refresh);
   g_test_add_func ("/Lanyard/Daemon/unlink", test_unlink);

@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "lanyard-text.h"
+
 /* Avatars are small: anything larger is not one. */
 #define MAX_AVATAR_BYTES (1024 * 1024)
 
@@ -15,8 +17,9 @@
  * LanyardAccountRow:
  *
  * One linked account in the window: avatar, name, user name, provider,
- * e-mail, whether it is the primary account or needs signing in again, and
- * a menu (make primary, copy id, sign in again, disconnect). It follows the
+ * e-mail, a "Primary" tag on the account apps get as the current identity,
+ * and, when it needs attention, the reason and a Sign In… button. Clicking
+ * it opens the account's page (as GNOME Settings does). It follows the
  * daemon's account object live.
  */
 struct _LanyardAccountRow
@@ -26,11 +29,11 @@ struct _LanyardAccountRow
   LanyardDBusAccount *account;
   char               *provider_name;
   GtkWidget          *avatar;
-  GtkWidget          *primary_icon;
-  GtkWidget          *attention_label;
-  GtkWidget          *menu_button;
+  GtkWidget          *primary_tag;
+  GtkWidget          *sign_in_button;
   char               *avatar_url;
   GCancellable       *avatar_cancellable;
+  gboolean            current;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardAccountRow, lanyard_account_row, ADW_TYPE_ACTION_ROW)
@@ -215,18 +218,27 @@ load_avatar (LanyardAccountRow *self,
                            avatar_sent_cb, download);
 }
 
+/**
+ * lanyard_account_row_get_name:
+ *
+ * Returns: what the person is called here: the display name, else the user
+ *   name, else the provider's account id
+ */
+const char *
+lanyard_account_row_get_name (LanyardDBusAccount *account)
+{
+  return nonempty (lanyard_dbus_account_get_display_name (account),
+                   nonempty (lanyard_dbus_account_get_username (account), lanyard_dbus_account_get_account_id (account)));
+}
+
 static void
 update (LanyardAccountRow *self)
 {
   LanyardDBusAccount *account = self->account;
   const char         *username = lanyard_dbus_account_get_username (account);
-  const char         *name = nonempty (lanyard_dbus_account_get_display_name (account), nonempty (username, lanyard_dbus_account_get_account_id (account)));
+  const char         *name = lanyard_account_row_get_name (account);
   const char         *email = lanyard_dbus_account_get_email (account);
-  const char         *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (account));
   g_autoptr(GString) subtitle = g_string_new (NULL);
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) danger = g_menu_new ();
-  g_autoptr(GMenuItem) item = NULL;
   gboolean attention = lanyard_dbus_account_get_needs_attention (account);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
@@ -238,38 +250,19 @@ update (LanyardAccountRow *self)
   g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", self->provider_name);
   if (email != NULL && email[0] != '\0' && g_strcmp0 (email, username) != 0)
     g_string_append_printf (subtitle, " · %s", email);
+
+  /* The reason in the row itself, on a line of its own, where it can be
+   * read and acted on. */
+  if (attention)
+    {
+      g_autofree char *reason = lanyard_text_without_protocol_codes (lanyard_dbus_account_get_attention_reason (account));
+
+      g_string_append_printf (subtitle, "\n%s", nonempty (reason, _ ("Sign in again to keep using this account.")));
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 
-  gtk_widget_set_visible (self->primary_icon, lanyard_dbus_account_get_primary (account));
-  gtk_widget_set_visible (self->attention_label, attention);
-  if (attention)
-    gtk_widget_set_tooltip_text (self->attention_label, lanyard_dbus_account_get_attention_reason (account));
-
-  if (!lanyard_dbus_account_get_primary (account))
-    {
-      item = g_menu_item_new (_ ("Make _Primary"), NULL);
-      g_menu_item_set_action_and_target (item, "win.make-primary", "s", path);
-      g_menu_append_item (menu, item);
-      g_clear_object (&item);
-    }
-  if (attention)
-    {
-      item = g_menu_item_new (_ ("_Sign In Again"), NULL);
-      g_menu_item_set_action_and_target (item, "win.connect", "s", lanyard_dbus_account_get_provider_id (account));
-      g_menu_append_item (menu, item);
-      g_clear_object (&item);
-    }
-  item = g_menu_item_new (_ ("_Copy Account ID"), NULL);
-  g_menu_item_set_action_and_target (item, "win.copy-id", "s", lanyard_dbus_account_get_account_id (account));
-  g_menu_append_item (menu, item);
-  g_clear_object (&item);
-
-  item = g_menu_item_new (_ ("_Disconnect…"), NULL);
-  g_menu_item_set_action_and_target (item, "win.disconnect", "s", path);
-  g_menu_append_item (danger, item);
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (danger));
-
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->menu_button), G_MENU_MODEL (menu));
+  gtk_widget_set_visible (self->sign_in_button, attention);
+  gtk_widget_set_visible (self->primary_tag, self->current);
 }
 
 static void
@@ -295,34 +288,38 @@ lanyard_account_row_class_init (LanyardAccountRowClass *klass)
 static void
 lanyard_account_row_init (LanyardAccountRow *self)
 {
+  GtkWidget *chevron;
+
   /* Title and subtitle are what the provider calls the account: text, not
    * Pango markup (AdwPreferencesRow's default), which could restyle the
    * window or, unparseable, leave the row blank. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self), 0);
 
   self->avatar = adw_avatar_new (40, NULL, TRUE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->avatar);
 
-  self->attention_label = gtk_label_new (_ ("Sign in again"));
-  gtk_widget_add_css_class (self->attention_label, "warning");
-  gtk_widget_set_valign (self->attention_label, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->attention_label);
+  self->sign_in_button = gtk_button_new_with_mnemonic (_ ("Sign _In…"));
+  gtk_widget_set_valign (self->sign_in_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->sign_in_button, "suggested-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_in_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Sign In Again"), -1);
+  gtk_widget_set_visible (self->sign_in_button, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->sign_in_button);
 
-  self->primary_icon = gtk_image_new_from_icon_name ("starred-symbolic");
-  gtk_widget_set_tooltip_text (self->primary_icon, _ ("Primary account: the identity your apps see"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->primary_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Primary account"), -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->primary_icon);
+  /* A tag, not a star: a star looks like a toggle, and this is a fact the
+   * daemon states (CurrentIdentity), changed on the account's page. */
+  self->primary_tag = gtk_label_new (_ ("Primary"));
+  gtk_widget_set_valign (self->primary_tag, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->primary_tag, "tag");
+  gtk_widget_set_tooltip_text (self->primary_tag, _ ("The account your apps see as you"));
+  gtk_widget_set_visible (self->primary_tag, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->primary_tag);
 
-  self->menu_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->menu_button), "view-more-symbolic");
-  gtk_widget_set_valign (self->menu_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (self->menu_button, "flat");
-  gtk_widget_set_tooltip_text (self->menu_button, _ ("Account Menu"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Account Menu"), -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->menu_button);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), self->menu_button);
+  chevron = g_object_new (GTK_TYPE_IMAGE, "icon-name", "go-next-symbolic", "accessible-role",
+                          GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), chevron);
 }
 
 /**
@@ -339,6 +336,10 @@ lanyard_account_row_new (LanyardDBusAccount *account,
   self->provider_name = g_strdup (provider_name);
   /* Any property the daemon changes shows at once. */
   g_signal_connect_object (account, "g-properties-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  /* The target before the name: the action takes a path. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->sign_in_button), "s",
+                                    g_dbus_proxy_get_object_path (G_DBUS_PROXY (account)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sign_in_button), "win.sign-in-again");
   update (self);
 
   return GTK_WIDGET (self);
@@ -378,4 +379,57 @@ lanyard_account_row_highlight (LanyardAccountRow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "highlighted");
   gtk_widget_grab_focus (GTK_WIDGET (self));
   g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 3, unhighlight_cb, g_object_ref (self), g_object_unref);
+}
+
+/**
+ * lanyard_account_row_set_current:
+ * @current: whether the daemon's CurrentIdentity is this account
+ */
+void
+lanyard_account_row_set_current (LanyardAccountRow *self,
+                                 gboolean           current)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT_ROW (self));
+
+  self->current = !!current;
+  gtk_widget_set_visible (self->primary_tag, self->current);
+}
+
+gboolean
+lanyard_account_row_get_current (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), FALSE);
+  return self->current;
+}
+
+/**
+ * lanyard_account_row_get_primary_tag:
+ *
+ * Returns: (transfer none): the "Primary" tag, shown on the current identity
+ */
+GtkWidget *
+lanyard_account_row_get_primary_tag (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), NULL);
+  return self->primary_tag;
+}
+
+/**
+ * lanyard_account_row_get_sign_in_button:
+ *
+ * Returns: (transfer none): the Sign In… button, shown when the account
+ *   needs attention
+ */
+GtkWidget *
+lanyard_account_row_get_sign_in_button (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), NULL);
+  return self->sign_in_button;
+}
+
+const char *
+lanyard_account_row_get_provider_name (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), NULL);
+  return self->provider_name;
 }

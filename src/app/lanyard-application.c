@@ -89,7 +89,6 @@ lanyard_application_startup (GApplication *application)
 {
   LanyardApplication *self = LANYARD_APPLICATION (application);
   const char         *quit_accels[] = { "<Control>q", NULL };
-  const char         *about_accels[] = { "F1", NULL };
   const char         *close_accels[] = { "<Control>w", NULL };
   g_autoptr(GAction) browser = NULL;
 
@@ -102,7 +101,8 @@ lanyard_application_startup (GApplication *application)
   g_action_map_add_action (G_ACTION_MAP (self), browser);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.about", about_accels);
+  /* No F1: it means help, and Lanyard ships no help pages (its window is
+   * one screen; docs/architecture.md, "The window"). */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 

@@ -6,6 +6,7 @@
 #include "lanyard-provider-row.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lanyard-dbus-enum-types.h"
 #include "lanyard-dbus-enums.h"
@@ -13,8 +14,9 @@
 /**
  * LanyardProviderRow:
  *
- * A provider to connect: its name and a Connect button; a misconfigured
- * provider says why instead; a demo provider says "Demo".
+ * A provider to connect: its logo, name (and server) and a Connect button;
+ * a misconfigured provider says "Not set up", its reason behind Details; a
+ * demo provider wears the logo of the provider it plays, tagged "Demo".
  */
 struct _LanyardProviderRow
 {
@@ -23,6 +25,9 @@ struct _LanyardProviderRow
   char *id;
   char *display_name;
   char *policy;
+  char *problem;
+  char *server;
+  char *icon_name;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardProviderRow, lanyard_provider_row, ADW_TYPE_ACTION_ROW)
@@ -35,6 +40,9 @@ lanyard_provider_row_finalize (GObject *object)
   g_free (self->id);
   g_free (self->display_name);
   g_free (self->policy);
+  g_free (self->problem);
+  g_free (self->server);
+  g_free (self->icon_name);
 
   G_OBJECT_CLASS (lanyard_provider_row_parent_class)->finalize (object);
 }
@@ -53,13 +61,10 @@ lanyard_provider_row_init (LanyardProviderRow *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
 }
 
-/* Lanyard's own provider icons (src/app/icons, in the resources); a demo
- * is marked as an experiment, plain OAuth 2.0 by a key. */
+/* Lanyard's own provider icons (src/app/icons, in the resources). */
 static const char *
 icon_for_type (const char *type)
 {
-  if (g_strcmp0 (type, "demo") == 0)
-    return "applications-science-symbolic";
   if (g_strcmp0 (type, "github") == 0)
     return "lanyard-provider-github-symbolic";
   if (g_strcmp0 (type, "gitlab") == 0)
@@ -74,6 +79,51 @@ icon_for_type (const char *type)
 }
 
 /**
+ * lanyard_provider_row_icon_name:
+ * @type: the provider's type, from ListProviders
+ * @id: the provider's id
+ *
+ * A demo provider plays a real one (demo-github, demo-gitlab) and wears its
+ * logo; the row says "Demo" beside it.
+ *
+ * Returns: the icon to show for that provider
+ */
+const char *
+lanyard_provider_row_icon_name (const char *type,
+                                const char *id)
+{
+  if (g_strcmp0 (type, "demo") == 0 && id != NULL && g_str_has_prefix (id, "demo-"))
+    return icon_for_type (id + strlen ("demo-"));
+  return icon_for_type (type);
+}
+
+/**
+ * lanyard_provider_row_new_icon:
+ *
+ * Returns: (transfer floating): the provider's logo, as decoration: the
+ *   row's title already names the provider
+ */
+GtkWidget *
+lanyard_provider_row_new_icon (const char *type,
+                               const char *id)
+{
+  return g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", lanyard_provider_row_icon_name (type, id),
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       NULL);
+}
+
+static GtkWidget *
+tag_new (const char *text)
+{
+  GtkWidget *tag = gtk_label_new (text);
+
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (tag, "tag");
+  return tag;
+}
+
+/**
  * lanyard_provider_row_new:
  * @provider: one entry of the daemon's ListProviders (`a{sv}`)
  */
@@ -81,9 +131,9 @@ GtkWidget *
 lanyard_provider_row_new (GVariant *provider)
 {
   LanyardProviderRow *self = g_object_new (LANYARD_TYPE_PROVIDER_ROW, NULL);
-  const char         *type = "", *problem = "";
+  const char         *type = "", *problem = "", *server = "";
   gboolean            configured = FALSE, demo = FALSE;
-  GtkWidget          *icon;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
 
   g_variant_lookup (provider, "id", "s", &self->id);
   g_variant_lookup (provider, "display-name", "s", &self->display_name);
@@ -92,35 +142,58 @@ lanyard_provider_row_new (GVariant *provider)
   g_variant_lookup (provider, "problem", "&s", &problem);
   g_variant_lookup (provider, "configured", "b", &configured);
   g_variant_lookup (provider, "demo", "b", &demo);
+  /* The server of a self-hosted GitLab or OpenID Connect provider, so that
+   * two of a kind can be told apart, when the daemon says it. */
+  g_variant_lookup (provider, "server", "&s", &server);
+  self->problem = g_strdup (problem);
+  self->server = g_strdup (server);
 
+  /* Names come from configuration files: never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->display_name);
-  icon = gtk_image_new_from_icon_name (icon_for_type (type));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, type, -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (self), icon);
+  self->icon_name = g_strdup (lanyard_provider_row_icon_name (type, self->id));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self), lanyard_provider_row_new_icon (type, self->id));
 
   if (!configured)
     {
-      /* Not at click time: the reason is shown now, in the row. */
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), problem);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self), 3);
-      gtk_widget_add_css_class (GTK_WIDGET (self), "dim-label");
+      /* The configuration error is for whoever set Lanyard up: one click
+       * away, not in the list. */
+      GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Details"));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _ ("Not set up"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.provider-problem");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", self->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Details"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), button);
       return GTK_WIDGET (self);
     }
 
+  if (server[0] != '\0')
+    g_string_append (subtitle, server);
   if (demo)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _ ("Demo: a simulated provider on this computer; no account needed"));
+    {
+      g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "",
+                              _ ("A simulated provider on this computer; no account needed"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self), tag_new (_ ("Demo")));
+    }
   else if (lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, self->policy, LANYARD_DBUS_BROWSER_POLICY_ANY) ==
            LANYARD_DBUS_BROWSER_POLICY_SYSTEM)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _ ("Signs in with your web browser"));
+    g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", _ ("Signs in with your web browser"));
+  if (subtitle->len > 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 
   {
-    GtkWidget       *button = gtk_button_new_with_mnemonic (_ ("_Connect"));
-    g_autofree char *label = g_strdup_printf (_ ("Connect %s"), self->display_name);
+    GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Connect"));
 
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
     gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.connect");
     gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", self->id);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    /* The row already names the provider: the button says what it does,
+     * once, without the mnemonic's underscore. */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Connect"), -1);
     adw_action_row_add_suffix (ADW_ACTION_ROW (self), button);
     adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), button);
   }
@@ -147,4 +220,35 @@ lanyard_provider_row_get_policy (LanyardProviderRow *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER_ROW (self), NULL);
   return self->policy;
+}
+
+/**
+ * lanyard_provider_row_get_problem:
+ *
+ * Returns: why the provider is not set up; empty when it is
+ */
+const char *
+lanyard_provider_row_get_problem (LanyardProviderRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_ROW (self), NULL);
+  return self->problem;
+}
+
+/**
+ * lanyard_provider_row_get_server:
+ *
+ * Returns: the provider's server when the daemon names it, or empty
+ */
+const char *
+lanyard_provider_row_get_server (LanyardProviderRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_ROW (self), NULL);
+  return self->server;
+}
+
+const char *
+lanyard_provider_row_get_icon_name (LanyardProviderRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_ROW (self), NULL);
+  return self->icon_name;
 }

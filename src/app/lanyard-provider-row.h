@@ -12,5 +12,12 @@ GtkWidget  *lanyard_provider_row_new (GVariant *provider);
 const char *lanyard_provider_row_get_provider_id (LanyardProviderRow *self);
 const char *lanyard_provider_row_get_display_name (LanyardProviderRow *self);
 const char *lanyard_provider_row_get_policy (LanyardProviderRow *self);
+const char *lanyard_provider_row_get_problem (LanyardProviderRow *self);
+const char *lanyard_provider_row_get_server (LanyardProviderRow *self);
+const char *lanyard_provider_row_get_icon_name (LanyardProviderRow *self);
+const char *lanyard_provider_row_icon_name (const char *type,
+                                            const char *id);
+GtkWidget  *lanyard_provider_row_new_icon (const char *type,
+                                           const char *id);
 
 G_END_DECLS

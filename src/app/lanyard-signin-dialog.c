@@ -9,6 +9,7 @@
 
 #include "lanyard-dbus-enum-types.h"
 #include "lanyard-dbus-enums.h"
+#include "lanyard-text.h"
 #include "lanyard-webview.h"
 
 /**
@@ -19,7 +20,10 @@
  * session made for this sign-in alone (no cookie survives it), or — for
  * providers that refuse embedded views, and when the person prefers — hands
  * the page to the web browser and waits. "Open in Browser" and "Copy Link"
- * are always there. Closing the dialog cancels the flow at the daemon.
+ * are there while the sign-in can still be finished, and insensitive once it
+ * has ended: then "Try Again" starts a new one. Closing the dialog cancels
+ * the flow at the daemon; when the person has typed into the page, it asks
+ * first.
  *
  * WebKit is touched only here, when a sign-in starts: the main window opens
  * without it.
@@ -36,13 +40,18 @@ struct _LanyardSigninDialog
   char               *error;
   gboolean            use_browser;
   gboolean            finished;
+  gboolean            typed;
+  gboolean            close_confirmed;
 
+  GtkWidget                 *toasts;
   GtkWidget                 *title;
   GtkWidget                 *progress;
   GtkWidget                 *stack;
   GtkWidget                 *web_box;
   GtkWidget                 *browser_page;
   GtkWidget                 *error_page;
+  GtkWidget                 *no_browser_page;
+  GtkWidget                 *retry_button;
   GtkWidget                 *open_button;
   GtkWidget                 *copy_button;
   const LanyardWebviewFuncs *web;
@@ -60,11 +69,32 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (LanyardSigninDialog, lanyard_signin_dialog, ADW_TYPE_WINDOW)
 
 static void
-default_launcher (GtkWindow  *parent,
-                  const char *uri)
+launched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  /* Through the OpenURI portal when sandboxed. */
-  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_app_info_launch_default_for_uri_finish (result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Through the OpenURI portal when sandboxed (GLib does that). Unlike
+ * gtk_show_uri, it says when no browser could be started. */
+static void
+default_launcher (GtkWindow          *parent,
+                  const char         *uri,
+                  GCancellable       *cancellable,
+                  GAsyncReadyCallback callback,
+                  gpointer            user_data)
+{
+  GTask *task = g_task_new (parent, cancellable, callback, user_data);
+  g_autoptr(GdkAppLaunchContext) context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (parent)));
+
+  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), cancellable, launched_cb, task);
 }
 
 static LanyardUriLauncher uri_launcher = default_launcher;
@@ -85,37 +115,99 @@ authorize_url (LanyardSigninDialog *self)
   return self->flow != NULL ? lanyard_dbus_flow_get_authorize_url (self->flow) : NULL;
 }
 
+/* AdwToast titles are Pango markup (libadwaita 1.2). */
+static void
+toast (LanyardSigninDialog *self,
+       const char          *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (escaped));
+}
+
+/* Open in Browser and Copy Link act on the flow: only while it can still
+ * be finished. */
+static void
+update_link_buttons (LanyardSigninDialog *self)
+{
+  gboolean usable = authorize_url (self) != NULL && !self->finished;
+
+  gtk_widget_set_sensitive (self->open_button, usable);
+  gtk_widget_set_sensitive (self->copy_button, usable);
+}
+
+static void
+show_error_page (LanyardSigninDialog *self,
+                 const char          *icon,
+                 const char          *title,
+                 const char          *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->error_page), icon);
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->error_page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), message);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "error");
+  gtk_widget_set_visible (self->progress, FALSE);
+  update_link_buttons (self);
+  gtk_widget_grab_focus (self->retry_button);
+}
+
 static void
 show_error (LanyardSigninDialog *self,
             const char          *message)
 {
-  g_free (self->error);
-  self->error = g_strdup (message);
-  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), message);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "error");
-  gtk_widget_set_visible (self->progress, FALSE);
+  show_error_page (self, "dialog-error-symbolic", _ ("Sign-In Failed"), message);
+}
+
+static void
+launch_finished_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LanyardSigninDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!self->finished)
+        gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "browser");
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->finished)
+    return;
+
+  /* The flow still waits: any browser the person opens by hand can finish
+   * it, from the copied link. */
+  g_debug ("No browser: %s", error->message);
+  message = g_strdup_printf (_ ("Lanyard could not open a web browser (%s). Copy the link and open it in a web "
+                                "browser yourself: this window closes by itself once you have signed in."),
+                             error->message);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->no_browser_page), message);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "no-browser");
 }
 
 static void
 open_in_browser (LanyardSigninDialog *self)
 {
-  if (authorize_url (self) != NULL)
-    uri_launcher (GTK_WINDOW (self), authorize_url (self));
+  if (authorize_url (self) != NULL && !self->finished)
+    uri_launcher (GTK_WINDOW (self), authorize_url (self), self->cancellable, launch_finished_cb, g_object_ref (self));
 }
 
 static void
 open_clicked_cb (LanyardSigninDialog *self)
 {
   open_in_browser (self);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "browser");
 }
 
 static void
 copy_clicked_cb (LanyardSigninDialog *self)
 {
-  if (authorize_url (self) == NULL)
+  if (authorize_url (self) == NULL || self->finished)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), authorize_url (self));
+  toast (self, _ ("Link copied. Open it in a web browser to sign in."));
 }
 
 static void
@@ -186,7 +278,9 @@ static void
 open_externally_cb (const char *uri,
                     gpointer    user_data)
 {
-  uri_launcher (GTK_WINDOW (user_data), uri);
+  LanyardSigninDialog *self = user_data;
+
+  uri_launcher (GTK_WINDOW (self), uri, self->cancellable, NULL, NULL);
 }
 
 static void
@@ -233,7 +327,29 @@ failed_cb (LanyardDBusFlow     *flow,
            LanyardSigninDialog *self)
 {
   self->finished = TRUE;
-  show_error (self, message);
+  /* A denial is the person's choice, not a failure: no protocol words.
+   * The daemon's message (with the provider's code) is for the log. */
+  if (g_str_has_suffix (error_name, ".AccessDenied"))
+    {
+      g_autofree char *text = g_strdup_printf (_ ("You did not give Lanyard access to your %s account, so nothing "
+                                                  "was connected. Choose “Try Again” if you change your mind."),
+                                               self->display_name);
+
+      g_debug ("Access denied: %s", message);
+      show_error_page (self, "action-unavailable-symbolic", _ ("Access Not Granted"), text);
+      return;
+    }
+  if (g_str_has_suffix (error_name, ".Cancelled"))
+    {
+      show_error_page (self, "dialog-information-symbolic", _ ("Sign-In Stopped"),
+                       _ ("This sign-in was stopped before it finished. Choose “Try Again” to start a new one."));
+      return;
+    }
+  {
+    g_autofree char *plain = lanyard_text_without_protocol_codes (message);
+
+    show_error (self, plain);
+  }
 }
 
 static void
@@ -254,16 +370,13 @@ flow_ready_cb (GObject      *object,
 
   g_signal_connect_object (self->flow, "succeeded", G_CALLBACK (succeeded_cb), self, 0);
   g_signal_connect_object (self->flow, "failed", G_CALLBACK (failed_cb), self, 0);
-  gtk_widget_set_sensitive (self->open_button, TRUE);
-  gtk_widget_set_sensitive (self->copy_button, TRUE);
+  update_link_buttons (self);
 
+  /* The "browser" page only once a browser did open. */
   if (self->use_browser ||
       lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lanyard_dbus_flow_get_browser_policy (self->flow),
                                    LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM)
-    {
-      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "browser");
-      open_in_browser (self);
-    }
+    open_in_browser (self);
   else
     {
       show_web (self);
@@ -298,9 +411,9 @@ static void
 start (LanyardSigninDialog *self)
 {
   self->finished = FALSE;
+  self->typed = FALSE;
   g_clear_object (&self->flow);
-  gtk_widget_set_sensitive (self->open_button, FALSE);
-  gtk_widget_set_sensitive (self->copy_button, FALSE);
+  update_link_buttons (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "starting");
   lanyard_dbus_manager_call_start_flow (self->manager, self->provider_id, g_variant_new ("a{sv}", NULL),
                                         self->cancellable, flow_started_cb, g_object_ref (self));
@@ -314,12 +427,57 @@ retry_clicked_cb (LanyardSigninDialog *self)
   start (self);
 }
 
+static gboolean
+close_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_response_cb (AdwMessageDialog    *dialog,
+                  const char          *response,
+                  LanyardSigninDialog *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  self->close_confirmed = TRUE;
+  /* Once the question is gone: it is transient for this window. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_cb, g_object_ref (self), g_object_unref);
+}
+
+/* What the person typed on the provider's page is theirs: ask before
+ * throwing it away. */
+static void
+ask_before_closing (LanyardSigninDialog *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Stop Signing In?"),
+                                              _ ("What you typed on the sign-in page will be lost, and the account "
+                                                 "will not be connected."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "continue", _ ("_Continue Signing In"),
+                                    "stop", _ ("_Stop"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Closing the dialog is cancelling the sign-in: the daemon closes its
  * listener at once. */
 static gboolean
 lanyard_signin_dialog_close_request (GtkWindow *window)
 {
   LanyardSigninDialog *self = LANYARD_SIGNIN_DIALOG (window);
+
+  if (!self->finished && self->typed && !self->close_confirmed)
+    {
+      ask_before_closing (self);
+      return TRUE;
+    }
 
   if (self->flow != NULL && !self->finished)
     lanyard_dbus_manager_call_cancel_flow (self->manager, g_dbus_proxy_get_object_path (G_DBUS_PROXY (self->flow)),
@@ -328,6 +486,44 @@ lanyard_signin_dialog_close_request (GtkWindow *window)
   g_cancellable_cancel (self->cancellable);
 
   return GTK_WINDOW_CLASS (lanyard_signin_dialog_parent_class)->close_request (window);
+}
+
+static gboolean
+focus_in_web_view (LanyardSigninDialog *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  return self->web_view != NULL && focus != NULL &&
+    (focus == self->web_view || gtk_widget_is_ancestor (focus, self->web_view));
+}
+
+/* Seen before the web view gets the key: did the person type on the page? */
+static gboolean
+key_captured_cb (GtkEventControllerKey *controller,
+                 guint                  keyval,
+                 guint                  keycode,
+                 GdkModifierType        state,
+                 LanyardSigninDialog   *self)
+{
+  if (focus_in_web_view (self) &&
+      (gdk_keyval_to_unicode (keyval) >= 0x20 || keyval == GDK_KEY_BackSpace || keyval == GDK_KEY_Delete))
+    self->typed = TRUE;
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Seen only when nobody below used the key: a web page that handles
+ * Escape (closing its own pop-up, say) keeps it. */
+static gboolean
+key_bubbled_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                LanyardSigninDialog   *self)
+{
+  if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0)
+    return GDK_EVENT_PROPAGATE;
+  gtk_window_close (GTK_WINDOW (self));
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -373,25 +569,37 @@ lanyard_signin_dialog_class_init (LanyardSigninDialogClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lanyard/Lanyard/lanyard-signin-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, toasts);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, title);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, progress);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, web_box);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, browser_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, no_browser_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, retry_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, open_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardSigninDialog, copy_button);
   gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 lanyard_signin_dialog_init (LanyardSigninDialog *self)
 {
+  GtkEventController *capture = gtk_event_controller_key_new ();
+  GtkEventController *bubble = gtk_event_controller_key_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  gtk_event_controller_set_propagation_phase (capture, GTK_PHASE_CAPTURE);
+  g_signal_connect (capture, "key-pressed", G_CALLBACK (key_captured_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), capture);
+  gtk_event_controller_set_propagation_phase (bubble, GTK_PHASE_BUBBLE);
+  g_signal_connect (bubble, "key-pressed", G_CALLBACK (key_bubbled_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), bubble);
 }
 
 /**
@@ -418,6 +626,8 @@ lanyard_signin_dialog_new (GtkWindow          *parent,
   self->display_name = g_strdup (display_name);
   self->use_browser = use_browser;
   adw_window_title_set_title (ADW_WINDOW_TITLE (self->title), title);
+  /* For the window manager and screen readers, not only the header. */
+  gtk_window_set_title (GTK_WINDOW (self), title);
   adw_status_page_set_description (ADW_STATUS_PAGE (self->browser_page),
                                    _ ("Sign in on the page that opened in your web browser. This window "
                                       "closes by itself when you are done."));
@@ -430,7 +640,7 @@ lanyard_signin_dialog_new (GtkWindow          *parent,
 /**
  * lanyard_signin_dialog_get_page:
  *
- * Returns: "starting", "web", "browser" or "error"
+ * Returns: "starting", "web", "browser", "no-browser" or "error"
  */
 const char *
 lanyard_signin_dialog_get_page (LanyardSigninDialog *self)
@@ -451,6 +661,18 @@ lanyard_signin_dialog_get_error (LanyardSigninDialog *self)
 {
   g_return_val_if_fail (LANYARD_IS_SIGNIN_DIALOG (self), NULL);
   return self->error;
+}
+
+/**
+ * lanyard_signin_dialog_get_error_title:
+ *
+ * Returns: (nullable): the error page's title, once shown
+ */
+const char *
+lanyard_signin_dialog_get_error_title (LanyardSigninDialog *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SIGNIN_DIALOG (self), NULL);
+  return self->error != NULL ? adw_status_page_get_title (ADW_STATUS_PAGE (self->error_page)) : NULL;
 }
 
 /**

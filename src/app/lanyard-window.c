@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lanyard-account-page.h"
 #include "lanyard-account-row.h"
 #include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
@@ -21,19 +22,28 @@
 /**
  * LanyardWindow:
  *
- * The main window: the linked accounts, then the providers to connect. It
- * is a client of lanyard-daemon only, through its object manager, so that
- * accounts linked or removed by any program (lanyardctl, another window)
- * appear and go without a reload.
+ * The main window: the linked accounts, then the providers to connect;
+ * clicking an account opens its page. It is a client of lanyard-daemon
+ * only, through its object manager, so that accounts linked or removed by
+ * any program (lanyardctl, another window) appear and go without a reload,
+ * and it shows what the daemon says: the "Primary" tag follows the
+ * daemon's CurrentIdentity, not a guess from the accounts' Primary flags.
+ * Its size is kept in GSettings.
  */
 struct _LanyardWindow
 {
   AdwApplicationWindow parent_instance;
 
   AdwToastOverlay *toasts;
+  AdwWindowTitle  *title;
+  GtkWidget       *back_button;
   GtkStack        *stack;
+  GtkWidget       *account_page;
   AdwStatusPage   *unreachable_page;
   GtkWidget       *empty_state;
+  GtkWidget       *empty_box;
+  GtkWidget       *main_box;
+  GtkWidget       *providers_group;
   GtkWidget       *accounts_group;
   GtkListBox      *accounts_list;
   GtkListBox      *providers_list;
@@ -43,6 +53,8 @@ struct _LanyardWindow
   GHashTable         *provider_names; /* id → display name */
   GCancellable       *cancellable;
   char               *highlight_path;
+  char               *current_path; /* CurrentIdentity's account */
+  char               *last_toast;
   guint               n_accounts;
   gboolean            ready;
   gboolean            on_socket; /* the daemon's private socket (Flatpak), not the bus */
@@ -94,11 +106,17 @@ bench_map_cb (LanyardWindow *self)
                     G_CALLBACK (bench_after_paint_cb), self);
 }
 
+/* AdwToast titles are Pango markup (libadwaita 1.2): the text, with
+ * account names from providers in it, is escaped. */
 static void
 toast (LanyardWindow *self,
        const char    *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (escaped));
 }
 
 /* The daemon's words, never a D-Bus error name. */
@@ -139,10 +157,66 @@ lanyard_window_find_provider_row (LanyardWindow *self,
 }
 
 static void
+update_current_identity (LanyardWindow *self)
+{
+  g_autoptr(GVariant) identity = NULL;
+  const char         *path = NULL;
+  LanyardAccountPage *page = LANYARD_ACCOUNT_PAGE (self->account_page);
+
+  if (self->manager != NULL)
+    identity = lanyard_dbus_manager_dup_current_identity (self->manager);
+  if (identity != NULL)
+    g_variant_lookup (identity, "account", "&o", &path);
+  g_free (self->current_path);
+  self->current_path = g_strdup (path);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_ACCOUNT_ROW (child))
+      lanyard_account_row_set_current (LANYARD_ACCOUNT_ROW (child),
+                                       g_strcmp0 (lanyard_account_row_get_path (LANYARD_ACCOUNT_ROW (child)), path) == 0);
+  if (lanyard_account_page_get_account (page) != NULL)
+    lanyard_account_page_set_current (
+      page, g_strcmp0 (g_dbus_proxy_get_object_path (G_DBUS_PROXY (lanyard_account_page_get_account (page))), path) == 0);
+}
+
+/* With no account, the providers are the content of the empty state's
+ * status page (as GNOME apps show an empty state); else they follow the
+ * accounts. The one group moves between the two. */
+static void
 update_empty_state (LanyardWindow *self)
 {
-  gtk_widget_set_visible (self->empty_state, self->n_accounts == 0);
+  GtkWidget  *slot = self->n_accounts == 0 ? self->empty_box : self->main_box;
+  GtkWidget  *parent = gtk_widget_get_parent (self->providers_group);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
   gtk_widget_set_visible (self->accounts_group, self->n_accounts > 0);
+  if (parent != slot)
+    {
+      g_object_ref (self->providers_group);
+      gtk_box_remove (GTK_BOX (parent), self->providers_group);
+      gtk_box_append (GTK_BOX (slot), self->providers_group);
+      g_object_unref (self->providers_group);
+    }
+  if (g_strcmp0 (page, "main") == 0 || g_strcmp0 (page, "empty") == 0)
+    gtk_stack_set_visible_child_name (self->stack, self->n_accounts == 0 ? "empty" : "main");
+}
+
+/* The header as it is outside an account's page. */
+static void
+reset_header (LanyardWindow *self)
+{
+  adw_window_title_set_title (self->title, _ ("Lanyard"));
+  adw_window_title_set_subtitle (self->title, NULL);
+  gtk_widget_set_visible (self->back_button, FALSE);
+}
+
+/* The list of accounts and providers, or the empty state. */
+static void
+show_list (LanyardWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  update_empty_state (self);
 }
 
 static void
@@ -158,6 +232,7 @@ add_account (LanyardWindow      *self,
     return;
 
   row = lanyard_account_row_new (account, provider_name != NULL ? provider_name : provider);
+  lanyard_account_row_set_current (LANYARD_ACCOUNT_ROW (row), g_strcmp0 (self->current_path, path) == 0);
   gtk_list_box_append (self->accounts_list, row);
   self->n_accounts++;
   update_empty_state (self);
@@ -189,6 +264,18 @@ object_removed_cb (GDBusObjectManager *objects,
 
   if (row == NULL)
     return;
+  /* Its page goes with it (back to the list only from that page: when
+   * the daemon went away, the window says so instead). */
+  if (lanyard_account_page_get_account (LANYARD_ACCOUNT_PAGE (self->account_page)) ==
+      lanyard_account_row_get_account (row))
+    {
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "account") == 0)
+        {
+          reset_header (self);
+          show_list (self);
+        }
+      lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), NULL, NULL, NULL, NULL, FALSE);
+    }
   gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
   self->n_accounts--;
   update_empty_state (self);
@@ -229,6 +316,10 @@ providers_cb (GObject      *object,
       g_variant_unref (entry);
     }
 
+  g_signal_connect_object (self->manager, "notify::current-identity", G_CALLBACK (update_current_identity), self,
+                           G_CONNECT_SWAPPED);
+  update_current_identity (self);
+
   /* Accounts after providers, so that rows can name their provider. */
   list = g_dbus_object_manager_get_objects (self->objects);
   for (GList *l = list; l != NULL; l = l->next)
@@ -236,8 +327,7 @@ providers_cb (GObject      *object,
   g_signal_connect_object (self->objects, "object-added", G_CALLBACK (object_added_cb), self, 0);
   g_signal_connect_object (self->objects, "object-removed", G_CALLBACK (object_removed_cb), self, 0);
 
-  update_empty_state (self);
-  gtk_stack_set_visible_child_name (self->stack, "main");
+  show_list (self);
   self->ready = TRUE;
 }
 
@@ -256,6 +346,7 @@ name_owner_cb (GDBusObjectManagerClient *objects,
     return;
 
   self->ready = FALSE;
+  reset_header (self);
   adw_status_page_set_description (self->unreachable_page,
                                    _ ("Lanyard's account service stopped. Your accounts are safe; "
                                       "try again to reconnect."));
@@ -352,6 +443,9 @@ connect_to_daemon (LanyardWindow *self)
     gtk_list_box_remove (self->providers_list, child);
   self->n_accounts = 0;
   self->ready = FALSE;
+  g_clear_pointer (&self->current_path, g_free);
+  reset_header (self);
+  lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), NULL, NULL, NULL, NULL, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
   /* Starts the daemon (D-Bus activation); the session bus, or the
@@ -406,13 +500,105 @@ lanyard_window_find_account_row (LanyardWindow *self,
   return (GtkWidget *) find_account_row (self, path);
 }
 
+static LanyardDBusAccount *
+peek_account (LanyardWindow *self,
+              const char    *path)
+{
+  LanyardAccountRow *row = find_account_row (self, path);
+  g_autoptr(GDBusInterface) interface = NULL;
+
+  if (row != NULL)
+    return lanyard_account_row_get_account (row);
+  if (self->objects == NULL)
+    return NULL;
+  /* Not in the list yet: the object manager knows it already. */
+  interface = g_dbus_object_manager_get_interface (self->objects, path, "io.github.lanyard.Account");
+  return interface != NULL ? LANYARD_DBUS_ACCOUNT (interface) : NULL; /* owned by the manager */
+}
+
+static const char *
+provider_name_of (LanyardWindow      *self,
+                  LanyardDBusAccount *account)
+{
+  const char *id = lanyard_dbus_account_get_provider_id (account);
+  const char *name = g_hash_table_lookup (self->provider_names, id);
+
+  return name != NULL ? name : id;
+}
+
+/* "octocat on GitHub": how toasts and dialogs name an account. */
+static char *
+describe_account (LanyardWindow *self,
+                  const char    *path)
+{
+  LanyardDBusAccount *account = peek_account (self, path);
+
+  if (account == NULL)
+    return g_strdup (_ ("The account"));
+  /* TRANSLATORS: an account at a provider, as in "octocat on GitHub" */
+  return g_strdup_printf (_ ("%s on %s"), lanyard_account_row_get_name (account), provider_name_of (self, account));
+}
+
 static void
 linked_cb (LanyardSigninDialog *dialog,
            const char          *path,
            LanyardWindow       *self)
 {
-  toast (self, _ ("Account linked"));
+  GHashTable      *existing = g_object_get_data (G_OBJECT (dialog), "lanyard-existing-accounts");
+  const char      *expected = g_object_get_data (G_OBJECT (dialog), "lanyard-expected-account");
+  g_autofree char *who = describe_account (self, path);
+  g_autofree char *text = NULL;
+
+  if (expected != NULL && g_strcmp0 (expected, path) != 0)
+    {
+      /* The provider signed in someone else: both are linked now, and the
+       * person must know the one they meant still waits. */
+      g_autofree char *wanted = describe_account (self, expected);
+
+      text = g_strdup_printf (_ ("You signed in as %s, not as %s. Both are connected now; %s still needs you to "
+                                 "sign in again."),
+                              who, wanted, wanted);
+    }
+  else if (existing != NULL && g_hash_table_contains (existing, path))
+    text = g_strdup_printf (_ ("%s was already connected: you are signed in again."), who);
+  else
+    text = g_strdup_printf (_ ("%s is connected."), who);
+
+  toast (self, text);
   lanyard_window_show_account (self, path);
+}
+
+static void
+open_signin (LanyardWindow *self,
+             const char    *provider_id,
+             const char    *expected_path)
+{
+  GtkWidget          *row = lanyard_window_find_provider_row (self, provider_id);
+  LanyardApplication *application = LANYARD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gboolean            use_browser = application != NULL &&
+    g_settings_get_boolean (lanyard_application_get_settings (application), "always-use-browser");
+  LanyardSigninDialog *dialog;
+  GHashTable          *existing;
+
+  if (row == NULL || self->manager == NULL)
+    return;
+
+  /* TODO(login_hint): a sign-in again for one account should send its
+   * login as login_hint, once StartFlow takes options (docs/dbus-api.md:
+   * "No options are defined yet"). Until then the window says so when
+   * another account came back (linked_cb). */
+  dialog = lanyard_signin_dialog_new (GTK_WINDOW (self), self->manager, provider_id,
+                                      lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)), use_browser);
+  existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_ACCOUNT_ROW (child))
+      g_hash_table_add (existing, g_strdup (lanyard_account_row_get_path (LANYARD_ACCOUNT_ROW (child))));
+  g_object_set_data_full (G_OBJECT (dialog), "lanyard-existing-accounts", existing,
+                          (GDestroyNotify) g_hash_table_unref);
+  if (expected_path != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "lanyard-expected-account", g_strdup (expected_path), g_free);
+  g_signal_connect_object (dialog, "linked", G_CALLBACK (linked_cb), self, 0);
 }
 
 static void
@@ -420,32 +606,108 @@ connect_activated (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  LanyardWindow      *self = user_data;
-  const char         *provider_id = g_variant_get_string (parameter, NULL);
-  GtkWidget          *row = lanyard_window_find_provider_row (self, provider_id);
-  LanyardApplication *application = LANYARD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  gboolean            use_browser = application != NULL &&
-    g_settings_get_boolean (lanyard_application_get_settings (application), "always-use-browser");
-  LanyardSigninDialog *dialog;
-
-  if (row == NULL || self->manager == NULL)
-    return;
-
-  dialog = lanyard_signin_dialog_new (GTK_WINDOW (self), self->manager, provider_id,
-                                      lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)), use_browser);
-  g_signal_connect_object (dialog, "linked", G_CALLBACK (linked_cb), self, 0);
+  open_signin (user_data, g_variant_get_string (parameter, NULL), NULL);
 }
+
+/* For that account, not a generic sign-in at its provider. */
+static void
+sign_in_again_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  LanyardWindow      *self = user_data;
+  const char         *path = g_variant_get_string (parameter, NULL);
+  LanyardDBusAccount *account = peek_account (self, path);
+
+  if (account != NULL)
+    open_signin (self, lanyard_dbus_account_get_provider_id (account), path);
+}
+
+static void
+show_account_page (LanyardWindow     *self,
+                   LanyardAccountRow *row)
+{
+  LanyardDBusAccount *account = lanyard_account_row_get_account (row);
+  GtkWidget          *provider = lanyard_window_find_provider_row (self, lanyard_dbus_account_get_provider_id (account));
+
+  lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), account,
+                                    lanyard_account_row_get_provider_name (row),
+                                    provider != NULL ? lanyard_provider_row_get_server (LANYARD_PROVIDER_ROW (provider)) : NULL,
+                                    provider != NULL ? lanyard_provider_row_get_icon_name (LANYARD_PROVIDER_ROW (provider))
+                                                     : "dialog-password-symbolic",
+                                    lanyard_account_row_get_current (row));
+  adw_window_title_set_title (self->title, lanyard_account_row_get_name (account));
+  adw_window_title_set_subtitle (self->title, lanyard_account_row_get_provider_name (row));
+  gtk_widget_set_visible (self->back_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "account");
+  gtk_widget_grab_focus (self->back_button);
+}
+
+static void
+account_row_activated_cb (LanyardWindow *self,
+                          GtkListBoxRow *row)
+{
+  if (LANYARD_IS_ACCOUNT_ROW (row))
+    show_account_page (self, LANYARD_ACCOUNT_ROW (row));
+}
+
+static void
+show_account_page_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  LanyardWindow     *self = user_data;
+  LanyardAccountRow *row = find_account_row (self, g_variant_get_string (parameter, NULL));
+
+  if (row != NULL)
+    show_account_page (self, row);
+}
+
+static void
+back_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  LanyardWindow      *self = user_data;
+  LanyardDBusAccount *account = lanyard_account_page_get_account (LANYARD_ACCOUNT_PAGE (self->account_page));
+  LanyardAccountRow  *row;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "account") != 0)
+    return;
+  reset_header (self);
+  show_list (self);
+  /* Back where the person was. */
+  row = account != NULL ? find_account_row (self, g_dbus_proxy_get_object_path (G_DBUS_PROXY (account))) : NULL;
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+typedef struct
+{
+  LanyardWindow *self;
+  char          *path;
+} Primary;
 
 static void
 primary_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(LanyardWindow) self = user_data;
+  Primary *primary = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!lanyard_dbus_manager_call_set_primary_finish (LANYARD_DBUS_MANAGER (object), result, &error))
-    toast_error (self, error);
+    toast_error (primary->self, error);
+  else
+    {
+      g_autofree char *who = describe_account (primary->self, primary->path);
+      g_autofree char *text = g_strdup_printf (_ ("%s is now your primary account."), who);
+
+      toast (primary->self, text);
+    }
+  g_object_unref (primary->self);
+  g_free (primary->path);
+  g_free (primary);
 }
 
 static void
@@ -454,10 +716,14 @@ make_primary_activated (GSimpleAction *action,
                         gpointer       user_data)
 {
   LanyardWindow *self = user_data;
+  Primary       *primary;
 
-  if (self->manager != NULL)
-    lanyard_dbus_manager_call_set_primary (self->manager, g_variant_get_string (parameter, NULL), self->cancellable,
-                                           primary_cb, g_object_ref (self));
+  if (self->manager == NULL)
+    return;
+  primary = g_new0 (Primary, 1);
+  primary->self = g_object_ref (self);
+  primary->path = g_variant_dup_string (parameter, NULL);
+  lanyard_dbus_manager_call_set_primary (self->manager, primary->path, self->cancellable, primary_cb, primary);
 }
 
 static void
@@ -471,47 +737,70 @@ copy_id_activated (GSimpleAction *action,
   toast (self, _ ("Account ID copied"));
 }
 
+typedef struct
+{
+  LanyardWindow *self;
+  char          *who;
+  char          *provider;
+} Unlink;
+
 static void
 unlink_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(LanyardWindow) self = user_data;
+  Unlink *unlink = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
   gboolean         revoked = FALSE;
 
   if (!lanyard_dbus_account_call_unlink_finish (LANYARD_DBUS_ACCOUNT (object), &revoked, &message, result, &error))
-    toast_error (self, error);
-  else if (revoked)
-    toast (self, _ ("Account disconnected; its access was revoked"));
+    toast_error (unlink->self, error);
   else
-    toast (self, message);
+    {
+      if (revoked)
+        text = g_strdup_printf (_ ("%s was removed, and its access at %s revoked."), unlink->who, unlink->provider);
+      else
+        text = g_strdup_printf (_ ("%s was removed. %s"), unlink->who, message);
+      toast (unlink->self, text);
+    }
+
+  g_object_unref (unlink->self);
+  g_free (unlink->who);
+  g_free (unlink->provider);
+  g_free (unlink);
 }
 
 static void
-disconnect_response_cb (AdwMessageDialog *dialog,
-                        const char       *response,
-                        LanyardWindow    *self)
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    LanyardWindow    *self)
 {
-  LanyardAccountRow *row = find_account_row (self, g_object_get_data (G_OBJECT (dialog), "path"));
+  const char         *path = g_object_get_data (G_OBJECT (dialog), "path");
+  LanyardAccountRow  *row = find_account_row (self, path);
+  LanyardDBusAccount *account;
+  Unlink             *unlink;
 
-  if (row == NULL || g_strcmp0 (response, "disconnect") != 0)
+  if (row == NULL || g_strcmp0 (response, "remove") != 0)
     return;
-  lanyard_dbus_account_call_unlink (lanyard_account_row_get_account (row), self->cancellable, unlink_cb,
-                                    g_object_ref (self));
+  account = lanyard_account_row_get_account (row);
+  unlink = g_new0 (Unlink, 1);
+  unlink->self = g_object_ref (self);
+  unlink->who = describe_account (self, path);
+  unlink->provider = g_strdup (provider_name_of (self, account));
+  lanyard_dbus_account_call_unlink (account, self->cancellable, unlink_cb, unlink);
 }
 
 static void
-disconnect_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
+remove_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
 {
   LanyardWindow      *self = user_data;
   const char         *path = g_variant_get_string (parameter, NULL);
   LanyardAccountRow  *row = find_account_row (self, path);
   LanyardDBusAccount *account;
-  const char         *provider_name;
   g_autofree char    *heading = NULL;
   g_autofree char    *body = NULL;
   GtkWidget          *dialog;
@@ -520,30 +809,58 @@ disconnect_activated (GSimpleAction *action,
     return;
 
   account = lanyard_account_row_get_account (row);
-  provider_name = g_hash_table_lookup (self->provider_names, lanyard_dbus_account_get_provider_id (account));
-  heading = g_strdup_printf (_ ("Disconnect %s?"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-  body = g_strdup_printf (_ ("Lanyard will revoke its access at %s and forget the account. "
-                             "Apps that use it will need you to connect it again."),
-                          provider_name != NULL ? provider_name : lanyard_dbus_account_get_provider_id (account));
+  heading = g_strdup_printf (_ ("Remove %s?"), lanyard_account_row_get_name (account));
+  body = g_strdup_printf (_ ("Lanyard will revoke its access at %s, so that its token stops working there, and "
+                             "forget the account on this computer. Apps that use it will need you to connect it "
+                             "again."),
+                          provider_name_of (self, account));
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _ ("_Cancel"),
-                                    "disconnect", _ ("_Disconnect"),
+                                    "remove", _ ("_Remove"),
                                     NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (disconnect_response_cb), self, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A provider that is not set up: its configuration error, for whoever set
+ * Lanyard up, one click from the list. */
+static void
+provider_problem_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  LanyardWindow   *self = user_data;
+  GtkWidget       *row = lanyard_window_find_provider_row (self, g_variant_get_string (parameter, NULL));
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget       *dialog;
+
+  if (row == NULL)
+    return;
+  heading = g_strdup_printf (_ ("%s Is Not Set Up"), lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)));
+  body = g_strdup_printf (_ ("Its configuration has a problem: %s. Whoever set up Lanyard on this computer can "
+                             "correct it; Lanyard reads it again when it starts."),
+                          lanyard_provider_row_get_problem (LANYARD_PROVIDER_ROW (row)));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static const GActionEntry window_actions[] = {
   { "connect", connect_activated, "s", NULL, NULL, { 0 } },
+  { "sign-in-again", sign_in_again_activated, "s", NULL, NULL, { 0 } },
+  { "show-account-page", show_account_page_activated, "s", NULL, NULL, { 0 } },
+  { "back", back_activated, NULL, NULL, NULL, { 0 } },
   { "make-primary", make_primary_activated, "s", NULL, NULL, { 0 } },
   { "copy-id", copy_id_activated, "s", NULL, NULL, { 0 } },
-  { "disconnect", disconnect_activated, "s", NULL, NULL, { 0 } },
+  { "remove", remove_activated, "s", NULL, NULL, { 0 } },
+  { "provider-problem", provider_problem_activated, "s", NULL, NULL, { 0 } },
   { "reconnect", reconnect_activated, NULL, NULL, NULL, { 0 } },
 };
 
@@ -568,8 +885,34 @@ lanyard_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->provider_names, g_hash_table_unref);
   g_free (self->highlight_path);
+  g_free (self->current_path);
+  g_free (self->last_toast);
 
   G_OBJECT_CLASS (lanyard_window_parent_class)->finalize (object);
+}
+
+/* The size the person left it at, for next time (not when maximized:
+ * then the size before). */
+static gboolean
+lanyard_window_close_request (GtkWindow *window)
+{
+  GtkApplication *application = gtk_window_get_application (window);
+  int             width, height;
+
+  if (application != NULL && LANYARD_IS_APPLICATION (application))
+    {
+      GSettings *settings = lanyard_application_get_settings (LANYARD_APPLICATION (application));
+
+      gtk_window_get_default_size (window, &width, &height);
+      if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+        {
+          g_settings_set_int (settings, "window-width", width);
+          g_settings_set_int (settings, "window-height", height);
+        }
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (lanyard_window_parent_class)->close_request (window);
 }
 
 static void
@@ -580,12 +923,24 @@ lanyard_window_class_init (LanyardWindowClass *klass)
 
   object_class->dispose = lanyard_window_dispose;
   object_class->finalize = lanyard_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = lanyard_window_close_request;
+
+  g_type_ensure (LANYARD_TYPE_ACCOUNT_PAGE);
+  /* Out of an account's page as in GNOME Settings (no-ops elsewhere). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lanyard/Lanyard/lanyard-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, account_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, empty_state);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, empty_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, main_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, providers_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, providers_list);
@@ -600,13 +955,25 @@ lanyard_window_init (LanyardWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
   if (g_getenv ("LANYARD_BENCH") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
+  g_signal_connect_swapped (self->accounts_list, "row-activated", G_CALLBACK (account_row_activated_cb), self);
   connect_to_daemon (self);
 }
 
 LanyardWindow *
 lanyard_window_new (LanyardApplication *application)
 {
-  return g_object_new (LANYARD_TYPE_WINDOW, "application", application, NULL);
+  LanyardWindow *self = g_object_new (LANYARD_TYPE_WINDOW, "application", application, NULL);
+  GSettings     *settings;
+
+  /* Here, not in constructed: "application" is set after that. */
+  if (application == NULL)
+    return self;
+  settings = lanyard_application_get_settings (application);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  return self;
 }
 
 /**
@@ -619,6 +986,45 @@ lanyard_window_is_ready (LanyardWindow *self)
 {
   g_return_val_if_fail (LANYARD_IS_WINDOW (self), FALSE);
   return self->ready;
+}
+
+/**
+ * lanyard_window_get_account_page:
+ *
+ * Returns: (transfer none): the account page (shown or not)
+ */
+GtkWidget *
+lanyard_window_get_account_page (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
+  return self->account_page;
+}
+
+/**
+ * lanyard_window_get_page:
+ *
+ * Returns: "loading", "unreachable", "empty" (no account yet), "main" or
+ *   "account"
+ */
+const char *
+lanyard_window_get_page (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * lanyard_window_get_last_toast:
+ *
+ * Toasts wait their turn in the overlay; this is the latest one added.
+ *
+ * Returns: (nullable): the text of the last toast
+ */
+const char *
+lanyard_window_get_last_toast (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }
 
 guint

@@ -19,5 +19,8 @@ GtkWidget     *lanyard_window_find_account_row (LanyardWindow *self,
                                                 const char    *path);
 void           lanyard_window_show_account (LanyardWindow *self,
                                             const char    *path);
+GtkWidget     *lanyard_window_get_account_page (LanyardWindow *self);
+const char    *lanyard_window_get_page (LanyardWindow *self);
+const char    *lanyard_window_get_last_toast (LanyardWindow *self);
 
 G_END_DECLS

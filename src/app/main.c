@@ -11,9 +11,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(LanyardApplication) application = NULL;
+  const char *localedir = g_getenv ("LANYARD_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* build-aux/dev-session.sh points it at the build tree's translations,
+   * so that a demo from the build speaks the person's language. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -5,6 +5,8 @@
 
 #include "lanyard-account-manager.h"
 
+#include <glib/gi18n.h>
+
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -580,7 +582,7 @@ lanyard_account_manager_lookup_key (LanyardAccountManager *self,
   account = lanyard_account_manager_lookup (self, provider_id, account_id);
   if (account == NULL)
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                 "No linked account is called “%s”; `lanyardctl list` shows the linked accounts", key);
+                 _ ("No linked account is called “%s”; `lanyardctl list` shows the linked accounts"), key);
   return account;
 }
 
@@ -621,6 +623,21 @@ is_ours (LanyardAccountManager *self,
   return g_hash_table_lookup (self->by_key, key) == account;
 }
 
+/* Whether @account (or, for NULL, no account) is marked primary already. */
+static gboolean
+primary_already (LanyardAccountManager *self,
+                 LanyardAccount        *account)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_hash_table_iter_init (&iter, self->by_key);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (lanyard_account_get_primary (value) != (value == account))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 lanyard_account_manager_set_primary (LanyardAccountManager *self,
                                      LanyardAccount        *account,
@@ -631,9 +648,13 @@ lanyard_account_manager_set_primary (LanyardAccountManager *self,
 
   if (account != NULL && !is_ours (self, account))
     {
-      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return FALSE;
     }
+  /* Nothing changes, nothing is written: a program may set its choice at
+   * every start, and each write of the accounts file is synced to disk. */
+  if (primary_already (self, account))
+    return TRUE;
   if (!check_writable (self, error))
     return FALSE;
 
@@ -889,8 +910,8 @@ loaded_cb (GObject      *object,
   if (provider == NULL)
     {
       g_autoptr(GError) gone = g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                                             "The provider “%s” is no longer configured, so this account's token cannot be renewed. "
-                                             "Configure it again; the account and its tokens were kept.",
+                                             _ ("The provider “%s” is no longer configured, so this account's token cannot be renewed. "
+                                                "Configure it again; the account and its tokens were kept."),
                                              lanyard_account_get_provider_id (load->account));
       token_load_finish (load, NULL, gone);
       return;
@@ -922,7 +943,7 @@ lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
     return;
   if (!is_ours (self, account))
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return;
     }
 
@@ -1073,14 +1094,17 @@ ensure_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(LanyardTokenSet) tokens = NULL;
-  GError *error = NULL;
+  g_autofree char *token = NULL;
+  GError          *error = NULL;
 
-  tokens = lanyard_account_manager_get_tokens_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error);
-  if (tokens == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  token = lanyard_account_manager_get_access_token_finish (LANYARD_ACCOUNT_MANAGER (object), result, NULL, &error);
+  if (token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  explicit_bzero (token, strlen (token));
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -1097,7 +1121,9 @@ lanyard_account_manager_ensure_credentials_async (LanyardAccountManager *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_account_manager_ensure_credentials_async);
-  lanyard_account_manager_get_tokens_async (self, account, FALSE, cancellable, ensure_cb, task);
+  /* A fresh access token in memory is enough: the keyring is read only
+   * when the tokens must be renewed. */
+  lanyard_account_manager_get_access_token_async (self, account, cancellable, ensure_cb, task);
 }
 
 gboolean
@@ -1424,8 +1450,8 @@ unlink_step (GTask *task)
          * cancellable says: half an unlink helps nobody. */
         if (provider == NULL)
           {
-            unlink->message = g_strdup_printf ("The provider “%s” is no longer configured, so Lanyard's access could not be revoked and may still be valid there. "
-                                               "The account was forgotten here anyway.",
+            unlink->message = g_strdup_printf (_ ("The provider “%s” is no longer configured, so Lanyard's access could not be revoked and may still be valid there. "
+                                                  "The account was forgotten here anyway."),
                                                provider_id);
             unlink->step = UNLINK_DELETE;
             unlink_step (task);
@@ -1484,7 +1510,7 @@ lanyard_account_manager_unlink_async (LanyardAccountManager *self,
     return;
   if (!is_ours (self, account))
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "This account is no longer linked");
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
       return;
     }
   if (!check_writable (self, &error))
@@ -1495,7 +1521,7 @@ lanyard_account_manager_unlink_async (LanyardAccountManager *self,
   key = lanyard_account_dup_key (account);
   if (g_hash_table_contains (self->unlinking, key))
     {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED, "This account is already being disconnected");
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED, _ ("This account is already being disconnected"));
       return;
     }
 

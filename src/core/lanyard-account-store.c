@@ -3,6 +3,8 @@
 
 #include "lanyard-account-store.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -147,14 +149,14 @@ move_aside (LanyardAccountStore *self,
     {
       int saved = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "The accounts file %s %s, and could not be moved aside: %s",
+                   _ ("The accounts file %s %s, and could not be moved aside: %s"),
                    self->path, why, g_strerror (saved));
       return FALSE;
     }
 
   g_free (self->problem);
-  self->problem = g_strdup_printf ("The accounts file %s %s. It was kept as %s, and Lanyard started with no accounts; "
-                                   "your tokens are still in the keyring, so linking the accounts again restores them.",
+  self->problem = g_strdup_printf (_ ("The accounts file %s %s. It was kept as %s, and Lanyard started with no accounts; "
+                                      "your tokens are still in the keyring, so linking the accounts again restores them."),
                                    self->path, why, aside);
   g_message ("%s", self->problem);
   return TRUE;
@@ -277,7 +279,7 @@ lanyard_account_store_save (LanyardAccountStore *self,
     {
       int saved = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "Could not create %s: %s", dir, g_strerror (saved));
+                   _ ("Could not create %s: %s"), dir, g_strerror (saved));
       return FALSE;
     }
 

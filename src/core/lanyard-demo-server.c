@@ -122,9 +122,13 @@ send_html (SoupServerMessage *message,
   char            *page = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                                                       "<meta name=\"viewport\" content=\"width=device-width\">"
                                                       "<title>%s</title><style>"
+                                           /* Form controls follow the dark style too. */
+                                           ":root{color-scheme:light dark}"
                                                       "body{font-family:system-ui,sans-serif;max-width:28em;margin:3em auto;padding:0 1em;color:#222;background:#fafafa}"
                                                       ".demo{display:inline-block;background:#e5a50a;color:#000;border-radius:4px;padding:2px 8px;font-weight:bold}"
-                                                      "button{font-size:1em;padding:.5em 1.2em;margin-right:.5em}"
+                                                      "button{font-size:1em;padding:.5em 1.2em;margin-right:.5em;border-radius:6px}"
+                                           /* As a GNOME suggested action: the expected answer. */
+                                           "button.suggested{background:#3584e4;color:#fff;border:1px solid #1c71d8}"
                                                       "@media(prefers-color-scheme:dark){body{color:#eee;background:#242424}}"
                                                       "</style></head><body><p class=\"demo\">Demo</p><h1>%s</h1>%s</body></html>\n",
                                            escaped_title, escaped_title, body_html);
@@ -242,7 +246,7 @@ handle_authorize (SoupServerMessage *message,
   g_string_append (html,
                    "<p><label>Demo user name <input name=\"username\" value=\"demo-user\" "
                    "pattern=\"[A-Za-z0-9-]{1,39}\" required></label></p>"
-                   "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>"
+                   "<p><button type=\"submit\" name=\"decision\" value=\"approve\" class=\"suggested\">Approve</button>"
                    "<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button></p>"
                    "</form>");
 

@@ -3,6 +3,8 @@
 
 #include "lanyard-discovery.h"
 
+#include <glib/gi18n.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -41,14 +43,14 @@ read_endpoint (JsonObject *document,
       if (!required)
         return TRUE;
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's discovery document has no “%s”", provider_name, member);
+                   _ ("%s's discovery document has no “%s”"), provider_name, member);
       return FALSE;
     }
 
   if (!lanyard_url_is_acceptable (url, &local_error))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's discovery document has an unusable “%s”: %s",
+                   _ ("%s's discovery document has an unusable “%s”: %s"),
                    provider_name, member, local_error->message);
       return FALSE;
     }
@@ -89,13 +91,13 @@ lanyard_discovery_parse (const char *json,
   if (root == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's discovery document cannot be read: %s", provider_name, reason->message);
+                   _ ("%s's discovery document cannot be read: %s"), provider_name, reason->message);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's discovery document is not a JSON object", provider_name);
+                   _ ("%s's discovery document is not a JSON object"), provider_name);
       return NULL;
     }
   document = json_object_ref (json_node_get_object (root));
@@ -104,7 +106,7 @@ lanyard_discovery_parse (const char *json,
   if (g_strcmp0 (issuer, expected_issuer) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                   "%s's discovery document is for the issuer “%s”, not the configured “%s”; it was not used",
+                   _ ("%s's discovery document is for the issuer “%s”, not the configured “%s”; it was not used"),
                    provider_name, issuer != NULL ? issuer : "(none)", expected_issuer);
       return NULL;
     }

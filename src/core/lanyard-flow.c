@@ -3,6 +3,8 @@
 
 #include "lanyard-flow.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -235,17 +237,27 @@ finish_flow (LanyardFlow *self,
   if (error != NULL && self->timed_out &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      guint refused = self->server != NULL ? lanyard_loopback_server_get_n_refused (self->server) : 0;
+
       g_clear_error (&error);
-      error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
-                           "The sign-in with %s did not finish within %u minutes and was stopped. Start again when you are ready.",
-                           lanyard_provider_get_display_name (self->provider),
-                           MAX (1, self->timeout_seconds / 60));
+      if (refused > 0)
+        error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                             _ ("The sign-in with %s did not finish within %u minutes and was stopped. Meanwhile Lanyard "
+                                "refused %u sign-in answers that did not belong to it: another program may be trying to "
+                                "interfere. Start again when you are ready."),
+                             lanyard_provider_get_display_name (self->provider), MAX (1, self->timeout_seconds / 60),
+                             refused);
+      else
+        error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                             _ ("The sign-in with %s did not finish within %u minutes and was stopped. Start again when you are ready."),
+                             lanyard_provider_get_display_name (self->provider),
+                             MAX (1, self->timeout_seconds / 60));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (&error);
       error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                           "The sign-in with %s was cancelled",
+                           _ ("The sign-in with %s was cancelled"),
                            lanyard_provider_get_display_name (self->provider));
     }
 
@@ -338,7 +350,7 @@ check_callback (GHashTable *params,
   if (!lanyard_constant_time_equal (state, self->state))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH,
-                   "This sign-in link is not valid for the sign-in with %s in progress (%s state), so Lanyard ignored it. The sign-in is still waiting: finish it in the window Lanyard opened.",
+                   _ ("This sign-in link is not valid for the sign-in with %s in progress (%s state), so Lanyard ignored it. The sign-in is still waiting: finish it in the window Lanyard opened."),
                    name, state == NULL ? "missing" : "wrong");
       return LANYARD_CALLBACK_REFUSE;
     }
@@ -348,14 +360,14 @@ check_callback (GHashTable *params,
   if (iss != NULL && g_strcmp0 (iss, issuer) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                   "The answer came from another server (“%s”) than the one this sign-in went to (%s). It was refused.",
+                   _ ("The answer came from another server (“%s”) than the one this sign-in went to (%s). It was refused."),
                    iss, name);
       return LANYARD_CALLBACK_FAIL;
     }
   if (iss == NULL && lanyard_provider_get_iss_parameter_supported (self->provider))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                   "The answer does not say which server sent it, although %s always does. It was refused.",
+                   _ ("The answer does not say which server sent it, although %s always does. It was refused."),
                    name);
       return LANYARD_CALLBACK_FAIL;
     }
@@ -369,7 +381,7 @@ check_callback (GHashTable *params,
   if (code == NULL || code[0] == '\0')
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_CALLBACK,
-                   "The answer from %s carries no authorization code. Start the sign-in again.",
+                   _ ("The answer from %s carries no authorization code. Start the sign-in again."),
                    name);
       return LANYARD_CALLBACK_FAIL;
     }
@@ -427,9 +439,9 @@ prepare_cb (GObject      *object,
            * holds it (the message names the port and, if known, the
            * program). */
           GError *in_use = g_error_new (LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                                        "The sign-in at %s cannot start: %s, and “redirect_port” pins the sign-in to that port. "
-                                        "Close that program (or finish the other sign-in) and try again, or choose another “redirect_port” "
-                                        "and register its redirect URI with %s.",
+                                        _ ("The sign-in at %s cannot start: %s, and “redirect_port” pins the sign-in to that port. "
+                                           "Close that program (or finish the other sign-in) and try again, or choose another “redirect_port” "
+                                           "and register its redirect URI with %s."),
                                         lanyard_provider_get_display_name (self->provider), error->message,
                                         lanyard_provider_get_display_name (self->provider));
           g_clear_error (&error);
@@ -486,7 +498,7 @@ lanyard_flow_start_async (LanyardFlow        *self,
   if (self->status != LANYARD_FLOW_STATUS_NEW)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                               "This sign-in was already started");
+                               _ ("This sign-in was already started"));
       return;
     }
 

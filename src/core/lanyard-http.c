@@ -3,6 +3,8 @@
 
 #include "lanyard-http.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -101,7 +103,7 @@ transport_error (SendData     *data,
 
   if (data->timed_out)
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
-                        "%s (%s) did not finish its answer within %u seconds, so Lanyard gave up. Try again later; if it keeps happening, the server is overloaded or misbehaving.",
+                        _ ("%s (%s) did not finish its answer within %u seconds, so Lanyard gave up. Try again later; if it keeps happening, the server is overloaded or misbehaving."),
                         provider_name, host, data->deadline_seconds);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -109,17 +111,17 @@ transport_error (SendData     *data,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
-                        "%s (%s) did not answer in time. Check your network connection and try again.",
+                        _ ("%s (%s) did not answer in time. Check your network connection and try again."),
                         provider_name, host);
 
   if (error->domain == G_TLS_ERROR ||
       soup_message_get_tls_peer_certificate_errors (message) != 0)
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
-                        "The secure connection to %s (%s) could not be verified. Someone may be intercepting your traffic, or the system's certificates are out of date.",
+                        _ ("The secure connection to %s (%s) could not be verified. Someone may be intercepting your traffic, or the system's certificates are out of date."),
                         provider_name, host);
 
   return g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
-                      "Could not reach %s (%s): %s. Check your network connection and try again.",
+                      _ ("Could not reach %s (%s): %s. Check your network connection and try again."),
                       provider_name, host, error->message);
 }
 
@@ -179,7 +181,7 @@ read_cb (GObject      *object,
       if (data->buffer->len + g_bytes_get_size (chunk) > LANYARD_HTTP_MAX_BODY)
         {
           g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                   "%s sent an answer larger than %d KiB, which Lanyard refuses to read",
+                                   _ ("%s sent an answer larger than %d KiB, which Lanyard refuses to read"),
                                    data->provider_name, LANYARD_HTTP_MAX_BODY / 1024);
           return;
         }
@@ -232,8 +234,8 @@ send_cb (GObject      *object,
                                                            G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
 
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                               "%s's endpoint %s answered with a redirect (HTTP %u), which Lanyard does not follow for requests to a provider. "
-                               "Check that the configured address is the one %s documents.",
+                               _ ("%s's endpoint %s answered with a redirect (HTTP %u), which Lanyard does not follow for requests to a provider. "
+                                  "Check that the configured address is the one %s documents."),
                                data->provider_name, endpoint, status, data->provider_name);
       return;
     }
@@ -367,7 +369,7 @@ check_json_text (const char *data,
       if (c == '\0')
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "it contains a NUL byte");
+                       _ ("it contains a NUL byte"));
           return FALSE;
         }
 
@@ -378,7 +380,7 @@ check_json_text (const char *data,
               if (i + 5 < len && data[i + 1] == 'u' && memcmp (data + i + 2, "0000", 4) == 0)
                 {
                   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "it contains a NUL character (\\u0000) in a string");
+                               _ ("it contains a NUL character (\\u0000) in a string"));
                   return FALSE;
                 }
               /* The escaped character, which may be a quote. */
@@ -396,7 +398,7 @@ check_json_text (const char *data,
           if (++depth > LANYARD_JSON_MAX_DEPTH)
             {
               g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "it nests deeper than %d levels", LANYARD_JSON_MAX_DEPTH);
+                           _ ("it nests deeper than %d levels"), LANYARD_JSON_MAX_DEPTH);
               return FALSE;
             }
         }
@@ -429,7 +431,7 @@ lanyard_json_parse (const char *data,
 
   if (len == 0 || data == NULL)
     {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is empty");
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, _ ("it is empty"));
       return NULL;
     }
 
@@ -439,14 +441,14 @@ lanyard_json_parse (const char *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, len, NULL))
     {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is not valid JSON");
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, _ ("it is not valid JSON"));
       return NULL;
     }
 
   root = json_parser_get_root (parser);
   if (root == NULL)
     {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, "it is empty");
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE, _ ("it is empty"));
       return NULL;
     }
 
@@ -495,7 +497,7 @@ lanyard_http_parse_json_object (GBytes  *body,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "the answer is not a JSON object");
+                   _ ("the answer is not a JSON object"));
       return NULL;
     }
 
@@ -537,17 +539,19 @@ decode_form_component (const char *start,
           if (high < 0 || low < 0)
             {
               g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                   "the answer is not valid form data (a broken % escape)");
+                                   /* xgettext:no-c-format */
+                                   _ ("the answer is not valid form data (a broken % escape)"));
               return NULL;
             }
           if (high == 0 && low == 0)
             {
               if (field != NULL)
                 g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                             "the value of “%s” holds a NUL byte (%%00)", field);
+                             _ ("the value of “%s” holds a NUL byte (%%00)"), field);
               else
                 g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                     "a field name holds a NUL byte (%00)");
+                                     /* xgettext:no-c-format */
+                                     _ ("a field name holds a NUL byte (%00)"));
               return NULL;
             }
           g_string_append_c (out, (char) (high << 4 | low));
@@ -561,10 +565,10 @@ decode_form_component (const char *start,
     {
       if (field != NULL)
         g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                     "the value of “%s” is not UTF-8 text", field);
+                     _ ("the value of “%s” is not UTF-8 text"), field);
       else
         g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                             "a field name is not UTF-8 text");
+                             _ ("a field name is not UTF-8 text"));
       return NULL;
     }
 
@@ -585,7 +589,7 @@ decode_form (const char *data,
   if (memchr (data, '\0', len) != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "the answer is not valid form data (it contains a NUL byte)");
+                   _ ("the answer is not valid form data (it contains a NUL byte)"));
       return NULL;
     }
 
@@ -608,7 +612,7 @@ decode_form (const char *data,
           if (g_hash_table_contains (fields, name))
             {
               g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "the answer gives “%s” more than once", name);
+                           _ ("the answer gives “%s” more than once"), name);
               return NULL;
             }
           g_hash_table_insert (fields, g_steal_pointer (&name), g_steal_pointer (&value));
@@ -647,7 +651,7 @@ lanyard_http_parse_fields (const char *content_type,
    * anything, which is its trouble, not a malformed answer. */
   if (len == 0 || data == NULL)
     {
-      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER, "the answer is empty");
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER, _ ("the answer is empty"));
       return NULL;
     }
 
@@ -740,7 +744,7 @@ lanyard_http_oauth_error (const char *provider_name,
 
   if (g_str_equal (code, "access_denied"))
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
-                        "Access was not granted at %s%s. Connect again and approve the request to link this account.",
+                        _ ("Access was not granted at %s%s. Connect again and approve the request to link this account."),
                         provider_name, suffix);
 
   if (g_str_equal (code, "invalid_grant") ||
@@ -748,7 +752,7 @@ lanyard_http_oauth_error (const char *provider_name,
       g_str_equal (code, "bad_refresh_token") ||
       g_str_equal (code, "expired_token"))
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
-                        "%s no longer accepts this sign-in%s. Sign in again.",
+                        _ ("%s no longer accepts this sign-in%s. Sign in again."),
                         provider_name, suffix);
 
   if (g_str_equal (code, "invalid_client") ||
@@ -758,17 +762,17 @@ lanyard_http_oauth_error (const char *provider_name,
       g_str_equal (code, "invalid_scope") ||
       g_str_equal (code, "unsupported_response_type"))
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                        "%s rejected Lanyard's application settings%s. Check the client ID, client secret, scopes and registered redirect URI in the provider configuration.",
+                        _ ("%s rejected Lanyard's application settings%s. Check the client ID, client secret, scopes and registered redirect URI in the provider configuration."),
                         provider_name, suffix);
 
   if (g_str_equal (code, "server_error") ||
       g_str_equal (code, "temporarily_unavailable"))
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_SERVER,
-                        "%s could not complete the request right now%s. Try again later.",
+                        _ ("%s could not complete the request right now%s. Try again later."),
                         provider_name, suffix);
 
   return g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER,
-                      "%s refused the request%s.", provider_name, suffix);
+                      _ ("%s refused the request%s."), provider_name, suffix);
 }
 
 /**
@@ -798,15 +802,15 @@ lanyard_http_check_reply (LanyardHttpReply *reply,
 
   if (reply->status == 401)
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
-                 "%s no longer accepts the stored sign-in (HTTP 401). Sign in again.",
+                 _ ("%s no longer accepts the stored sign-in (HTTP 401). Sign in again."),
                  provider_name);
   else if (reply->status >= 500)
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_SERVER,
-                 "%s is having trouble (HTTP %u %s). Try again later.",
+                 _ ("%s is having trouble (HTTP %u %s). Try again later."),
                  provider_name, reply->status, soup_status_get_phrase (reply->status));
   else
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER,
-                 "%s refused the request (HTTP %u %s).",
+                 _ ("%s refused the request (HTTP %u %s)."),
                  provider_name, reply->status, soup_status_get_phrase (reply->status));
 
   return FALSE;

@@ -3,6 +3,8 @@
 
 #include "lanyard-id-token.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -48,7 +50,7 @@ lanyard_base64url_decode (const char *text,
 
 invalid:
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "not valid base64url");
+               _ ("not valid base64url"));
   return NULL;
 }
 
@@ -87,7 +89,7 @@ lanyard_jwt_decode_payload (const char *jwt,
 
 invalid:
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "the ID token is not a well-formed JWT");
+               _ ("the ID token is not a well-formed JWT"));
   return NULL;
 }
 
@@ -172,7 +174,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (!audience_contains (claims, client_id, &n_audiences))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s is meant for another application (its audience does not contain this client ID)",
+                   _ ("The ID token from %s is meant for another application (its audience does not contain this client ID)"),
                    provider_name);
       return FALSE;
     }
@@ -181,14 +183,14 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if ((n_audiences > 1 || azp != NULL) && g_strcmp0 (azp, client_id) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s was issued to another party (azp)", provider_name);
+                   _ ("The ID token from %s was issued to another party (azp)"), provider_name);
       return FALSE;
     }
 
   if (!get_time_claim (claims, "exp", &exp) || exp + skew < now)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s has expired; check that this computer's clock is right",
+                   _ ("The ID token from %s has expired; check that this computer's clock is right"),
                    provider_name);
       return FALSE;
     }
@@ -196,7 +198,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (!get_time_claim (claims, "iat", &iat) || iat > now + skew)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s has no valid issue time (iat); check that this computer's clock is right",
+                   _ ("The ID token from %s has no valid issue time (iat); check that this computer's clock is right"),
                    provider_name);
       return FALSE;
     }
@@ -204,7 +206,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (nonce != NULL && g_strcmp0 (lanyard_json_get_string (claims, "nonce"), nonce) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s does not belong to this sign-in (nonce %s); the sign-in was refused",
+                   _ ("The ID token from %s does not belong to this sign-in (nonce %s); the sign-in was refused"),
                    provider_name, lanyard_json_get_string (claims, "nonce") == NULL ? "missing" : "mismatch");
       return FALSE;
     }
@@ -212,7 +214,7 @@ lanyard_id_token_check_claims (JsonObject *claims,
   if (lanyard_json_get_string (claims, "sub") == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s names no subject (sub)", provider_name);
+                   _ ("The ID token from %s names no subject (sub)"), provider_name);
       return FALSE;
     }
 
@@ -251,7 +253,7 @@ lanyard_id_token_same_subject (JsonObject *previous,
       if (g_strcmp0 (before, after) != 0)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "The renewed ID token from %s changed its “%s”; the renewal was refused",
+                       _ ("The renewed ID token from %s changed its “%s”; the renewal was refused"),
                        provider_name, members[i]);
           return FALSE;
         }

@@ -3,6 +3,8 @@
 
 #include "lanyard-jose.h"
 
+#include <glib/gi18n.h>
+
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -156,7 +158,7 @@ lanyard_jws_parse (const char *compact,
   if (crit != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "the token uses critical JOSE extensions Lanyard does not understand");
+                   _ ("the token uses critical JOSE extensions Lanyard does not understand"));
       return NULL;
     }
 
@@ -179,7 +181,7 @@ lanyard_jws_parse (const char *compact,
 
 malformed:
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "the token is not a well-formed JWS");
+               _ ("the token is not a well-formed JWS"));
   return NULL;
 }
 
@@ -452,7 +454,7 @@ lanyard_jwks_parse (const char *json,
 
 malformed:
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "the key set is not a JSON Web Key Set");
+               _ ("the key set is not a JSON Web Key Set"));
   return NULL;
 }
 
@@ -545,7 +547,7 @@ lanyard_jws_verify (LanyardJws *jws,
   if (g_ascii_strcasecmp (jws->alg, "none") == 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "the token is not signed (alg “none”), which Lanyard never accepts");
+                   _ ("the token is not signed (alg “none”), which Lanyard never accepts"));
       return FALSE;
     }
 
@@ -583,15 +585,15 @@ lanyard_jws_verify (LanyardJws *jws,
       if (kid_unknown != NULL)
         *kid_unknown = TRUE;
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "the token is signed with a key (“%s”) the issuer does not publish", jws->kid);
+                   _ ("the token is signed with a key (“%s”) the issuer does not publish"), jws->kid);
       return FALSE;
     }
 
   if (tried == 0)
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                 "the issuer publishes no key that can check a “%s” signature", jws->alg);
+                 _ ("the issuer publishes no key that can check a “%s” signature"), jws->alg);
   else
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                 "the token's signature is not valid");
+                 _ ("the token's signature is not valid"));
   return FALSE;
 }

@@ -3,6 +3,8 @@
 
 #include "lanyard-jwks-cache.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-error.h"
 #include "lanyard-http.h"
 #include "lanyard-jose.h"
@@ -131,7 +133,7 @@ fetch_cb (GObject      *object,
     }
   else
     {
-      g_prefix_error (&error, "The signing keys of %s could not be fetched: ", data->provider_name);
+      g_prefix_error (&error, _ ("The signing keys of %s could not be fetched: "), data->provider_name);
     }
 
   waiting = g_steal_pointer (&entry->waiting);
@@ -206,7 +208,7 @@ lanyard_jwks_cache_get_async (LanyardJwksCache   *self,
   if (message == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                               "%s's key set address “%s” is not usable", provider_name, uri);
+                               _ ("%s's key set address “%s” is not usable"), provider_name, uri);
       return;
     }
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");

@@ -3,6 +3,8 @@
 
 #include "lanyard-loopback-server.h"
 
+#include <glib/gi18n.h>
+
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +21,9 @@
  * closes. Other paths get 404 and do not consume it, so a browser asking
  * for `/favicon.ico` does not end the sign-in; neither does an answer that
  * does not belong to this sign-in (wrong or missing `state`), which gets
- * 400, until there have been %LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS of them.
+ * 400, however many come: any program that finds the port can send them,
+ * a sandboxed one too, and ending the sign-in on them would let it stop
+ * every sign-in of the person's. The flow's timeout bounds the wait.
  *
  * Loopback is shared by every user of the machine, so each connection is
  * checked when it is accepted: it must come from a socket of the user
@@ -378,10 +382,10 @@ lanyard_tcp_peer_uid (const char         *proc_net_dir,
   remote_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
   if (n_read == 0)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "There is no table of TCP sockets in %s", proc_net_dir);
+                 _ ("There is no table of TCP sockets in %s"), proc_net_dir);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "No socket on this computer is connected from %s", remote_text);
+                 _ ("No socket on this computer is connected from %s"), remote_text);
   return FALSE;
 }
 
@@ -500,10 +504,10 @@ lanyard_tcp_port_holder (const char *proc_dir,
   if (!find_listener_inode (proc_dir, port, &inode, &uid))
     return NULL;
   if (find_socket_owner (proc_dir, inode, &name, &pid))
-    return name != NULL ? g_strdup_printf ("“%s” (process %u)", name, pid)
-                        : g_strdup_printf ("process %u", pid);
+    return name != NULL ? g_strdup_printf (_ ("“%s” (process %u)"), name, pid)
+                        : g_strdup_printf (_ ("process %u"), pid);
   if (uid != getuid ())
-    return g_strdup_printf ("a program of another user (uid %u)", (guint) uid);
+    return g_strdup_printf (_ ("a program of another user (uid %u)"), (guint) uid);
   return NULL;
 }
 
@@ -609,20 +613,11 @@ handle_request (SoupServer        *server,
 
     case LANYARD_CALLBACK_REFUSE:
       /* Anyone who can reach the port can send this: it must not end the
-       * person's sign-in, up to a point. Past it, someone is trying, and
-       * the person is better told than left waiting. */
-      if (++self->n_refused < LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS)
-        {
-          g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
-          send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
-          return;
-        }
-      send_page (message, SOUP_STATUS_BAD_REQUEST, "Sign-in stopped",
-                 "Too many sign-in answers that do not belong to this sign-in reached Lanyard, so it was stopped. Start the sign-in again from Lanyard.");
-      self->error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH,
-                                 "The sign-in was stopped because someone sent Lanyard %u sign-in answers that do not belong to it, which may be an attempt to take it over. Start the sign-in again.",
-                                 self->n_refused);
-      break;
+       * person's sign-in (see the top of this file). */
+      self->n_refused++;
+      g_debug ("Refused an answer that does not belong to this sign-in (%u so far)", self->n_refused);
+      send_page (message, SOUP_STATUS_BAD_REQUEST, "Not this sign-in", error->message);
+      return;
 
     default:
       g_assert_not_reached ();
@@ -631,6 +626,20 @@ handle_request (SoupServer        *server,
   /* Completion waits for the page to be written (request-finished), so that
    * closing the listener does not cut the browser off mid-answer. */
   self->answered = message;
+}
+
+/**
+ * lanyard_loopback_server_get_n_refused:
+ *
+ * Returns: how many answers that did not belong to the sign-in (wrong or
+ *   missing `state`) were refused so far
+ */
+guint
+lanyard_loopback_server_get_n_refused (LanyardLoopbackServer *self)
+{
+  g_return_val_if_fail (LANYARD_IS_LOOPBACK_SERVER (self), 0);
+
+  return self->n_refused;
 }
 
 static gboolean
@@ -840,10 +849,10 @@ set_port_in_use_error (guint    port,
 
   if (holder != NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                 "port %u on 127.0.0.1 is already in use by %s", port, holder);
+                 _ ("port %u on 127.0.0.1 is already in use by %s"), port, holder);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                 "port %u on 127.0.0.1 is already in use by another program", port);
+                 _ ("port %u on 127.0.0.1 is already in use by another program"), port);
 }
 
 /**
@@ -886,7 +895,7 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
               return FALSE;
             }
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       "Could not listen for the sign-in answer on 127.0.0.1: %s",
+                       _ ("Could not listen for the sign-in answer on 127.0.0.1: %s"),
                        local_error->message);
           return FALSE;
         }
@@ -919,7 +928,7 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
     }
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-               "Could not find a free port on both 127.0.0.1 and ::1 for the sign-in answer");
+               _ ("Could not find a free port on both 127.0.0.1 and ::1 for the sign-in answer"));
   return FALSE;
 }
 
@@ -967,7 +976,7 @@ lanyard_loopback_server_stop (LanyardLoopbackServer *self)
   g_ptr_array_set_size (self->clients, 0);
 
   if (self->wait_task != NULL && self->params == NULL && self->error == NULL)
-    self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");
+    self->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled"));
 
   complete_wait (self);
 }
@@ -991,7 +1000,7 @@ complete_wait (LanyardLoopbackServer *self)
   else if (self->params != NULL)
     g_task_return_pointer (task, g_steal_pointer (&self->params), (GDestroyNotify) g_hash_table_unref);
   else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The sign-in was cancelled");
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled"));
 }
 
 static void
@@ -1027,7 +1036,7 @@ lanyard_loopback_server_wait_async (LanyardLoopbackServer *self,
   if (!self->listening || self->wait_task != NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                               "The sign-in listener is not ready");
+                               _ ("The sign-in listener is not ready"));
       return;
     }
 

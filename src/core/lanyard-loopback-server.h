@@ -6,8 +6,6 @@
 
 G_BEGIN_DECLS
 
-/* How many answers with a wrong or missing `state` end the wait. */
-#define LANYARD_LOOPBACK_MAX_REFUSED_ANSWERS 5
 /* How many connections may be open at once; more are closed at once. */
 #define LANYARD_LOOPBACK_MAX_CONNECTIONS 16
 /* How long a connection may stay open, in all, to send its request. */
@@ -56,6 +54,7 @@ gboolean               lanyard_loopback_server_start (LanyardLoopbackServer *sel
 guint                  lanyard_loopback_server_get_port (LanyardLoopbackServer *self);
 const char            *lanyard_loopback_server_get_path (LanyardLoopbackServer *self);
 gboolean               lanyard_loopback_server_is_listening (LanyardLoopbackServer *self);
+guint                  lanyard_loopback_server_get_n_refused (LanyardLoopbackServer *self);
 void                   lanyard_loopback_server_stop (LanyardLoopbackServer *self);
 void                   lanyard_loopback_server_wait_async (LanyardLoopbackServer *self,
                                                            LanyardCallbackCheck   check,

@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -122,7 +124,7 @@ lanyard_provider_config_new_from_compound (const char *id,
   if (strspn (compound, " \t\n") == strlen (compound))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "%s is empty; it must start with the provider type, e.g. “gitlab client_id=…”",
+                   _ ("%s is empty; it must start with the provider type, e.g. “gitlab client_id=…”"),
                    source);
       return NULL;
     }
@@ -130,14 +132,14 @@ lanyard_provider_config_new_from_compound (const char *id,
   if (!g_shell_parse_argv (compound, NULL, &words, &shell_error))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "%s cannot be read: %s", source, shell_error->message);
+                   _ ("%s cannot be read: %s"), source, shell_error->message);
       return NULL;
     }
 
   if (strchr (words[0], '=') != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "%s must start with the provider type (github, gitlab, google, microsoft, oidc, oauth2 or demo), not with “%.*s=…”",
+                   _ ("%s must start with the provider type (github, gitlab, google, microsoft, oidc, oauth2 or demo), not with “%.*s=…”"),
                    source, (int) (strchr (words[0], '=') - words[0]), words[0]);
       return NULL;
     }
@@ -153,7 +155,7 @@ lanyard_provider_config_new_from_compound (const char *id,
       if (eq == NULL || eq == words[i])
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                       "%s: “%s” is not a key=value pair",
+                       _ ("%s: “%s” is not a key=value pair"),
                        source, eq == NULL ? words[i] : "=…");
           return NULL;
         }
@@ -163,7 +165,7 @@ lanyard_provider_config_new_from_compound (const char *id,
           lanyard_provider_config_peek (self, key) != NULL)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                       "%s sets “%s” twice", source, key);
+                       _ ("%s sets “%s” twice"), source, key);
           return NULL;
         }
 
@@ -262,7 +264,7 @@ lanyard_url_is_acceptable (const char *url,
   if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“%s” is not an absolute URL", url);
+                   _ ("“%s” is not an absolute URL"), url);
       return FALSE;
     }
 
@@ -272,7 +274,7 @@ lanyard_url_is_acceptable (const char *url,
   if (g_uri_get_userinfo (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“%s” must not contain a user name, password or #fragment", url);
+                   _ ("“%s” must not contain a user name, password or #fragment"), url);
       return FALSE;
     }
 
@@ -283,7 +285,7 @@ lanyard_url_is_acceptable (const char *url,
     return TRUE;
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-               "“%s” must use https:// (plain http:// is only allowed on this computer's loopback address)",
+               _ ("“%s” must use https:// (plain http:// is only allowed on this computer's loopback address)"),
                url);
   return FALSE;
 }
@@ -312,14 +314,14 @@ lanyard_provider_config_get_url (LanyardProviderConfig *self,
       if (!required)
         return TRUE;
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“%s” is missing", key);
+                   _ ("“%s” is missing"), key);
       return FALSE;
     }
 
   if (!lanyard_url_is_acceptable (value, &local_error))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“%s”: %s", key, local_error->message);
+                   _ ("“%s”: %s"), key, local_error->message);
       return FALSE;
     }
 
@@ -373,7 +375,7 @@ lanyard_provider_config_check_unused (LanyardProviderConfig *self,
   known_list = g_strjoinv (", ", (GStrv) known->pdata);
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-               "unknown key%s “%s” (this provider type knows: %s)",
+               _ ("unknown key%s “%s” (this provider type knows: %s)"),
                unknown->len > 2 ? "s" : "", unknown_list, known_list);
   return FALSE;
 }

@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-github.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -84,7 +86,7 @@ lanyard_github_identity_from_user (const char *provider_id,
   if (id == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s described the account without a usable “id”; the sign-in was refused", provider_name);
+                   _ ("%s described the account without a usable “id”; the sign-in was refused"), provider_name);
       return NULL;
     }
 
@@ -196,7 +198,7 @@ user_cb (GObject      *object,
   user = _lanyard_provider_get_json_finish (provider, result, &error);
   if (user != NULL && !JSON_NODE_HOLDS_OBJECT (user))
     g_set_error (&error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                 "%s sent an unreadable account description",
+                 _ ("%s sent an unreadable account description"),
                  lanyard_provider_get_display_name (provider));
   if (error == NULL)
     data->identity = lanyard_provider_github_identity_from_userinfo (provider, json_node_get_object (user), &error);

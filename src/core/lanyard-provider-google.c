@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-google.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-error.h"
 #include "lanyard-provider-private.h"
 
@@ -79,7 +81,7 @@ lanyard_provider_google_check_issuer (LanyardProvider *provider,
     return TRUE;
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-               "The ID token was issued by “%s”, not by Google; the sign-in was refused",
+               _ ("The ID token was issued by “%s”, not by Google; the sign-in was refused"),
                iss != NULL ? iss : "nobody");
   return FALSE;
 }

@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-microsoft.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -59,7 +61,7 @@ lanyard_provider_microsoft_configure (LanyardProvider       *provider,
   if (!tenant_is_valid (tenant))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“tenant” must be common, organizations, consumers, a tenant GUID or a domain name, not “%s”",
+                   _ ("“tenant” must be common, organizations, consumers, a tenant GUID or a domain name, not “%s”"),
                    tenant);
       return FALSE;
     }
@@ -124,7 +126,7 @@ lanyard_provider_microsoft_check_issuer (LanyardProvider *provider,
   if (tid == NULL || !is_guid (tid))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s names no tenant (tid)",
+                   _ ("The ID token from %s names no tenant (tid)"),
                    lanyard_provider_get_display_name (provider));
       return FALSE;
     }
@@ -132,7 +134,7 @@ lanyard_provider_microsoft_check_issuer (LanyardProvider *provider,
   if (is_guid (self->tenant) && g_ascii_strcasecmp (tid, self->tenant) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                   "The account belongs to another tenant (%s) than the configured one (%s)",
+                   _ ("The account belongs to another tenant (%s) than the configured one (%s)"),
                    tid, self->tenant);
       return FALSE;
     }
@@ -141,7 +143,7 @@ lanyard_provider_microsoft_check_issuer (LanyardProvider *provider,
   if (g_strcmp0 (iss, expected) != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-                   "The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused",
+                   _ ("The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused"),
                    iss != NULL ? iss : "nobody",
                    lanyard_provider_get_display_name (provider), expected);
       return FALSE;
@@ -162,7 +164,7 @@ lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider *provider,
   if (oid == NULL || tid == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s has no object id (oid); add the “profile” scope",
+                   _ ("The ID token from %s has no object id (oid); add the “profile” scope"),
                    lanyard_provider_get_display_name (provider));
       return NULL;
     }
@@ -171,7 +173,7 @@ lanyard_provider_microsoft_identity_from_userinfo (LanyardProvider *provider,
   if (!lanyard_identity_check_account_id (account_id))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The ID token from %s names the account with characters an account id cannot have; the sign-in was refused",
+                   _ ("The ID token from %s names the account with characters an account id cannot have; the sign-in was refused"),
                    lanyard_provider_get_display_name (provider));
       return NULL;
     }

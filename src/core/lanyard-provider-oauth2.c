@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-oauth2.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-error.h"
 #include "lanyard-provider-private.h"
 
@@ -54,7 +56,7 @@ lanyard_provider_oauth2_configure (LanyardProvider       *provider,
   if (self->id_field == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“id_field” is missing; name the userinfo member that identifies an account and never changes (such as “id” or “sub”)");
+                   _ ("“id_field” is missing; name the userinfo member that identifies an account and never changes (such as “id” or “sub”)"));
       return FALSE;
     }
 
@@ -78,7 +80,7 @@ lanyard_provider_oauth2_identity_from_userinfo (LanyardProvider *provider,
   if (id == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s's userinfo has no “%s” (the configured id_field)",
+                   _ ("%s's userinfo has no “%s” (the configured id_field)"),
                    lanyard_provider_get_display_name (provider), self->id_field);
       return NULL;
     }

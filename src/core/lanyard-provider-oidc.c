@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-oidc.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-discovery.h"
@@ -44,7 +46,7 @@ lanyard_provider_oidc_configure (LanyardProvider       *provider,
   if (strchr (issuer, '?') != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“issuer” must not have a query part (OpenID Connect Discovery §2)");
+                   _ ("“issuer” must not have a query part (OpenID Connect Discovery §2)"));
       return FALSE;
     }
 
@@ -69,7 +71,7 @@ discovery_cb (GObject      *object,
   reply = lanyard_http_send_finish (result, &error);
   if (reply == NULL || !lanyard_http_check_reply (reply, NULL, name, &error))
     {
-      g_prefix_error (&error, "The discovery document could not be fetched: ");
+      g_prefix_error (&error, _ ("The discovery document could not be fetched: "));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-provider-registry.h"
 
 #include <string.h>
@@ -207,10 +209,10 @@ lanyard_provider_registry_add_config (LanyardProviderRegistry *self,
   type = type_for_name (type_name);
   if (type_name == NULL || type_name[0] == '\0')
     g_set_error (&error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                 "“type” is missing; set it to one of %s", known);
+                 _ ("“type” is missing; set it to one of %s"), known);
   else if (type == G_TYPE_INVALID)
     g_set_error (&error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                 "the type “%s” is unknown; use one of %s", type_name, known);
+                 _ ("the type “%s” is unknown; use one of %s"), type_name, known);
   else
     {
       provider = g_object_new (type, NULL);
@@ -228,7 +230,7 @@ lanyard_provider_registry_add_config (LanyardProviderRegistry *self,
     {
       display_name = lanyard_provider_config_peek (config, "display_name");
       entry->display_name = g_strdup (display_name != NULL && display_name[0] != '\0' ? display_name : entry->id);
-      entry->problem = g_strdup_printf ("Provider “%s” (%s): %s", entry->id, entry->source, error->message);
+      entry->problem = g_strdup_printf (_ ("Provider “%s” (%s): %s"), entry->id, entry->source, error->message);
       g_debug ("%s", entry->problem);
     }
 
@@ -347,7 +349,7 @@ lanyard_provider_registry_load (LanyardProviderRegistry *self,
       const char      *eq = strchr (assignment, '=');
       g_autofree char *name = g_strndup (assignment, eq - assignment);
       g_autofree char *id = id_from_variable (name);
-      g_autofree char *source = g_strdup_printf ("environment variable %s", name);
+      g_autofree char *source = g_strdup_printf (_ ("environment variable %s"), name);
       g_autoptr(LanyardProviderConfig) config = NULL;
       g_autoptr(GError) error = NULL;
       LanyardProviderEntry *entry;
@@ -374,7 +376,7 @@ lanyard_provider_registry_load (LanyardProviderRegistry *self,
       entry->type_name = g_strdup ("");
       entry->display_name = g_strdup (id);
       entry->source = g_steal_pointer (&source);
-      entry->problem = g_strdup_printf ("Provider “%s”: %s", id, error->message);
+      entry->problem = g_strdup_printf (_ ("Provider “%s”: %s"), id, error->message);
       g_debug ("%s", entry->problem);
       g_ptr_array_add (self->entries, entry);
     }

@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-private.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -132,7 +134,7 @@ finish_identity (GTask      *task,
                  lanyard_json_get_string (data->claims, "sub")) != 0)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s described another account than the one that signed in (userinfo “sub” differs from the ID token's); the sign-in was refused",
+                               _ ("%s described another account than the one that signed in (userinfo “sub” differs from the ID token's); the sign-in was refused"),
                                lanyard_provider_get_display_name (self));
       return;
     }
@@ -164,7 +166,7 @@ fetch_userinfo_cb (GObject      *object,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s sent an unreadable account description",
+                               _ ("%s sent an unreadable account description"),
                                lanyard_provider_get_display_name (self));
       return;
     }
@@ -184,7 +186,7 @@ lanyard_provider_real_check_issuer (LanyardProvider *self,
     return TRUE;
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
-               "The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused",
+               _ ("The ID token was issued by “%s”, not by %s (“%s”); the sign-in was refused"),
                iss != NULL ? iss : "nobody", priv->display_name,
                priv->issuer != NULL ? priv->issuer : "unknown");
   return FALSE;
@@ -241,7 +243,7 @@ validate_keys_cb (GObject      *object,
         }
 
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "The ID token from %s was refused: %s", priv->display_name, error->message);
+                               _ ("The ID token from %s was refused: %s"), priv->display_name, error->message);
       return;
     }
 
@@ -290,7 +292,7 @@ _lanyard_provider_validate_id_token_async (LanyardProvider    *self,
   if (id_token == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s sent no ID token although OpenID Connect was requested; the sign-in was refused",
+                               _ ("%s sent no ID token although OpenID Connect was requested; the sign-in was refused"),
                                priv->display_name);
       return;
     }
@@ -299,7 +301,7 @@ _lanyard_provider_validate_id_token_async (LanyardProvider    *self,
   if (data->jws == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s sent an unusable ID token: %s", priv->display_name, error->message);
+                               _ ("%s sent an unusable ID token: %s"), priv->display_name, error->message);
       return;
     }
 
@@ -309,7 +311,7 @@ _lanyard_provider_validate_id_token_async (LanyardProvider    *self,
   if (priv->jwks_uri == NULL || priv->jwks_cache == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                               "%s publishes no signing keys, so its ID tokens cannot be verified",
+                               _ ("%s publishes no signing keys, so its ID tokens cannot be verified"),
                                priv->display_name);
       return;
     }
@@ -412,10 +414,10 @@ _lanyard_provider_new_revoke_error (LanyardProvider *self,
 
   if (priv->revoke_page != NULL)
     return g_error_new (LANYARD_ERROR, code,
-                        "%s Lanyard's access may still be valid at %s: revoke it by hand at %s.",
+                        _ ("%s Lanyard's access may still be valid at %s: revoke it by hand at %s."),
                         reason, priv->display_name, priv->revoke_page);
   return g_error_new (LANYARD_ERROR, code,
-                      "%s Lanyard's access may still be valid at %s: revoke it by hand in your account settings there.",
+                      _ ("%s Lanyard's access may still be valid at %s: revoke it by hand in your account settings there."),
                       reason, priv->display_name);
 }
 
@@ -466,7 +468,7 @@ GError *
 _lanyard_provider_new_revoke_unsent (LanyardProvider *self,
                                      const GError    *error)
 {
-  g_autofree char *reason = g_strdup_printf ("Revoking at %s failed: %s",
+  g_autofree char *reason = g_strdup_printf (_ ("Revoking at %s failed: %s"),
                                              lanyard_provider_get_display_name (self), error->message);
 
   if (!g_str_has_suffix (reason, "."))
@@ -698,7 +700,7 @@ lanyard_provider_configure (LanyardProvider       *self,
       if (!g_ascii_string_to_unsigned (value, 10, 0, LANYARD_ID_TOKEN_MAX_SKEW_SECONDS, &skew, NULL))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                       "“clock_skew” must be a number of seconds from 0 to %d, not “%s”",
+                       _ ("“clock_skew” must be a number of seconds from 0 to %d, not “%s”"),
                        LANYARD_ID_TOKEN_MAX_SKEW_SECONDS, value);
           return FALSE;
         }
@@ -715,7 +717,7 @@ lanyard_provider_configure (LanyardProvider       *self,
       if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT16, &port, NULL))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                       "“redirect_port” must be a port number from 1 to 65535, not “%s”", value);
+                       _ ("“redirect_port” must be a port number from 1 to 65535, not “%s”"), value);
           return FALSE;
         }
       priv->redirect_port = (guint) port;
@@ -728,7 +730,7 @@ lanyard_provider_configure (LanyardProvider       *self,
   if (priv->client_id == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“client_id” is missing; register an application with %s and set its client ID",
+                   _ ("“client_id” is missing; register an application with %s and set its client ID"),
                    priv->display_name);
       return FALSE;
     }
@@ -736,7 +738,7 @@ lanyard_provider_configure (LanyardProvider       *self,
   if (klass->secret_policy == LANYARD_SECRET_REQUIRED && priv->client_secret == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“client_secret” is missing; %s requires the client secret of the registered application",
+                   _ ("“client_secret” is missing; %s requires the client secret of the registered application"),
                    priv->display_name);
       return FALSE;
     }
@@ -744,7 +746,7 @@ lanyard_provider_configure (LanyardProvider       *self,
   if (klass->secret_policy == LANYARD_SECRET_FORBIDDEN && priv->client_secret != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                   "“client_secret” must not be set; %s refuses a secret from a desktop (public client) application",
+                   _ ("“client_secret” must not be set; %s refuses a secret from a desktop (public client) application"),
                    priv->display_name);
       return FALSE;
     }
@@ -1100,7 +1102,7 @@ _lanyard_provider_identity_from_claims (LanyardProvider *self,
   if (sub == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s described the account without a usable subject (“sub”: missing, too long, or with control characters); the sign-in was refused",
+                   _ ("%s described the account without a usable subject (“sub”: missing, too long, or with control characters); the sign-in was refused"),
                    priv->display_name);
       return NULL;
     }
@@ -1170,7 +1172,7 @@ get_json_cb (GObject      *object,
   if (root == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s sent an answer Lanyard cannot read: %s",
+                               _ ("%s sent an answer Lanyard cannot read: %s"),
                                lanyard_provider_get_display_name (self), error->message);
       return;
     }
@@ -1203,7 +1205,7 @@ _lanyard_provider_get_json_async (LanyardProvider    *self,
   if (message == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
-                               "%s: “%s” is not a usable URL", priv->display_name, url);
+                               _ ("%s: “%s” is not a usable URL"), priv->display_name, url);
       return;
     }
 
@@ -1373,8 +1375,8 @@ token_request_cb (GObject      *object,
       (fields == NULL || g_hash_table_lookup (fields, "error") == NULL))
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
-                               "%s refused to renew the sign-in (HTTP %u %s) without saying why: "
-                               "the sign-in has ended there (expired or revoked). Sign in again.",
+                               _ ("%s refused to renew the sign-in (HTTP %u %s) without saying why: "
+                                  "the sign-in has ended there (expired or revoked). Sign in again."),
                                name, reply->status, soup_status_get_phrase (reply->status));
       return;
     }
@@ -1390,8 +1392,8 @@ token_request_cb (GObject      *object,
       /* A success status with nothing in it: a fault at the server, and
        * one that may pass, so a refresh tries again later. */
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_SERVER,
-                               "%s's token endpoint sent an empty answer, so no new tokens were received. "
-                               "The problem is on %s's side; try again later.",
+                               _ ("%s's token endpoint sent an empty answer, so no new tokens were received. "
+                                  "The problem is on %s's side; try again later."),
                                name, name);
       return;
     }
@@ -1399,7 +1401,7 @@ token_request_cb (GObject      *object,
   if (fields == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "%s's token endpoint sent an unreadable answer: %s",
+                               _ ("%s's token endpoint sent an unreadable answer: %s"),
                                name, parse_error->message);
       return;
     }
@@ -1407,7 +1409,7 @@ token_request_cb (GObject      *object,
   tokens = lanyard_token_set_new_from_fields (fields, g_get_real_time () / G_USEC_PER_SEC, &error);
   if (tokens == NULL)
     {
-      g_prefix_error (&error, "%s: ", name);
+      g_prefix_error (&error, _ ("%s: "), name);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1536,7 +1538,7 @@ lanyard_provider_refresh_async (LanyardProvider    *self,
   if (refresh_token == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
-                               "%s gave no refresh token for this account; sign in again to renew access",
+                               _ ("%s gave no refresh token for this account; sign in again to renew access"),
                                priv->display_name);
       g_object_unref (task);
       return;

@@ -3,6 +3,8 @@
 
 #include "lanyard-token-set.h"
 
+#include <glib/gi18n.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -143,7 +145,7 @@ check_token_field (GHashTable  *fields,
       if (required)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "The token response has no “%s”", name);
+                       _ ("The token response has no “%s”"), name);
           return FALSE;
         }
       return TRUE;
@@ -152,7 +154,7 @@ check_token_field (GHashTable  *fields,
   if (strlen (value) > LANYARD_TOKEN_MAX_LENGTH)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The token response's “%s” is longer than %d bytes",
+                   _ ("The token response's “%s” is longer than %d bytes"),
                    name, LANYARD_TOKEN_MAX_LENGTH);
       return FALSE;
     }
@@ -166,7 +168,7 @@ check_token_field (GHashTable  *fields,
     if ((guchar) *p < 0x21 || (guchar) *p > 0x7e)
       {
         g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                     "The token response's “%s” contains characters a token cannot have (only printable ASCII is allowed)",
+                     _ ("The token response's “%s” contains characters a token cannot have (only printable ASCII is allowed)"),
                      name);
         return FALSE;
       }
@@ -205,7 +207,7 @@ lanyard_token_set_new_from_fields (GHashTable *fields,
   if (token_type != NULL && strlen (token_type) > 64)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The token response's “token_type” is not a token type");
+                   _ ("The token response's “token_type” is not a token type"));
       return NULL;
     }
 
@@ -214,7 +216,7 @@ lanyard_token_set_new_from_fields (GHashTable *fields,
   if (token_type != NULL && g_ascii_strcasecmp (token_type, "bearer") != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The provider issued a token of type “%s”; only bearer tokens are supported",
+                   _ ("The provider issued a token of type “%s”; only bearer tokens are supported"),
                    token_type);
       return NULL;
     }
@@ -227,7 +229,7 @@ lanyard_token_set_new_from_fields (GHashTable *fields,
       if (!g_ascii_string_to_unsigned (expires_in_str, 10, 0, G_MAXUINT64, &expires_in, NULL))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "The token response's “expires_in” is not a number of seconds");
+                       _ ("The token response's “expires_in” is not a number of seconds"));
           return NULL;
         }
       expires_at = now + (gint64) MIN (expires_in, (guint64) MAX_EXPIRES_IN);
@@ -344,15 +346,15 @@ lanyard_token_set_new_from_json (const char *json,
   if (object == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The stored tokens are not readable");
+                   _ ("The stored tokens are not readable"));
       return NULL;
     }
   format = json_object_get_int_member_with_default (object, "format", 0);
   if (format != TOKEN_SET_FORMAT)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The stored tokens are in format %" G_GINT64_FORMAT ", which this version of Lanyard does not know",
-                   format);
+                   _ ("The stored tokens are in format %d, which this version of Lanyard does not know"),
+                   (int) CLAMP (format, G_MININT, G_MAXINT));
       return NULL;
     }
 
@@ -361,7 +363,7 @@ lanyard_token_set_new_from_json (const char *json,
   if (access_token == NULL || access_token[0] == '\0' || expires_at < 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The stored tokens are incomplete");
+                   _ ("The stored tokens are incomplete"));
       return NULL;
     }
 

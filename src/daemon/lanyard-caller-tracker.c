@@ -3,6 +3,8 @@
 
 #include "lanyard-caller-tracker.h"
 
+#include <glib/gi18n.h>
+
 #include <unistd.h>
 
 #include "lanyard-error.h"
@@ -141,7 +143,7 @@ resolve (LanyardCallerTracker *self,
     {
       g_debug ("Could not tell who %s is: %s", sender, local_error->message);
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
-                   "Lanyard could not tell which program is asking, so it refuses.");
+                   _ ("Lanyard could not tell which program is asking, so it refuses."));
       return NULL;
     }
 

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /**
@@ -131,6 +132,26 @@ read_flatpak_app_id (int info)
   return g_steal_pointer (&app_id);
 }
 
+/* Whether the process lives in this daemon's user namespace. A sandbox
+ * that is not Flatpak (bwrap, `unshare -U`, a container) runs in one of
+ * its own, and could show a root without /.flatpak-info: only a process
+ * in our own user namespace can be a host program. A procfs without
+ * namespace files (the tests' written /proc) cannot tell, and says yes. */
+static gboolean
+in_our_user_namespace (const char *proc_root,
+                       guint32     pid)
+{
+  g_autofree char *ours_path = g_strdup_printf ("%s/self/ns/user", proc_root);
+  g_autofree char *theirs_path = g_strdup_printf ("%s/%u/ns/user", proc_root, pid);
+  struct stat      ours, theirs;
+
+  if (stat (ours_path, &ours) != 0)
+    return TRUE;
+  if (stat (theirs_path, &theirs) != 0)
+    return FALSE;
+  return ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino;
+}
+
 /* Host, Flatpak (with its app id, when it has a valid one) or unknown. */
 static LanyardCallerKind
 look_at_root (const char *proc_root,
@@ -155,7 +176,7 @@ look_at_root (const char *proc_root,
   if (pidfd >= 0 && !pidfd_is_alive (pidfd))
     kind = LANYARD_CALLER_UNKNOWN;
   else if (info < 0)
-    kind = saved_errno == ENOENT ? LANYARD_CALLER_HOST : LANYARD_CALLER_UNKNOWN;
+    kind = saved_errno == ENOENT && in_our_user_namespace (proc_root, pid) ? LANYARD_CALLER_HOST : LANYARD_CALLER_UNKNOWN;
   else
     {
       *app_id = read_flatpak_app_id (info);

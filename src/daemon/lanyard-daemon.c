@@ -89,7 +89,9 @@ name_lost_cb (GDBusConnection *connection,
   else if (daemon->owned)
     g_message ("Replaced by another lanyard-daemon; leaving");
   else
-    g_printerr ("lanyard-daemon: %s is owned by another process (use --replace to take it over)\n", name);
+    g_printerr ("lanyard-daemon: %s is owned by another process (--replace takes it over from a lanyard-daemon "
+                "started with --replaceable)\n",
+                name);
 
   daemon->status = daemon->owned ? EXIT_SUCCESS : EXIT_FAILURE;
   g_main_loop_quit (daemon->loop);
@@ -169,12 +171,16 @@ main (int   argc,
   g_autofree char *accounts_path = NULL;
   gboolean         replace = FALSE;
   gboolean         demo = FALSE;
+  gboolean         replaceable = FALSE;
   gboolean         version = FALSE;
+  const char      *localedir;
   Daemon           daemon = { 0 };
   GPtrArray       *entries;
   guint            owner_id;
   GOptionEntry     options[] = {
-        { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running lanyard-daemon", NULL },
+        { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running lanyard-daemon started with --replaceable", NULL },
+        { "replaceable", 0, 0, G_OPTION_ARG_NONE, &replaceable, "Let a later lanyard-daemon --replace take over (for development)",
+          NULL },
         { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Add the demo providers demo-github and demo-gitlab", NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
         { NULL }
@@ -182,8 +188,11 @@ main (int   argc,
 
   lanyard_raise_fd_limit ();
   setlocale (LC_ALL, "");
-  /* The desktop notifications are in the person's language. */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The desktop notifications, and the reasons a sign-in failed or a
+   * provider is not set up, are in the person's language. The build tree's
+   * translations when build-aux/dev-session.sh or a test says so. */
+  localedir = g_getenv ("LANYARD_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
@@ -233,8 +242,12 @@ main (int   argc,
   lanyard_service_load_async (daemon.service, loaded_cb, &daemon);
   watch_suspend (&daemon);
 
+  /* Replaceable only when asked for: whoever replaced the daemon would be
+   * the identity and the sign-ins of every program on the bus, and any
+   * program that can talk to the bus directly (a sandbox given the whole
+   * session bus, too) could ask to. */
   owner_id = g_bus_own_name (G_BUS_TYPE_SESSION, LANYARD_DAEMON_BUS_NAME,
-                             G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
+                             (replaceable ? G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT : 0) |
                                (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
                              bus_acquired_cb, name_acquired_cb, name_lost_cb, &daemon, NULL);
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-manager-service.h"
 
 #include "lanyard-bus-account.h"
@@ -163,6 +165,28 @@ browser_policy_nick (LanyardProvider *provider)
                                       : LANYARD_DBUS_BROWSER_POLICY_ANY);
 }
 
+/* The server of a provider that can be self-hosted (GitLab, OpenID
+ * Connect), so that two of a kind can be told apart, as GNOME Online
+ * Accounts shows them: "gitlab.example.com", "127.0.0.1:8080". Not for
+ * gitlab.com, nor before an OpenID Connect provider's discovery. */
+static char *
+provider_server (const LanyardProviderEntry *entry)
+{
+  const char *issuer;
+  g_autoptr(GUri) uri = NULL;
+
+  if (entry->provider == NULL ||
+      !(g_strcmp0 (entry->type_name, "gitlab") == 0 || g_strcmp0 (entry->type_name, "oidc") == 0))
+    return NULL;
+  issuer = lanyard_provider_get_issuer (entry->provider);
+  uri = issuer != NULL ? g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_ascii_strcasecmp (g_uri_get_host (uri), "gitlab.com") == 0)
+    return NULL;
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup (g_uri_get_host (uri));
+}
+
 static gboolean
 lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
                                                GDBusMethodInvocation *invocation)
@@ -185,6 +209,12 @@ lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
       g_variant_dict_insert (&dict, "problem", "s", entry->problem ?: "");
       g_variant_dict_insert (&dict, "demo", "b", entry->provider != NULL && lanyard_provider_get_is_demo (entry->provider));
       g_variant_dict_insert (&dict, "browser-policy", "s", browser_policy_nick (entry->provider));
+      {
+        g_autofree char *server = provider_server (entry);
+
+        if (server != NULL)
+          g_variant_dict_insert (&dict, "server", "s", server);
+      }
       g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
     }
 
@@ -245,7 +275,7 @@ lanyard_manager_service_handle_set_primary (LanyardDBusManager    *manager,
   if (account == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                                             "No linked account at %s", path);
+                                             _ ("No linked account at %s"), path);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (!lanyard_account_manager_set_primary (self->accounts, account, &error))
@@ -366,7 +396,7 @@ started_cb (GObject      *object,
       /* The service went away meanwhile. */
       lanyard_flow_cancel (flow);
       g_dbus_method_invocation_return_error (start->invocation, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                             "Lanyard is leaving.");
+                                             _ ("Lanyard is leaving."));
       return;
     }
 
@@ -400,7 +430,7 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   if (entry == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                                             "No provider is called “%s”", provider_id);
+                                             _ ("No provider is called “%s”"), provider_id);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (entry->provider == NULL)
@@ -421,16 +451,16 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
       LANYARD_MAX_FLOWS_PER_CALLER)
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                                             "This program already has %d sign-ins going; finish or cancel one "
-                                             "before starting another.",
+                                             _ ("This program already has %d sign-ins going; finish or cancel one "
+                                                "before starting another."),
                                              LANYARD_MAX_FLOWS_PER_CALLER);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (count_running (self, NULL) + self->n_starting >= LANYARD_MAX_FLOWS)
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                                             "Lanyard already has %d sign-ins going, its limit; try again when one "
-                                             "has finished.",
+                                             _ ("Lanyard already has %d sign-ins going, its limit; try again when one "
+                                                "has finished."),
                                              LANYARD_MAX_FLOWS);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -440,8 +470,8 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   if (g_hash_table_size (self->flows) + self->n_starting >= LANYARD_MAX_FLOWS_KEPT)
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                                             "Too many sign-ins were started in the last half minute; try again "
-                                             "in a moment.");
+                                             _ ("Too many sign-ins were started in the last half minute; try again "
+                                                "in a moment."));
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
@@ -467,7 +497,7 @@ lanyard_manager_service_handle_cancel_flow (LanyardDBusManager    *manager,
 
   if (flow == NULL)
     {
-      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, "No sign-in at %s", path);
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("No sign-in at %s"), path);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   /* The policy's own check for the flow's Cancel, with the same words. */

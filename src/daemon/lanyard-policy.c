@@ -3,6 +3,8 @@
 
 #include "lanyard-policy.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -150,8 +152,8 @@ lanyard_policy_allows (const LanyardCaller *caller,
     {
       g_message ("BUG: %s.%s has no row in the access policy; refused", interface, member);
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
-                   "Lanyard refuses this call because its access policy has no rule for it. "
-                   "This is a bug in Lanyard; please report it.");
+                   _ ("Lanyard refuses this call because its access policy has no rule for it. "
+                      "This is a bug in Lanyard; please report it."));
       return FALSE;
     }
 
@@ -161,7 +163,7 @@ lanyard_policy_allows (const LanyardCaller *caller,
   if (lanyard_caller_get_kind (caller) == LANYARD_CALLER_OTHER_USER)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
-                   "Lanyard answers only programs of the user it runs for, and this program runs as another user.");
+                   _ ("Lanyard answers only programs of the user it runs for, and this program runs as another user."));
       return FALSE;
     }
 
@@ -176,9 +178,9 @@ lanyard_policy_allows (const LanyardCaller *caller,
         return TRUE;
       who = lanyard_caller_describe (caller);
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
-                   "%s runs in a sandbox, so Lanyard does not let it sign in, cancel sign-ins, choose the primary "
-                   "account, unlink accounts or check their credentials; a sandboxed application may only learn "
-                   "who you are (the current identity). Use Lanyard itself for these.",
+                   _ ("%s runs in a sandbox, so Lanyard does not let it sign in, cancel sign-ins, choose the primary "
+                      "account, unlink accounts or check their credentials; a sandboxed application may only learn "
+                      "who you are (the current identity). Use Lanyard itself for these."),
                    who);
       return FALSE;
 
@@ -187,8 +189,8 @@ lanyard_policy_allows (const LanyardCaller *caller,
         return TRUE;
       who = lanyard_caller_describe (caller);
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
-                   "%s runs in a sandbox, and sandboxed applications cannot get access tokens from Lanyard yet: "
-                   "there is no way yet to ask you for consent. Who you are (the current identity) is available to them.",
+                   _ ("%s runs in a sandbox, and sandboxed applications cannot get access tokens from Lanyard yet: "
+                      "there is no way yet to ask you for consent. Who you are (the current identity) is available to them."),
                    who);
       return FALSE;
 
@@ -196,7 +198,7 @@ lanyard_policy_allows (const LanyardCaller *caller,
       if (flow_starter != NULL && g_strcmp0 (lanyard_caller_get_name (caller), flow_starter) == 0)
         return TRUE;
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
-                   "This sign-in belongs to the program that started it; no other program may look at it or cancel it.");
+                   _ ("This sign-in belongs to the program that started it; no other program may look at it or cancel it."));
       return FALSE;
 
     default:
@@ -260,7 +262,7 @@ lanyard_policy_check_arguments (GVariant *parameters,
     return TRUE;
 
   g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-               "An argument is too long (more than %d bytes, or more than %d elements); Lanyard did not read it.",
+               _ ("An argument is too long (more than %d bytes, or more than %d elements); Lanyard did not read it."),
                LANYARD_POLICY_MAX_STRING_LENGTH, LANYARD_POLICY_MAX_ELEMENTS);
   return FALSE;
 }
@@ -324,7 +326,7 @@ lanyard_policy_authorize_method (LanyardCallerTracker  *callers,
         }
       else
         {
-          g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_PROPERTY_READ_ONLY, "Every property of Lanyard is read-only.");
+          g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_PROPERTY_READ_ONLY, _ ("Every property of Lanyard is read-only."));
           allowed = FALSE;
         }
     }
