@@ -178,9 +178,12 @@ for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/bus" ] && [ -S "$work/system_bus"
 # The host's own keyring, which must never see Lanyard's tokens.
 echo "" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
 
-Xvfb :77 -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# A free display of Xvfb's choosing, told on a file descriptor.
+rm -f "$work/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 pids+=($!)
-export DISPLAY=:77
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+export DISPLAY=:$(head -n1 "$work/display")
 
 flatpak remote-add --user --no-gpg-verify lanyard-test "file://$work/repo"
 step=$(date +%s)
