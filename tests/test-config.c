@@ -56,6 +56,9 @@ test_compound_errors (void)
     { "gitlab =abc", "LANYARD_PROVIDER_X: “=…” is not a key=value pair" },
     { "gitlab client_id=a client_id=b", "LANYARD_PROVIDER_X sets “client_id” twice" },
     { "gitlab type=github", "LANYARD_PROVIDER_X sets “type” twice" },
+    { "git\xff"
+      "lab client_id=a",
+      "LANYARD_PROVIDER_X is not UTF-8 text" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -339,6 +342,57 @@ test_key_files_and_environment (void)
   remove_tree (root);
 }
 
+/* Whatever the bytes of providers.conf, what goes on the bus (the
+ * providers' problems, their types) is UTF-8: GKeyFile checks values but
+ * not key names, and group names only as far as the id check reads. */
+static void
+test_not_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char *dirs[] = { root, NULL };
+  const char *envp[] = { "HOME=/nowhere", NULL };
+  GPtrArray  *entries;
+  guint       n_problems = 0;
+
+  g_assert_no_error (error);
+  path = write_config (root, "[provider work]\n"
+                             "type=gitlab\n"
+                             "client_id=a\n"
+                             "client_\xff\xfe=1\n"
+                             "[provider B\xff"
+                             "d]\n"
+                             "type=github\n");
+  lanyard_provider_registry_load (registry, dirs, envp);
+
+  entries = lanyard_provider_registry_get_entries (registry);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const LanyardProviderEntry *entry = g_ptr_array_index (entries, i);
+
+      g_assert_true (g_utf8_validate (entry->type_name, -1, NULL));
+      if (entry->problem != NULL)
+        {
+          g_assert_true (g_utf8_validate (entry->problem, -1, NULL));
+          g_assert_nonnull (strstr (entry->problem, "unknown key"));
+          n_problems++;
+        }
+    }
+  for (const char *const *p = lanyard_provider_registry_get_problems (registry); *p != NULL; p++)
+    {
+      g_assert_true (g_utf8_validate (*p, -1, NULL));
+      n_problems++;
+    }
+  /* The unknown key, and the group that names no valid id. */
+  g_assert_cmpuint (n_problems, ==, 2);
+
+  command = g_strdup_printf ("rm -rf '%s'", root);
+  g_assert_cmpint (system (command), ==, 0);
+}
+
 static void
 test_unreadable_file (void)
 {
@@ -404,6 +458,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Config/authorize-url-escaping", test_authorize_url_escaping);
   g_test_add_func ("/Lanyard/Config/key-files-and-environment", test_key_files_and_environment);
   g_test_add_func ("/Lanyard/Config/unreadable-file", test_unreadable_file);
+  g_test_add_func ("/Lanyard/Config/not-utf8", test_not_utf8);
   g_test_add_func ("/Lanyard/Config/demo-only-when-asked", test_demo_only_when_asked);
   g_test_add_func ("/Lanyard/Config/demo-always-labelled", test_demo_always_labelled);
 

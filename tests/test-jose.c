@@ -220,6 +220,44 @@ test_key_compatibility (void)
   g_assert_true (lanyard_jwk_can_verify (g_ptr_array_index (pinned, 0), "EdDSA"));
 }
 
+/* The claim checks with values a hostile issuer could sign: times out of
+ * any range (no overflow when the skew is added, no undefined conversion
+ * of a double) and audiences that are not strings. */
+static void
+test_claims_out_of_range (void)
+{
+  const gint64 now = 1700000000;
+  const struct
+  {
+    const char *claims;
+    gboolean    valid;
+  } cases[] = {
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"app\",\"exp\":1700003600,\"iat\":1700000000}", TRUE },
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"app\",\"exp\":1700003600.5,\"iat\":1700000000.0}", TRUE },
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"app\",\"exp\":9223372036854775807,\"iat\":1700000000}", FALSE },
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"app\",\"exp\":1e400,\"iat\":1700000000}", FALSE },
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"app\",\"exp\":-1e300,\"iat\":1700000000}", FALSE },
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"app\",\"exp\":1700003600,\"iat\":-9223372036854775807}", FALSE },
+    /* One real audience beside a number: not "one audience, no azp". */
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":[\"app\",7],\"exp\":1700003600,\"iat\":1700000000}", FALSE },
+    { "{\"iss\":\"i\",\"sub\":\"s\",\"aud\":[\"app\"],\"exp\":1700003600,\"iat\":1700000000}", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) claims = lanyard_json_parse_object (cases[i].claims, strlen (cases[i].claims));
+      gboolean valid;
+
+      g_assert_nonnull (claims);
+      valid = lanyard_id_token_check_claims (claims, "Example", "app", NULL, now, LANYARD_ID_TOKEN_MAX_SKEW_SECONDS, &error);
+      g_test_message ("%s: %s", cases[i].claims, valid ? "valid" : error->message);
+      g_assert_cmpint (valid, ==, cases[i].valid);
+      if (!valid)
+        g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,6 +273,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Jose/jwks-skips-unusable-keys", test_jwks_skips_unusable_keys);
   g_test_add_func ("/Lanyard/Jose/jwks-not-a-set", test_jwks_not_a_set);
   g_test_add_func ("/Lanyard/Jose/key-compatibility", test_key_compatibility);
+  g_test_add_func ("/Lanyard/IdToken/claims-out-of-range", test_claims_out_of_range);
 
   return g_test_run ();
 }

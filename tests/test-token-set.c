@@ -79,6 +79,23 @@ test_expires_in_string (void)
   g_assert_cmpint (lanyard_token_set_get_expires_at (tokens), ==, NOW + 3600);
 }
 
+/* Seconds written as a JSON double are seconds; a double beyond any
+ * lifetime is refused, not read as "never expires". */
+static void
+test_expires_in_double (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardTokenSet) tokens = tokens_from ("application/json", "{\"access_token\":\"at\",\"expires_in\":3600.0}", &error);
+  g_autoptr(LanyardTokenSet) absurd = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (lanyard_token_set_get_expires_at (tokens), ==, NOW + 3600);
+
+  absurd = tokens_from ("application/json", "{\"access_token\":\"at\",\"expires_in\":1e300}", &error);
+  g_assert_null (absurd);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+}
+
 static void
 test_missing_access_token (void)
 {
@@ -245,6 +262,35 @@ nested (guint       depth,
 
 /* json-glib recurses per level with no limit: 100,000 "[" overflowed the
  * stack. Brackets and escaped quotes inside strings do not count. */
+/* A 1 MiB answer of empty objects held 345,000 values and cost the daemon
+ * 100 MB: the values are counted before json-glib sees the text. */
+static void
+test_json_values (void)
+{
+  g_autoptr(GString) most = g_string_new ("{\"id\":\"u1\",\"x\":[");
+  g_autoptr(GString) flood = g_string_new ("{\"id\":\"u1\",\"x\":[");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The object, its array, and the array's members. */
+  for (guint i = 0; i < LANYARD_JSON_MAX_VALUES - 3; i++)
+    g_string_append (most, i == 0 ? "1" : ",1");
+  g_string_append (most, "]}");
+  for (guint i = 0; i < 345000; i++)
+    g_string_append (flood, i == 0 ? "{}" : ",{}");
+  g_string_append (flood, "]}");
+
+  node = lanyard_json_parse (most->str, most->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_clear_pointer (&node, json_node_unref);
+
+  node = lanyard_json_parse (flood->str, flood->len, &error);
+  g_assert_null (node);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (error->message, ==, "it holds more than 20000 values");
+}
+
 static void
 test_json_depth (void)
 {
@@ -465,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/TokenSet/json-reply", test_json_reply);
   g_test_add_func ("/Lanyard/TokenSet/form-reply", test_form_reply);
   g_test_add_func ("/Lanyard/TokenSet/expires-in-string", test_expires_in_string);
+  g_test_add_func ("/Lanyard/TokenSet/expires-in-double", test_expires_in_double);
   g_test_add_func ("/Lanyard/TokenSet/missing-access-token", test_missing_access_token);
   g_test_add_func ("/Lanyard/TokenSet/bad-values", test_bad_values);
   g_test_add_func ("/Lanyard/TokenSet/huge-values", test_huge_values);
@@ -472,6 +519,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/TokenSet/empty-answer", test_empty_answer);
   g_test_add_func ("/Lanyard/TokenSet/form-strict", test_form_strict);
   g_test_add_func ("/Lanyard/Json/depth", test_json_depth);
+  g_test_add_func ("/Lanyard/Json/values", test_json_values);
   g_test_add_func ("/Lanyard/Json/nul", test_json_nul);
   g_test_add_func ("/Lanyard/TokenSet/serialise-round-trip", test_serialise_round_trip);
   g_test_add_func ("/Lanyard/TokenSet/deserialise-refuses", test_deserialise_refuses);

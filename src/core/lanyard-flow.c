@@ -359,9 +359,13 @@ check_callback (GHashTable *params,
    * says it sends it. */
   if (iss != NULL && g_strcmp0 (iss, issuer) != 0)
     {
+      /* Whoever sent it chose these bytes: the message goes on a page and
+       * on the bus, where it must be UTF-8, and is shown to a person. */
+      g_autofree char *shown = g_utf8_make_valid (iss, MIN (strlen (iss), 200));
+
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ISSUER_MISMATCH,
                    _ ("The answer came from another server (“%s”) than the one this sign-in went to (%s). It was refused."),
-                   iss, name);
+                   shown, name);
       return LANYARD_CALLBACK_FAIL;
     }
   if (iss == NULL && lanyard_provider_get_iss_parameter_supported (self->provider))

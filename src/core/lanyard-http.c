@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include <math.h>
 #include <string.h>
 
 #include "lanyard-error.h"
@@ -353,13 +354,15 @@ lanyard_http_send_finish (GAsyncResult *result,
  * escaped NUL ("4\u00002" reads as "4"), so an id could be cut short into
  * another account's. Both are found by one pass over the text before
  * json-glib sees it; brackets and escaped quotes inside strings are
- * skipped, so a string like "[[[\"" does not count. */
+ * skipped, so a string like "[[[\"" does not count. The same pass bounds
+ * the number of values, which json-glib keeps at some 300 bytes each. */
 static gboolean
 check_json_text (const char *data,
                  gsize       len,
                  GError    **error)
 {
   guint    depth = 0;
+  guint    values = 1;
   gboolean in_string = FALSE;
 
   for (gsize i = 0; i < len; i++)
@@ -404,6 +407,16 @@ check_json_text (const char *data,
         }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
+
+      /* Every value after a container's first one follows a comma, and
+       * every container holds one more: a bound on the values, up to a
+       * container's first, which the depth bound caps. */
+      if ((c == ',' || c == '[' || c == '{') && ++values > LANYARD_JSON_MAX_VALUES)
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                       _ ("it holds more than %d values"), LANYARD_JSON_MAX_VALUES);
+          return FALSE;
+        }
     }
 
   return TRUE;
@@ -683,6 +696,19 @@ lanyard_http_parse_fields (const char *content_type,
           break;
         case G_TYPE_BOOLEAN:
           text = g_strdup (json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            /* "expires_in": 3600.0 is a number of seconds too; dropping it
+             * would read as "never expires". Whole seconds, and only where
+             * they fit: anything else reads as the text it is not. */
+            double number = json_node_get_double (node);
+
+            if (isfinite (number) && fabs (number) < 1e15)
+              text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) number);
+            else
+              text = g_strdup ("not a number of seconds");
+          }
           break;
         default:
           break;

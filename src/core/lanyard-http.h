@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 /* No document Lanyard reads nests deeper than a few levels; json-glib
  * recurses once per level and has no limit of its own. */
 #define LANYARD_JSON_MAX_DEPTH 32
+/* Nor holds more than a few hundred values (a userinfo answer with its
+ * groups, a key set): json-glib spends about 300 bytes a value, so a 1 MiB
+ * answer of empty objects would cost 100 MB. */
+#define LANYARD_JSON_MAX_VALUES 20000
 
 typedef struct
 {

@@ -118,14 +118,19 @@ audience_contains (JsonObject *claims,
     {
       JsonNode *element = json_array_get_element (json_node_get_array (aud), i);
 
+      /* An audience that is not a string is not ignored: skipping it
+       * would also skip the azp check that several audiences call for. */
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
-        continue;
+        return FALSE;
       (*n_audiences)++;
       found |= g_strcmp0 (json_node_get_string (element), client_id) == 0;
     }
 
   return found;
 }
+
+/* 9999-12-31T23:59:59Z. */
+#define MAX_TIME_CLAIM G_GINT64_CONSTANT (253402300799)
 
 static gboolean
 get_time_claim (JsonObject *claims,
@@ -137,10 +142,25 @@ get_time_claim (JsonObject *claims,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
 
+  /* Seconds since 1970 up to the year 9999: so that adding the clock
+   * skew cannot overflow, and a double converts without undefined
+   * behaviour. Outside that, the claim is as good as absent. */
   if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *value = json_node_get_int (node);
+    {
+      gint64 seconds = json_node_get_int (node);
+
+      if (seconds < 0 || seconds > MAX_TIME_CLAIM)
+        return FALSE;
+      *value = seconds;
+    }
   else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *value = (gint64) json_node_get_double (node);
+    {
+      double seconds = json_node_get_double (node);
+
+      if (!(seconds >= 0 && seconds <= (double) MAX_TIME_CLAIM))
+        return FALSE;
+      *value = (gint64) seconds;
+    }
   else
     return FALSE;
 

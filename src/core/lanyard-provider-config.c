@@ -129,6 +129,13 @@ lanyard_provider_config_new_from_compound (const char *id,
       return NULL;
     }
 
+  /* Its words end up in messages on the bus, where text must be UTF-8. */
+  if (!g_utf8_validate (compound, -1, NULL))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED, _ ("%s is not UTF-8 text"), source);
+      return NULL;
+    }
+
   if (!g_shell_parse_argv (compound, NULL, &words, &shell_error))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,

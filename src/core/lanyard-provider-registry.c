@@ -271,7 +271,9 @@ load_key_file (LanyardProviderRegistry *self,
       id = groups[i] + strlen ("provider ");
       if (!lanyard_provider_id_is_valid (id))
         {
-          add_problem (self, g_strdup_printf ("%s: [%s]: “%s” is not a valid provider id; use lower-case letters, digits and dashes, starting with a letter", path, groups[i], id));
+          g_autofree char *group = g_utf8_make_valid (groups[i], -1);
+
+          add_problem (self, g_strdup_printf ("%s: [%s]: “%s” is not a valid provider id; use lower-case letters, digits and dashes, starting with a letter", path, group, group + strlen ("provider ")));
           continue;
         }
 
@@ -285,9 +287,13 @@ load_key_file (LanyardProviderRegistry *self,
       for (guint k = 0; keys != NULL && keys[k] != NULL; k++)
         {
           g_autofree char *value = g_key_file_get_string (key_file, groups[i], keys[k], NULL);
+          /* GKeyFile checks values, not key names: a name that is not
+           * UTF-8 is no key of ours, and its "unknown key" message goes on
+           * the bus, where text must be UTF-8. */
+          g_autofree char *key = g_utf8_make_valid (keys[k], -1);
 
           if (value != NULL)
-            lanyard_provider_config_set (config, keys[k], value);
+            lanyard_provider_config_set (config, key, value);
         }
 
       lanyard_provider_registry_add_config (self, config);
