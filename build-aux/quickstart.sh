@@ -10,8 +10,12 @@
 #           in build/demo-data; `run --fresh` wipes them first; without a
 #           display, a sign-in against the demo provider from the command
 #           line, end to end
-#   test  — runs every test (warnings are errors)
-#   test-sanitize — the same under AddressSanitizer and UBSan (CI runs it)
+#   test  — runs every test (warnings are errors), the Flatpak test too:
+#           Lanyard built from its manifest and run under `flatpak run`
+#           (about 3 minutes the first time; tests/flatpak/run-flatpak-test.sh)
+#   test-sanitize — the same under AddressSanitizer and UBSan (CI runs it),
+#           less the Flatpak and installed-programs tests (each builds
+#           its own copy, unsanitized)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -64,7 +68,7 @@ case "${1:-}" in
   test-sanitize)
     install_packages
     setup build-sanitize -Dwerror=true -Db_sanitize=address,undefined -Dbuildtype=debug
-    meson test -C build-sanitize --print-errorlogs
+    meson test -C build-sanitize --print-errorlogs --no-suite flatpak --no-suite installed
     ;;
   *)
     echo "usage: $0 run [--fresh]|test|test-sanitize" >&2

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The Flatpak manifest cannot be built here (no runtimes can be
- * downloaded), so this checks what can go wrong without building it: that
+/* What can go wrong in the Flatpak manifest without building it (the
+ * flatpak test, tests/flatpak/, builds and runs it on a runtime made from
+ * the host's packages, since GNOME's cannot be downloaded here): that
  * it parses as flatpak-builder parses it (json-glib, comments allowed),
  * that it agrees with what meson installs (application ID, command, D-Bus
  * service files, the daemon's bus name), that its finish-args are the

@@ -11,6 +11,7 @@
 
 #include "lanyard-account-page.h"
 #include "lanyard-account-row.h"
+#include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
 #include "lanyard-provider-row.h"
 #include "lanyard-signin-dialog.h"
@@ -56,6 +57,7 @@ struct _LanyardWindow
   char               *last_toast;
   guint               n_accounts;
   gboolean            ready;
+  gboolean            on_socket; /* the daemon's private socket (Flatpak), not the bus */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -352,6 +354,19 @@ name_owner_cb (GDBusObjectManagerClient *objects,
 }
 
 static void
+socket_closed_cb (GDBusConnection *connection,
+                  gboolean         remote_peer_vanished,
+                  GError          *error,
+                  LanyardWindow   *self)
+{
+  self->ready = FALSE;
+  adw_status_page_set_description (self->unreachable_page,
+                                   _ ("Lanyard's account service stopped. Your accounts are safe; "
+                                      "try again to reconnect."));
+  gtk_stack_set_visible_child_name (self->stack, "unreachable");
+}
+
+static void
 objects_ready_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -360,8 +375,11 @@ objects_ready_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *owner = NULL;
 
-  self->objects = lanyard_dbus_object_manager_client_new_for_bus_finish (result, &error);
-  if (self->objects != NULL)
+  self->objects = lanyard_dbus_object_manager_client_new_finish (result, &error);
+  /* On the private socket the connection is the daemon: no name to own. */
+  if (self->objects != NULL && self->on_socket)
+    owner = g_strdup ("");
+  else if (self->objects != NULL)
     owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->objects));
 
   if (owner == NULL)
@@ -376,10 +394,40 @@ objects_ready_cb (GObject      *object,
       return;
     }
 
-  g_signal_connect_object (self->objects, "notify::name-owner", G_CALLBACK (name_owner_cb), self, 0);
+  if (self->on_socket)
+    g_signal_connect_object (g_dbus_object_manager_client_get_connection (G_DBUS_OBJECT_MANAGER_CLIENT (self->objects)),
+                             "closed", G_CALLBACK (socket_closed_cb), self, 0);
+  else
+    g_signal_connect_object (self->objects, "notify::name-owner", G_CALLBACK (name_owner_cb), self, 0);
   self->manager = LANYARD_DBUS_MANAGER (g_dbus_object_manager_get_interface (self->objects, MANAGER_PATH,
                                                                              "io.github.lanyard.Manager"));
   lanyard_dbus_manager_call_list_providers (self->manager, self->cancellable, providers_cb, g_object_ref (self));
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL;
+
+  connection = lanyard_client_connect_finish (result, &name, &error);
+  if (connection == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_status_page_set_description (self->unreachable_page,
+                                       _ ("Lanyard's account service (lanyard-daemon) could not be started. "
+                                          "Check that Lanyard is installed completely, then try again."));
+      gtk_stack_set_visible_child_name (self->stack, "unreachable");
+      return;
+    }
+  self->on_socket = name == NULL;
+  lanyard_dbus_object_manager_client_new (connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, name, ROOT_PATH,
+                                          self->cancellable, objects_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -400,10 +448,9 @@ connect_to_daemon (LanyardWindow *self)
   lanyard_account_page_set_account (LANYARD_ACCOUNT_PAGE (self->account_page), NULL, NULL, NULL, NULL, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
-  /* Calling it starts the daemon (D-Bus activation). */
-  lanyard_dbus_object_manager_client_new_for_bus (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-                                                  LANYARD_DAEMON_BUS_NAME, ROOT_PATH, self->cancellable,
-                                                  objects_ready_cb, g_object_ref (self));
+  /* Starts the daemon (D-Bus activation); the session bus, or the
+   * daemon's private socket when it runs in a Flatpak. */
+  lanyard_client_connect_async (self->cancellable, connected_cb, g_object_ref (self));
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
 #include "lanyard-dbus-enum-types.h"
 #include "lanyard-dbus-enums.h"
@@ -99,11 +100,19 @@ variant_to_json (GVariant *variant)
   return json_gvariant_serialize (variant);
 }
 
+/* The session bus, or the daemon's private socket when it runs in a
+ * Flatpak (lanyard-client-connection.c); with a NULL name there. */
+static GDBusConnection *daemon_connection;
+static const char      *daemon_name;
+
 static LanyardDBusManager *
 get_manager (GError **error)
 {
-  return lanyard_dbus_manager_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                      LANYARD_DAEMON_BUS_NAME, MANAGER_PATH, NULL, error);
+  daemon_connection = lanyard_client_connect (&daemon_name, NULL, error);
+  if (daemon_connection == NULL)
+    return NULL;
+  return lanyard_dbus_manager_proxy_new_sync (daemon_connection, G_DBUS_PROXY_FLAGS_NONE,
+                                              daemon_name, MANAGER_PATH, NULL, error);
 }
 
 static const char *
@@ -211,12 +220,14 @@ cmd_list (void)
   g_autofree char *owner = NULL;
   GList           *list;
 
-  objects = lanyard_dbus_object_manager_client_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-                                                                 LANYARD_DAEMON_BUS_NAME, ROOT_PATH, NULL, &error);
+  objects = lanyard_dbus_object_manager_client_new_sync (daemon_connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+                                                         daemon_name, ROOT_PATH, NULL, &error);
   if (objects == NULL)
     return report_error (error);
   owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
-  if (owner == NULL)
+  /* On the private socket there is no bus name to own: the connection is
+   * the daemon. */
+  if (owner == NULL && daemon_name != NULL)
     {
       g_printerr ("lanyard-daemon is not running and could not be started\n");
       return EXIT_NO_DAEMON;
@@ -290,8 +301,8 @@ get_account (LanyardDBusManager *manager,
       return NULL;
     }
 
-  account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                         LANYARD_DAEMON_BUS_NAME, path, NULL, &error);
+  account = lanyard_dbus_account_proxy_new_sync (daemon_connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                 daemon_name, path, NULL, &error);
   if (account == NULL)
     *status = report_error (error);
   return account;
@@ -427,7 +438,7 @@ cmd_link (LanyardDBusManager *manager,
   if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_new ("a{sv}", NULL), &path, NULL, &error))
     return report_error (error);
 
-  flow = lanyard_dbus_flow_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, LANYARD_DAEMON_BUS_NAME, path, NULL, &error);
+  flow = lanyard_dbus_flow_proxy_new_sync (daemon_connection, G_DBUS_PROXY_FLAGS_NONE, daemon_name, path, NULL, &error);
   if (flow == NULL)
     return report_error (error);
 
@@ -477,8 +488,8 @@ cmd_link (LanyardDBusManager *manager,
       goto out;
     }
 
-  account = lanyard_dbus_account_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE, LANYARD_DAEMON_BUS_NAME,
-                                                         wait.account_path, NULL, &error);
+  account = lanyard_dbus_account_proxy_new_sync (daemon_connection, G_DBUS_PROXY_FLAGS_NONE, daemon_name,
+                                                 wait.account_path, NULL, &error);
   if (account == NULL)
     {
       result = report_error (error);

@@ -3,6 +3,7 @@
 
 #include "lanyard-account.h"
 
+#include "lanyard-demo-server.h"
 #include "lanyard-error.h"
 #include "lanyard-http.h"
 #include "lanyard-provider-config.h"
@@ -30,6 +31,7 @@ struct _LanyardAccount
   char            *attention;
   gboolean         primary;
   gboolean         available;
+  char            *demo_avatar_url; /* the stored demo avatar on this process's demo server */
 };
 
 enum
@@ -58,6 +60,7 @@ lanyard_account_finalize (GObject *object)
   LanyardAccount *self = LANYARD_ACCOUNT (object);
 
   g_clear_object (&self->identity);
+  g_free (self->demo_avatar_url);
   g_free (self->attention);
 
   G_OBJECT_CLASS (lanyard_account_parent_class)->finalize (object);
@@ -170,6 +173,7 @@ lanyard_account_update_identity (LanyardAccount  *self,
 
   old = g_steal_pointer (&self->identity);
   self->identity = g_object_ref (identity);
+  g_clear_pointer (&self->demo_avatar_url, g_free);
 
   if (g_strcmp0 (lanyard_identity_get_username (old), lanyard_identity_get_username (identity)) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_USERNAME]);
@@ -221,7 +225,8 @@ lanyard_account_to_json (LanyardAccount *self)
   add_string (builder, "username", lanyard_account_get_username (self));
   add_string (builder, "display_name", lanyard_account_get_display_name (self));
   add_string (builder, "email", lanyard_account_get_email (self));
-  add_string (builder, "avatar_url", lanyard_account_get_avatar_url (self));
+  /* As stored: a demo avatar without the demo server's port. */
+  add_string (builder, "avatar_url", lanyard_identity_get_avatar_url (self->identity));
   add_int (builder, "linked_at", self->linked_at);
   add_int (builder, "last_refresh", self->last_refresh);
   add_int (builder, "expires_at", self->expires_at);
@@ -405,11 +410,26 @@ lanyard_account_get_email (LanyardAccount *self)
   return lanyard_identity_get_email (self->identity);
 }
 
+/**
+ * lanyard_account_get_avatar_url:
+ *
+ * A demo account's avatar is kept without the demo server's port
+ * (lanyard_demo_avatar_to_stored()); this gives its URL on the demo server
+ * of this process.
+ */
 const char *
 lanyard_account_get_avatar_url (LanyardAccount *self)
 {
+  const char *stored;
+
   g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
-  return lanyard_identity_get_avatar_url (self->identity);
+
+  stored = lanyard_identity_get_avatar_url (self->identity);
+  if (stored == NULL || !g_str_has_prefix (stored, LANYARD_DEMO_AVATAR_SCHEME ":"))
+    return stored;
+  if (self->demo_avatar_url == NULL)
+    self->demo_avatar_url = lanyard_demo_avatar_from_stored (stored);
+  return self->demo_avatar_url;
 }
 
 gint64

@@ -182,6 +182,20 @@ flavor_name (const char *flavor)
   return g_str_equal (flavor, "gitlab") ? "GitLab (Demo)" : "GitHub (Demo)";
 }
 
+/* LANYARD_DEMO_AUTO_APPROVE=USER, when USER is a valid demo user name. */
+static const char *
+demo_auto_approve_user (void)
+{
+  const char *user = g_getenv ("LANYARD_DEMO_AUTO_APPROVE");
+
+  if (user == NULL || user[0] == '\0' || strlen (user) > 39)
+    return NULL;
+  for (const char *c = user; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      return NULL;
+  return user;
+}
+
 static void
 handle_authorize (SoupServerMessage *message,
                   const char        *flavor,
@@ -203,6 +217,21 @@ handle_authorize (SoupServerMessage *message,
       send_html (message, SOUP_STATUS_BAD_REQUEST, "Invalid sign-in request",
                  "<p>This demo sign-in request is incomplete. Start again from Lanyard.</p>");
       return;
+    }
+
+  /* Scripted demos and tests that drive a web view nobody clicks in (the
+   * Flatpak test's window): the consent page answers as if Approve had been
+   * pressed for that demo user. */
+  if (demo_auto_approve_user () != NULL)
+    {
+      g_autofree char *request = g_uri_to_string (soup_server_message_get_uri (message));
+      g_autofree char *approve = lanyard_demo_approve_url (request, demo_auto_approve_user ());
+
+      if (approve != NULL)
+        {
+          soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, approve);
+          return;
+        }
     }
 
   g_string_append_printf (html,
@@ -630,4 +659,86 @@ lanyard_demo_approve_url (const char *authorize_url,
 
   approve = soup_uri_copy (uri, SOUP_URI_PATH, path, SOUP_URI_QUERY, query, SOUP_URI_NONE);
   return g_uri_to_string (approve);
+}
+
+/**
+ * lanyard_demo_avatar_to_stored:
+ * @avatar_url: (nullable): an avatar URL as the demo server's user endpoint
+ *   gives it, `http://127.0.0.1:PORT/avatar/NAME.svg`
+ *
+ * The form an account keeps: `lanyard-demo:avatar/NAME.svg`. The port is
+ * that of this process's demo server, which listens on another one after a
+ * restart; a URL with it would point at nothing then.
+ *
+ * Returns: (transfer full) (nullable): the stored form, or a copy of
+ *   @avatar_url when it is not this demo server's
+ */
+char *
+lanyard_demo_avatar_to_stored (const char *avatar_url)
+{
+  LanyardDemoServer *self = lanyard_demo_server_get_default ();
+  g_autofree char   *prefix = NULL;
+
+  if (avatar_url == NULL || self->server == NULL)
+    return g_strdup (avatar_url);
+  prefix = g_strdup_printf ("http://127.0.0.1:%u/avatar/", self->port);
+  if (!g_str_has_prefix (avatar_url, prefix))
+    return g_strdup (avatar_url);
+  return g_strconcat (LANYARD_DEMO_AVATAR_SCHEME ":avatar/", avatar_url + strlen (prefix), NULL);
+}
+
+/**
+ * lanyard_demo_avatar_is_stored:
+ * @text: (nullable): an avatar address
+ *
+ * Whether @text is a demo avatar as an account keeps it,
+ * `lanyard-demo:avatar/NAME.svg` with NAME a demo user name, and nothing
+ * else.
+ */
+gboolean
+lanyard_demo_avatar_is_stored (const char *text)
+{
+  const char *name;
+  gsize       length;
+
+  if (text == NULL || !g_str_has_prefix (text, LANYARD_DEMO_AVATAR_SCHEME ":avatar/"))
+    return FALSE;
+  name = text + strlen (LANYARD_DEMO_AVATAR_SCHEME ":avatar/");
+  if (!g_str_has_suffix (name, ".svg"))
+    return FALSE;
+  length = strlen (name) - strlen (".svg");
+  if (length == 0 || length > 39)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (name[i]) && name[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * lanyard_demo_avatar_from_stored:
+ * @stored: (nullable): an avatar URL as an account keeps it
+ *
+ * The URL of a stored demo avatar on this process's demo server, which
+ * starts for it if it has not yet.
+ *
+ * Returns: (transfer full) (nullable): an `http://127.0.0.1` URL, or %NULL
+ *   when @stored is not a demo avatar (or the demo server cannot start)
+ */
+char *
+lanyard_demo_avatar_from_stored (const char *stored)
+{
+  LanyardDemoServer *self = lanyard_demo_server_get_default ();
+  const char        *name;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_demo_avatar_is_stored (stored))
+    return NULL;
+  name = stored + strlen (LANYARD_DEMO_AVATAR_SCHEME ":avatar/");
+  if (!lanyard_demo_server_start (self, &error))
+    {
+      g_debug ("No demo avatar: %s", error->message);
+      return NULL;
+    }
+  return g_strdup_printf ("http://127.0.0.1:%u/avatar/%s", self->port, name);
 }

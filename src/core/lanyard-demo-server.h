@@ -18,4 +18,11 @@ char              *lanyard_demo_server_dup_base_url (LanyardDemoServer *self,
 char              *lanyard_demo_approve_url (const char *authorize_url,
                                              const char *username);
 
+/* How an account keeps a demo avatar: without the demo server's port,
+ * which is new in every process. */
+#define LANYARD_DEMO_AVATAR_SCHEME "lanyard-demo"
+gboolean lanyard_demo_avatar_is_stored (const char *text);
+char    *lanyard_demo_avatar_to_stored (const char *avatar_url);
+char    *lanyard_demo_avatar_from_stored (const char *stored);
+
 G_END_DECLS

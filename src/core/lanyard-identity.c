@@ -3,6 +3,8 @@
 
 #include "lanyard-identity.h"
 
+#include "lanyard-demo-server.h"
+
 #include <string.h>
 
 /**
@@ -162,7 +164,8 @@ is_loopback_host (const char *host)
 
 /* The window downloads the avatar: https:// only (http:// on loopback,
  * where the demo provider serves its pictures); never file://, data: or
- * another scheme, never credentials in the address. */
+ * another scheme (but the demo avatar's stored form), never credentials in
+ * the address. */
 static char *
 clean_avatar_url (const char *text)
 {
@@ -171,6 +174,10 @@ clean_avatar_url (const char *text)
 
   if (text == NULL || strlen (text) > MAX_URL_BYTES)
     return NULL;
+  /* A demo avatar as accounts keep it, without the demo server's port; the
+   * daemon hands out its http://127.0.0.1 address. */
+  if (lanyard_demo_avatar_is_stored (text))
+    return g_strdup (text);
   for (const char *p = text; *p != '\0'; p++)
     if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
       return NULL;

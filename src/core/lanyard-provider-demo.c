@@ -111,13 +111,26 @@ lanyard_provider_demo_identity_from_userinfo (LanyardProvider *provider,
                                               GError         **error)
 {
   LanyardProviderDemo *self = LANYARD_PROVIDER_DEMO (provider);
+  g_autoptr(LanyardIdentity) identity = NULL;
+  g_autofree char *avatar = NULL;
 
   if (g_str_equal (self->flavor, "gitlab"))
-    return _lanyard_provider_identity_from_claims (provider, userinfo, "nickname", error);
+    identity = _lanyard_provider_identity_from_claims (provider, userinfo, "nickname", error);
+  else
+    identity = lanyard_github_identity_from_user (lanyard_provider_get_id (provider),
+                                                  lanyard_provider_get_display_name (provider),
+                                                  userinfo, error);
+  if (identity == NULL)
+    return NULL;
 
-  return lanyard_github_identity_from_user (lanyard_provider_get_id (provider),
-                                            lanyard_provider_get_display_name (provider),
-                                            userinfo, error);
+  /* Kept without the demo server's port, which changes with every start. */
+  avatar = lanyard_demo_avatar_to_stored (lanyard_identity_get_avatar_url (identity));
+  return lanyard_identity_new (lanyard_identity_get_provider_id (identity),
+                               lanyard_identity_get_account_id (identity),
+                               lanyard_identity_get_username (identity),
+                               lanyard_identity_get_display_name (identity),
+                               lanyard_identity_get_email (identity),
+                               avatar);
 }
 
 static void

@@ -80,6 +80,20 @@ attributes_for (const char *provider_id,
   return attributes;
 }
 
+/* Whether libsecret keeps the items in a file of its own rather than in
+ * the Secret Service: the choice libsecret makes (SECRET_BACKEND, else the
+ * file backend inside a Flatpak), which its API does not expose. That file
+ * has no locked items, and there is no Secret Service to ask about them. */
+static gboolean
+uses_file_backend (void)
+{
+  const char *backend = g_getenv ("SECRET_BACKEND");
+
+  if (backend != NULL)
+    return g_str_equal (backend, "file");
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
 /* What libsecret says, in words a person can act on. */
 static GError *
 keyring_error (const GError *error)
@@ -220,7 +234,15 @@ load_cb (GObject      *object,
 
   /* libsecret answers "nothing" when the item is in a locked collection it
    * could not unlock. Telling that from "no such item" matters: the first
-   * must never look like a lost account. */
+   * must never look like a lost account. Libsecret's file backend (inside
+   * a Flatpak: a keyring file of the application's own, its key from the
+   * Secret portal) has no locking, so there nothing found is a lost item. */
+  if (secret == NULL && uses_file_backend ())
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                               "The keyring holds no tokens for this account; sign in again");
+      return;
+    }
   if (secret == NULL)
     {
       secret_service_get (SECRET_SERVICE_NONE, g_task_get_cancellable (task),

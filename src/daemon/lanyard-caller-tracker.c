@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lanyard-error.h"
+#include "lanyard-private-socket.h"
 
 /**
  * LanyardCallerTracker:
@@ -34,6 +35,7 @@ struct _LanyardCallerTracker
   GHashTable      *callers; /* unique name → LanyardCaller */
   GMutex           lock;
   guint            subscription;
+  gboolean         sandboxed; /* the daemon itself, in a Flatpak (or as if: LANYARD_PRIVATE_SOCKET=1) */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardCallerTracker, lanyard_caller_tracker, G_TYPE_OBJECT)
@@ -114,6 +116,7 @@ lanyard_caller_tracker_new (GDBusConnection *connection)
   LanyardCallerTracker *self = g_object_new (LANYARD_TYPE_CALLER_TRACKER, NULL);
 
   self->connection = g_object_ref (connection);
+  self->sandboxed = lanyard_private_socket_is_wanted ();
   /* Only the bus daemon may send it: the sender is checked by GDBus. */
   self->subscription = g_dbus_connection_signal_subscribe (connection, "org.freedesktop.DBus", "org.freedesktop.DBus",
                                                            "NameOwnerChanged", "/org/freedesktop/DBus", NULL,
@@ -145,6 +148,19 @@ resolve (LanyardCallerTracker *self,
     }
 
   g_variant_get (reply, "(@a{sv})", &credentials);
+  /* A daemon in a Flatpak sandbox has a PID namespace of its own: the
+   * bus's process ID of a caller names no process in its /proc, or an
+   * unrelated one there. It does not look (docs/flatpak.md); those who may
+   * act come through the private socket (lanyard-private-socket.c). */
+  if (self->sandboxed)
+    {
+      g_auto(GVariantDict) only_uid = G_VARIANT_DICT_INIT (NULL);
+      guint32 uid = G_MAXUINT32;
+
+      g_variant_lookup (credentials, "UnixUserID", "u", &uid);
+      g_variant_dict_insert (&only_uid, "UnixUserID", "u", uid);
+      return lanyard_caller_new_from_credentials (sender, g_variant_dict_end (&only_uid), NULL, "/proc", getuid ());
+    }
   return lanyard_caller_new_from_credentials (sender, credentials, fds, "/proc", getuid ());
 }
 
@@ -207,4 +223,23 @@ lanyard_caller_tracker_get_size (LanyardCallerTracker *self)
   size = g_hash_table_size (self->callers);
   g_mutex_unlock (&self->lock);
   return size;
+}
+
+/**
+ * lanyard_caller_tracker_trust:
+ * @unique_name: a unique bus name of the daemon's own making
+ *
+ * Takes @unique_name for a host program: the private socket's relay of a
+ * connection that only Lanyard's own instances and host programs can open.
+ */
+void
+lanyard_caller_tracker_trust (LanyardCallerTracker *self,
+                              const char           *unique_name)
+{
+  g_return_if_fail (LANYARD_IS_CALLER_TRACKER (self));
+  g_return_if_fail (unique_name != NULL && unique_name[0] == ':');
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->callers, g_strdup (unique_name), lanyard_caller_new_host (unique_name));
+  g_mutex_unlock (&self->lock);
 }

@@ -13,5 +13,7 @@ LanyardCaller        *lanyard_caller_tracker_lookup (LanyardCallerTracker *self,
                                                      const char           *sender,
                                                      GError              **error);
 guint                 lanyard_caller_tracker_get_size (LanyardCallerTracker *self);
+void                  lanyard_caller_tracker_trust (LanyardCallerTracker *self,
+                                                    const char           *unique_name);
 
 G_END_DECLS

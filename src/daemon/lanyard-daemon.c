@@ -15,6 +15,7 @@
 #include <malloc.h>
 #endif
 
+#include "lanyard-private-socket.h"
 #include "lanyard-rlimit.h"
 #include "lanyard-service.h"
 
@@ -24,6 +25,7 @@ typedef struct
   LanyardService          *service;
   LanyardProviderRegistry *registry;
   GDBusConnection         *system_bus;
+  LanyardPrivateSocket    *private_socket;
   int                      status;
   gboolean                 owned;
 } Daemon;
@@ -34,8 +36,17 @@ bus_acquired_cb (GDBusConnection *connection,
                  gpointer         user_data)
 {
   Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
 
   lanyard_service_export (daemon->service, connection);
+  /* In a Flatpak: the way in for the window and host programs. */
+  if (lanyard_private_socket_is_wanted ())
+    {
+      daemon->private_socket = lanyard_private_socket_new (connection, lanyard_service_get_callers (daemon->service),
+                                                           &error);
+      if (daemon->private_socket == NULL)
+        g_warning ("No private socket; only identity is available: %s", error->message);
+    }
 }
 
 #ifdef __GLIBC__
@@ -243,6 +254,7 @@ main (int   argc,
   g_main_loop_run (daemon.loop);
 
   g_bus_unown_name (owner_id);
+  g_clear_object (&daemon.private_socket);
   g_clear_object (&daemon.system_bus);
   g_clear_object (&daemon.service);
   g_clear_object (&daemon.registry);

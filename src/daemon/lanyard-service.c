@@ -150,6 +150,18 @@ lanyard_service_export (LanyardService  *self,
 }
 
 /**
+ * lanyard_service_get_callers:
+ *
+ * Returns: (transfer none): who is calling, once exported
+ */
+LanyardCallerTracker *
+lanyard_service_get_callers (LanyardService *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SERVICE (self), NULL);
+  return self->callers;
+}
+
+/**
  * lanyard_service_recheck:
  *
  * The wall clock moved (resume from suspend): refresh what is due now.

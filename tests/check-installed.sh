@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Lanyard as `meson install` leaves it, run for real: a second build of the
+# same sources with a temporary prefix, installed there without --destdir
+# (meson skips its post-install steps under --destdir, so only a real
+# install shows that the settings schema gets compiled), then the installed
+# programs started with nothing from the build tree: no
+# GSETTINGS_SCHEMA_DIR, no LANYARD_MODULE_DIR, the D-Bus service files of
+# the prefix only.
+#
+# usage: check-installed.sh SOURCE_DIR
+set -euo pipefail
+
+source_dir=$1
+
+tap_count=0
+failed=0
+ok() {
+  tap_count=$((tap_count + 1))
+  echo "ok $tap_count - $1"
+}
+not_ok() {
+  tap_count=$((tap_count + 1))
+  failed=1
+  echo "not ok $tap_count - $1"
+  sed 's/^/# /' "$2"
+}
+check() {
+  local name=$1; shift
+  local log
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then ok "$name"; else not_ok "$name" "$log"; fi
+  rm -f "$log"
+}
+
+workdir=$(mktemp -d /tmp/lanyard-installed-XXXXXX)
+cleanup() {
+  [ -n "${bus_pid:-}" ] && kill "$bus_pid" 2>/dev/null
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+prefix=$workdir/prefix
+build=$workdir/build
+
+# Only what gets installed is built (not the tests, tools and benchmarks);
+# without optimisation, which is quicker to compile and changes nothing here.
+build_and_install() {
+  meson setup "$build" "$source_dir" --prefix "$prefix" --buildtype plain -Dsystemd_user_unit=false || return 1
+  local targets
+  mapfile -t targets < <(
+    comm -12 <(meson introspect "$build" --installed |
+      python3 -c 'import json, os, sys; b = os.path.realpath(sys.argv[1])
+for k in json.load(sys.stdin):
+    if k.startswith(b + "/"): print(os.path.relpath(k, b))' "$build" | LC_ALL=C sort) \
+      <(ninja -C "$build" -t targets all | sed 's/: .*//' | LC_ALL=C sort))
+  ninja -C "$build" "${targets[@]}" || return 1
+  meson install -C "$build" --no-rebuild
+}
+if ! check "a second build installs to a temporary prefix" build_and_install; then
+  echo "1..$tap_count"
+  exit 1
+fi
+
+check "the installed settings schema is compiled" \
+  test -s "$prefix/share/glib-2.0/schemas/gschemas.compiled"
+
+# The session of someone who installed to this prefix: their XDG_DATA_DIRS
+# name it, their bus finds its D-Bus service files there, their keyring
+# runs. Everything the programs keep goes to the temporary directory.
+export HOME=$workdir/home XDG_DATA_HOME=$workdir/home/data XDG_CONFIG_HOME=$workdir/home/config \
+  XDG_CACHE_HOME=$workdir/home/cache XDG_RUNTIME_DIR=$workdir/runtime
+export XDG_DATA_DIRS=$prefix/share:/usr/local/share:/usr/share
+export LANYARD_DEMO=1 GTK_A11Y=none GDK_BACKEND=x11
+unset GSETTINGS_SCHEMA_DIR LANYARD_MODULE_DIR
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+cat >"$workdir/session.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$XDG_RUNTIME_DIR/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+  <servicedir>$prefix/share/dbus-1/services</servicedir>
+</busconfig>
+CONF
+dbus-daemon --config-file="$workdir/session.conf" --nofork --nopidfile --nosyslog &
+bus_pid=$!
+export DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG_RUNTIME_DIR/bus
+for _ in $(seq 50); do [ -S "$XDG_RUNTIME_DIR/bus" ] && break; sleep 0.1; done
+echo "" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+
+# The application object reads its settings before anything else, so even
+# --help dies without the compiled schema.
+check "the installed lanyard starts (--help)" "$prefix/bin/lanyard" --help
+check "the installed lanyardctl runs (--version)" "$prefix/bin/lanyardctl" --version
+
+# D-Bus activation through the installed service file, which names the
+# installed daemon.
+activated_daemon() {
+  local out
+  out=$("$prefix/bin/lanyardctl" providers) || return 1
+  echo "$out"
+  grep -q demo-github <<<"$out" || return 1
+  # The program that answers is the installed one.
+  local pid
+  pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.GetConnectionUnixProcessID io.github.lanyard.Lanyard.Daemon |
+    sed 's/^(uint32 \([0-9]*\),)$/\1/')
+  [ "$(readlink "/proc/$pid/exe")" = "$prefix/libexec/lanyard-daemon" ] || {
+    echo "the daemon that answers is $(readlink "/proc/$pid/exe")"
+    return 1
+  }
+}
+check "the installed daemon is D-Bus activated and answers" activated_daemon
+
+# The window, under Xvfb: its actions are on the bus once it has started
+# (the preference action is made from the settings), and it is still alive
+# after it has shown its window.
+has_owner() {
+  gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.NameHasOwner "$1" | grep -q true
+}
+window_starts() {
+  local app_pid i actions
+  xvfb-run -a -s '-screen 0 1280x800x24' "$prefix/bin/lanyard" >"$workdir/window.log" 2>&1 &
+  app_pid=$!
+  # Asked only once the window owns its name: asking before would start
+  # another one through the application's own D-Bus service file.
+  for i in $(seq 100); do
+    has_owner io.github.lanyard.Lanyard && break
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  for i in $(seq 100); do
+    has_owner io.github.lanyard.Lanyard || break
+    actions=$(gdbus call --session --dest io.github.lanyard.Lanyard --object-path /io/github/lanyard/Lanyard \
+      --method org.gtk.Actions.List 2>/dev/null) && grep -q always-use-browser <<<"$actions" && break
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  sleep 2
+  if ! kill -0 "$app_pid" 2>/dev/null || ! grep -q always-use-browser <<<"${actions:-}"; then
+    cat "$workdir/window.log"
+    return 1
+  fi
+  gdbus call --session --dest io.github.lanyard.Lanyard --object-path /io/github/lanyard/Lanyard \
+    --method org.gtk.Actions.Activate quit '[]' '{}' >/dev/null
+  wait "$app_pid" || { cat "$workdir/window.log"; return 1; }
+}
+if command -v xvfb-run >/dev/null; then
+  check "the installed window starts under Xvfb" window_starts
+fi
+
+echo "1..$tap_count"
+exit $failed
