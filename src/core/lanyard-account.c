@@ -3,6 +3,8 @@
 
 #include "lanyard-account.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-demo-server.h"
 #include "lanyard-error.h"
 #include "lanyard-http.h"
@@ -334,7 +336,7 @@ lanyard_account_key_parse (const char *key,
   if (key == NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                           "No account was named; write it as provider:account-id");
+                           _ ("No account was named; write it as provider:account-id"));
       return FALSE;
     }
 
@@ -344,16 +346,16 @@ lanyard_account_key_parse (const char *key,
   if (length > LANYARD_ACCOUNT_KEY_MAX_LENGTH)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                   "The account name given is longer than %d bytes, so no account is called that; "
-                   "write it as provider:account-id",
+                   _ ("The account name given is longer than %d bytes, so no account is called that; "
+                      "write it as provider:account-id"),
                    LANYARD_ACCOUNT_KEY_MAX_LENGTH);
       return FALSE;
     }
   if (!g_utf8_validate_len (key, length, NULL))
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                           "The account name given is not valid text, so no account is called that; "
-                           "write it as provider:account-id");
+                           _ ("The account name given is not valid text, so no account is called that; "
+                              "write it as provider:account-id"));
       return FALSE;
     }
 

@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-demo.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-demo-server.h"
@@ -50,7 +52,7 @@ lanyard_provider_demo_configure (LanyardProvider       *provider,
 
   /* Whatever it is called, a demo provider is labelled as one. */
   if (display_name == NULL)
-    labelled = g_strdup (g_str_equal (flavor, "gitlab") ? "GitLab (Demo)" : "GitHub (Demo)");
+    labelled = g_strdup (g_str_equal (flavor, "gitlab") ? _ ("GitLab (Demo)") : _ ("GitHub (Demo)"));
   else if (strstr (display_name, "Demo") == NULL)
     labelled = g_strdup_printf ("%s (Demo)", display_name);
   if (labelled != NULL)

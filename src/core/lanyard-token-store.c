@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-token-store.h"
 
 #include <libsecret/secret.h>
@@ -105,12 +107,12 @@ keyring_error (const GError *error)
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
       (error->domain == G_DBUS_ERROR && strstr (error->message, "locked") != NULL))
     return g_error_new (LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
-                        "The keyring is locked. Unlock it (for example in “Passwords and Keys”) and try again; "
-                        "nothing was lost.");
+                        _ ("The keyring is locked. Unlock it (for example in “Passwords and Keys”) and try again; "
+                           "nothing was lost."));
 
   return g_error_new (LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE,
-                      "No keyring (Secret Service) is available, and Lanyard keeps tokens nowhere else. "
-                      "Start GNOME Keyring or KWallet and try again; nothing was lost. (%s)",
+                      _ ("No keyring (Secret Service) is available, and Lanyard keeps tokens nowhere else. "
+                         "Start GNOME Keyring or KWallet and try again; nothing was lost. (%s)"),
                       error->message);
 }
 
@@ -185,11 +187,11 @@ locked_search_cb (GObject      *object,
     g_task_return_error (task, keyring_error (error));
   else if (items != NULL)
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
-                             "The keyring is locked. Unlock it (for example in “Passwords and Keys”) and try again; "
-                             "nothing was lost.");
+                             _ ("The keyring is locked. Unlock it (for example in “Passwords and Keys”) and try again; "
+                                "nothing was lost."));
   else
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                             "The keyring holds no tokens for this account; sign in again");
+                             _ ("The keyring holds no tokens for this account; sign in again"));
 
   g_list_free_full (items, g_object_unref);
 }
@@ -240,7 +242,7 @@ load_cb (GObject      *object,
   if (secret == NULL && uses_file_backend ())
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                               "The keyring holds no tokens for this account; sign in again");
+                               _ ("The keyring holds no tokens for this account; sign in again"));
       return;
     }
   if (secret == NULL)
