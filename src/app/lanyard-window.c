@@ -950,6 +950,15 @@ static void
 lanyard_window_init (LanyardWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* What a Flatpak'd Lanyard cannot do, said where the person looks, not
+   * only in docs/flatpak.md: inside its sandbox the daemon cannot tell
+   * one sandboxed app from another, so it gives them no tokens. */
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->providers_group),
+                                           _ ("Lanyard runs as a Flatpak here: other apps see who you are, and "
+                                              "programs outside sandboxes can use your accounts, but sandboxed "
+                                              "apps cannot. For that, install Lanyard from your distribution."));
   self->cancellable = g_cancellable_new ();
   self->provider_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
