@@ -30,8 +30,6 @@ static void lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardBusAccount, lanyard_bus_account, LANYARD_DBUS_TYPE_ACCOUNT_SKELETON, G_IMPLEMENT_INTERFACE (LANYARD_DBUS_TYPE_ACCOUNT, lanyard_bus_account_iface_init))
 
-static GDBusInterfaceSkeletonClass *skeleton_parent_class;
-
 static void
 lanyard_bus_account_dispose (GObject *object)
 {
@@ -44,63 +42,14 @@ lanyard_bus_account_dispose (GObject *object)
   G_OBJECT_CLASS (lanyard_bus_account_parent_class)->dispose (object);
 }
 
-/* Every call passes the access policy before its handler, on the main
- * thread: see lanyard-policy.c for why this gate is in the vtable rather
- * than in g-authorize-method. */
-static void
-guarded_method_call (GDBusConnection       *connection,
-                     const char            *sender,
-                     const char            *object_path,
-                     const char            *interface_name,
-                     const char            *method_name,
-                     GVariant              *parameters,
-                     GDBusMethodInvocation *invocation,
-                     gpointer               user_data)
-{
-  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (user_data);
-
-  if (!lanyard_policy_authorize_method (self->callers, invocation, NULL))
-    return;
-  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
-}
-
-/* Property reads (Get, and each property of GetAll) pass it too. */
-static GVariant *
-guarded_get_property (GDBusConnection *connection,
-                      const char      *sender,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *property_name,
-                      GError         **error,
-                      gpointer         user_data)
-{
-  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (user_data);
-  g_autoptr(GError) local_error = NULL;
-
-  if (!lanyard_policy_authorize_property (self->callers, sender, interface_name, property_name, NULL, &local_error))
-    {
-      if (error != NULL)
-        *error = g_steal_pointer (&local_error);
-      return NULL;
-    }
-  return skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
-}
-
 static GDBusInterfaceVTable *
 lanyard_bus_account_get_vtable (GDBusInterfaceSkeleton *skeleton)
 {
   static GDBusInterfaceVTable vtable;
   static gsize                once;
 
-  if (g_once_init_enter (&once))
-    {
-      vtable = *skeleton_parent_class->get_vtable (skeleton);
-      vtable.method_call = guarded_method_call;
-      vtable.get_property = guarded_get_property;
-      vtable.set_property = NULL;
-      g_once_init_leave (&once, 1);
-    }
-  return &vtable;
+  /* Every call and property read passes the access policy first. */
+  return lanyard_policy_guarded_vtable (skeleton, &vtable, &once);
 }
 
 static void
@@ -109,7 +58,6 @@ lanyard_bus_account_class_init (LanyardBusAccountClass *klass)
   GObjectClass                *object_class = G_OBJECT_CLASS (klass);
   GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
 
-  skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_bus_account_parent_class);
   object_class->dispose = lanyard_bus_account_dispose;
   skeleton_class->get_vtable = lanyard_bus_account_get_vtable;
 }
@@ -283,6 +231,7 @@ lanyard_bus_account_new (LanyardAccountManager *manager,
   self->manager = g_object_ref (manager);
   self->account = g_object_ref (account);
   self->callers = g_object_ref (callers);
+  lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, NULL);
 
   lanyard_dbus_account_set_key (LANYARD_DBUS_ACCOUNT (self), key);
   lanyard_dbus_account_set_provider_id (LANYARD_DBUS_ACCOUNT (self), lanyard_account_get_provider_id (account));

@@ -95,65 +95,14 @@ lanyard_bus_flow_finalize (GObject *object)
   G_OBJECT_CLASS (lanyard_bus_flow_parent_class)->finalize (object);
 }
 
-/* Every call passes the access policy before its handler, on the main
- * thread: see lanyard-policy.c for why this gate is in the vtable rather
- * than in g-authorize-method. */
-static void
-guarded_method_call (GDBusConnection       *connection,
-                     const char            *sender,
-                     const char            *object_path,
-                     const char            *interface_name,
-                     const char            *method_name,
-                     GVariant              *parameters,
-                     GDBusMethodInvocation *invocation,
-                     gpointer               user_data)
-{
-  LanyardBusFlow *self = LANYARD_BUS_FLOW (user_data);
-
-  if (!lanyard_policy_authorize_method (self->callers, invocation, self->starter))
-    return;
-  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
-}
-
-/* Property reads (Get, and each property of GetAll) pass it too. */
-static GVariant *
-guarded_get_property (GDBusConnection *connection,
-                      const char      *sender,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *property_name,
-                      GError         **error,
-                      gpointer         user_data)
-{
-  LanyardBusFlow *self = LANYARD_BUS_FLOW (user_data);
-  g_autoptr(GError) local_error = NULL;
-
-  if (!lanyard_policy_authorize_property (self->callers, sender, interface_name, property_name, self->starter,
-                                          &local_error))
-    {
-      /* GetAll passes no error: the property is left out. */
-      if (error != NULL)
-        *error = g_steal_pointer (&local_error);
-      return NULL;
-    }
-  return skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
-}
-
 static GDBusInterfaceVTable *
 lanyard_bus_flow_get_vtable (GDBusInterfaceSkeleton *skeleton)
 {
   static GDBusInterfaceVTable vtable;
   static gsize                once;
 
-  if (g_once_init_enter (&once))
-    {
-      vtable = *skeleton_parent_class->get_vtable (skeleton);
-      vtable.method_call = guarded_method_call;
-      vtable.get_property = guarded_get_property;
-      vtable.set_property = NULL;
-      g_once_init_leave (&once, 1);
-    }
-  return &vtable;
+  /* Every call and property read passes the access policy first. */
+  return lanyard_policy_guarded_vtable (skeleton, &vtable, &once);
 }
 
 static void
@@ -324,6 +273,7 @@ lanyard_bus_flow_new (LanyardFlow          *flow,
   self->flow = g_object_ref (flow);
   self->callers = g_object_ref (callers);
   self->starter = g_strdup (starter);
+  lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, starter);
   self->path = g_strdup (path);
 
   lanyard_dbus_flow_set_provider_id (iface, lanyard_provider_get_id (provider));

@@ -43,8 +43,6 @@ static void lanyard_manager_service_iface_init (LanyardDBusManagerIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardManagerService, lanyard_manager_service, LANYARD_DBUS_TYPE_MANAGER_SKELETON, G_IMPLEMENT_INTERFACE (LANYARD_DBUS_TYPE_MANAGER, lanyard_manager_service_iface_init))
 
-static GDBusInterfaceSkeletonClass *skeleton_parent_class;
-
 static void
 lanyard_manager_service_dispose (GObject *object)
 {
@@ -78,63 +76,14 @@ lanyard_manager_service_finalize (GObject *object)
   G_OBJECT_CLASS (lanyard_manager_service_parent_class)->finalize (object);
 }
 
-/* Every call passes the access policy before its handler, on the main
- * thread: see lanyard-policy.c for why this gate is in the vtable rather
- * than in g-authorize-method. */
-static void
-guarded_method_call (GDBusConnection       *connection,
-                     const char            *sender,
-                     const char            *object_path,
-                     const char            *interface_name,
-                     const char            *method_name,
-                     GVariant              *parameters,
-                     GDBusMethodInvocation *invocation,
-                     gpointer               user_data)
-{
-  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (user_data);
-
-  if (!lanyard_policy_authorize_method (self->callers, invocation, NULL))
-    return;
-  skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->method_call (connection, sender, object_path, interface_name, method_name, parameters, invocation, user_data);
-}
-
-/* Property reads (Get, and each property of GetAll) pass it too. */
-static GVariant *
-guarded_get_property (GDBusConnection *connection,
-                      const char      *sender,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *property_name,
-                      GError         **error,
-                      gpointer         user_data)
-{
-  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (user_data);
-  g_autoptr(GError) local_error = NULL;
-
-  if (!lanyard_policy_authorize_property (self->callers, sender, interface_name, property_name, NULL, &local_error))
-    {
-      if (error != NULL)
-        *error = g_steal_pointer (&local_error);
-      return NULL;
-    }
-  return skeleton_parent_class->get_vtable (G_DBUS_INTERFACE_SKELETON (self))->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
-}
-
 static GDBusInterfaceVTable *
 lanyard_manager_service_get_vtable (GDBusInterfaceSkeleton *skeleton)
 {
   static GDBusInterfaceVTable vtable;
   static gsize                once;
 
-  if (g_once_init_enter (&once))
-    {
-      vtable = *skeleton_parent_class->get_vtable (skeleton);
-      vtable.method_call = guarded_method_call;
-      vtable.get_property = guarded_get_property;
-      vtable.set_property = NULL;
-      g_once_init_leave (&once, 1);
-    }
-  return &vtable;
+  /* Every call and property read passes the access policy first. */
+  return lanyard_policy_guarded_vtable (skeleton, &vtable, &once);
 }
 
 static void
@@ -143,7 +92,6 @@ lanyard_manager_service_class_init (LanyardManagerServiceClass *klass)
   GObjectClass                *object_class = G_OBJECT_CLASS (klass);
   GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
 
-  skeleton_parent_class = G_DBUS_INTERFACE_SKELETON_CLASS (lanyard_manager_service_parent_class);
   object_class->dispose = lanyard_manager_service_dispose;
   object_class->finalize = lanyard_manager_service_finalize;
   skeleton_class->get_vtable = lanyard_manager_service_get_vtable;
@@ -542,6 +490,7 @@ lanyard_manager_service_new (LanyardAccountManager    *accounts,
 
   self->accounts = g_object_ref (accounts);
   self->callers = g_object_ref (callers);
+  lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, NULL);
   self->objects = objects;
   lanyard_dbus_manager_set_version (LANYARD_DBUS_MANAGER (self), PACKAGE_VERSION);
   lanyard_manager_service_update_current (self);

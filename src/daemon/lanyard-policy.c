@@ -357,3 +357,137 @@ lanyard_policy_authorize_property (LanyardCallerTracker *callers,
 {
   return authorize (callers, sender, interface, LANYARD_POLICY_PROPERTY, property, flow_starter, error);
 }
+
+/* What a guarded skeleton is checked against. */
+typedef struct
+{
+  LanyardCallerTracker        *callers; /* owned */
+  char                        *flow_starter; /* owned; NULL but for a sign-in */
+  GDBusInterfaceSkeletonClass *unguarded; /* borrowed: the generated skeleton's class */
+} Guard;
+
+G_DEFINE_QUARK (lanyard - policy - guard, guard)
+
+static void
+guard_free (gpointer data)
+{
+  Guard *guard = data;
+
+  g_object_unref (guard->callers);
+  g_free (guard->flow_starter);
+  g_free (guard);
+}
+
+/**
+ * lanyard_policy_guard:
+ * @skeleton: an instance of a class that derives directly from a skeleton
+ *   gdbus-codegen generated, and whose get_vtable is
+ *   lanyard_policy_guarded_vtable()
+ * @callers: who is who
+ * @flow_starter: (nullable): for a sign-in, the unique name of the
+ *   connection that started it
+ *
+ * Puts @skeleton behind the policy: before it is exported, once.
+ */
+void
+lanyard_policy_guard (GDBusInterfaceSkeleton *skeleton,
+                      LanyardCallerTracker   *callers,
+                      const char             *flow_starter)
+{
+  Guard *guard = g_new0 (Guard, 1);
+
+  g_return_if_fail (G_IS_DBUS_INTERFACE_SKELETON (skeleton));
+  g_return_if_fail (g_object_get_qdata (G_OBJECT (skeleton), guard_quark ()) == NULL);
+
+  guard->callers = g_object_ref (callers);
+  guard->flow_starter = g_strdup (flow_starter);
+  guard->unguarded = g_type_class_peek_parent (G_OBJECT_GET_CLASS (skeleton));
+  g_object_set_qdata_full (G_OBJECT (skeleton), guard_quark (), guard, guard_free);
+}
+
+/* A skeleton that was never guarded answers nothing: failing closed. */
+static Guard *
+guard_of (gpointer skeleton)
+{
+  return g_object_get_qdata (G_OBJECT (skeleton), guard_quark ());
+}
+
+/* Every call passes the access policy before its handler, on the main
+ * thread; not in g-authorize-method, which GLib 2.74 does not emit for
+ * property reads and which sends every call through a worker thread. */
+static void
+guarded_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
+{
+  Guard *guard = guard_of (user_data);
+
+  if (guard == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, LANYARD_ERROR, LANYARD_ERROR_PERMISSION_DENIED,
+                                                     _ ("This object is not ready to answer yet"));
+      return;
+    }
+  if (!lanyard_policy_authorize_method (guard->callers, invocation, guard->flow_starter))
+    return;
+  guard->unguarded->get_vtable (user_data)->method_call (connection, sender, object_path, interface_name, method_name,
+                                                         parameters, invocation, user_data);
+}
+
+/* Property reads (Get, and each property of GetAll) pass it too. */
+static GVariant *
+guarded_get_property (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *object_path,
+                      const char      *interface_name,
+                      const char      *property_name,
+                      GError         **error,
+                      gpointer         user_data)
+{
+  Guard *guard = guard_of (user_data);
+  g_autoptr(GError) local_error = NULL;
+
+  if (guard == NULL)
+    return NULL;
+  if (!lanyard_policy_authorize_property (guard->callers, sender, interface_name, property_name, guard->flow_starter,
+                                          &local_error))
+    {
+      /* GetAll passes no error: the property is left out. */
+      if (error != NULL)
+        *error = g_steal_pointer (&local_error);
+      return NULL;
+    }
+  return guard->unguarded->get_vtable (user_data)->get_property (connection, sender, object_path, interface_name,
+                                                                 property_name, error, user_data);
+}
+
+/**
+ * lanyard_policy_guarded_vtable:
+ * @storage: the class's own vtable, filled once
+ * @once: the class's own once-guard
+ *
+ * The get_vtable of a guarded skeleton class: the generated vtable with
+ * its calls and property reads behind the policy and no property writes.
+ */
+GDBusInterfaceVTable *
+lanyard_policy_guarded_vtable (GDBusInterfaceSkeleton *skeleton,
+                               GDBusInterfaceVTable   *storage,
+                               gsize                  *once)
+{
+  if (g_once_init_enter (once))
+    {
+      GDBusInterfaceSkeletonClass *unguarded = g_type_class_peek_parent (G_OBJECT_GET_CLASS (skeleton));
+
+      *storage = *unguarded->get_vtable (skeleton);
+      storage->method_call = guarded_method_call;
+      storage->get_property = guarded_get_property;
+      storage->set_property = NULL;
+      g_once_init_leave (once, 1);
+    }
+  return storage;
+}

@@ -66,6 +66,12 @@ gboolean                 lanyard_policy_allows (const LanyardCaller *caller,
                                                 GError             **error);
 gboolean                 lanyard_policy_check_arguments (GVariant *parameters,
                                                          GError  **error);
+void                     lanyard_policy_guard (GDBusInterfaceSkeleton *skeleton,
+                                               LanyardCallerTracker   *callers,
+                                               const char             *flow_starter);
+GDBusInterfaceVTable    *lanyard_policy_guarded_vtable (GDBusInterfaceSkeleton *skeleton,
+                                                        GDBusInterfaceVTable   *storage,
+                                                        gsize                  *once);
 gboolean                 lanyard_policy_authorize_method (LanyardCallerTracker  *callers,
                                                           GDBusMethodInvocation *invocation,
                                                           const char            *flow_starter);
