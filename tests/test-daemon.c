@@ -95,7 +95,13 @@ test_link_over_dbus (void)
   g_autofree char *flow = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *token = NULL;
-  const char      *provider = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) scopes = NULL;
+  g_autoptr(GVariant) last_refresh = NULL;
+  const char             *provider = NULL;
+  const char             *granted[] = { "openid", "profile", "email", NULL };
+  g_autofree const char **got = NULL;
+  gint64                  started = g_get_real_time () / G_USEC_PER_SEC;
 
   reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "StartFlow",
                        g_variant_new ("(s@a{sv})", "work", g_variant_new ("a{sv}", NULL)), G_VARIANT_TYPE ("(o)"), &error);
@@ -122,6 +128,16 @@ test_link_over_dbus (void)
   identity = g_variant_get_child_value (current, 0);
   g_assert_true (g_variant_lookup (identity, "provider", "&s", &provider));
   g_assert_cmpstr (provider, ==, "work");
+
+  /* What was granted (the fake grants the scopes asked for: GitLab's
+   * defaults), and when the tokens were issued. */
+  path = daemon_account_path ("work:4242");
+  scopes = daemon_get_property (path, "io.github.lanyard.Account", "Scopes");
+  got = g_variant_get_strv (scopes, NULL);
+  g_assert_cmpstrv (got, granted);
+  last_refresh = daemon_get_property (path, "io.github.lanyard.Account", "LastRefresh");
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), >=, started);
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), <=, g_get_real_time () / G_USEC_PER_SEC);
 
   /* The tokens are in the keyring, and nowhere else. */
   secret = keyring_secret ("work", "4242");
@@ -236,7 +252,10 @@ test_scheduled_refresh (void)
   g_autoptr(CtlResult) relinked = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  guint            refreshes;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) last_refresh = NULL;
+  gint64 renewed_expiry = 0;
+  guint  refreshes;
 
   fake_provider_set_expires_in (fake, 2);
   relinked = link_with_ctl ("work");
@@ -264,6 +283,24 @@ test_scheduled_refresh (void)
     }
   g_assert_cmpstr (after, !=, before);
   g_assert_nonnull (strstr (after, "fake_rt_"));
+
+  /* The bus says when: no earlier than the new hour-long token was issued
+   * (its expiry is stamped on receipt, the renewal once it is stored). */
+  path = daemon_account_path ("work:4242");
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GVariant) expires = daemon_get_property (path, "io.github.lanyard.Account", "ExpiresAt");
+
+      g_clear_pointer (&last_refresh, g_variant_unref);
+      last_refresh = daemon_get_property (path, "io.github.lanyard.Account", "LastRefresh");
+      renewed_expiry = g_variant_get_int64 (expires);
+      if (renewed_expiry > g_get_real_time () / G_USEC_PER_SEC + 60)
+        break;
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpint (renewed_expiry, >, g_get_real_time () / G_USEC_PER_SEC + 60);
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), >=, renewed_expiry - 3600);
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), <=, g_get_real_time () / G_USEC_PER_SEC);
 }
 
 static void
@@ -350,10 +387,23 @@ test_restart_keeps_everything (void)
   g_autoptr(CtlResult) listed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) scopes = NULL;
+  g_autoptr(GVariant) last_refresh = NULL;
+  g_autofree const char **got = NULL;
+  const char             *granted[] = { "openid", "profile", "email", NULL };
 
   /* A clean exit on SIGTERM (checked by daemon_stop). */
   daemon_stop (&daemon_process, SIGTERM);
   daemon_start (&daemon_process, fake, NULL);
+
+  /* What was granted, and when, came back from the accounts file. */
+  path = daemon_account_path ("work:4242");
+  scopes = daemon_get_property (path, "io.github.lanyard.Account", "Scopes");
+  got = g_variant_get_strv (scopes, NULL);
+  g_assert_cmpstrv (got, granted);
+  last_refresh = daemon_get_property (path, "io.github.lanyard.Account", "LastRefresh");
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), >, 0);
 
   listed = ctl ("list", NULL);
   g_assert_nonnull (strstr (listed->out, "work:4242"));
