@@ -148,6 +148,84 @@ test_link_over_dbus (void)
   assert_nowhere_but_keyring (token);
 }
 
+/* The authorize URL of a sign-in started with these options, or the
+ * refusal. The flow is cancelled: only its URL matters. */
+static char *
+authorize_url_with_options (const char *provider,
+                            GVariant   *options,
+                            GError    **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) url = NULL;
+  g_autoptr(GVariant) cancelled = NULL;
+  g_autofree char *flow = NULL;
+
+  reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "StartFlow", g_variant_new ("(s@a{sv})", provider, options),
+                       G_VARIANT_TYPE ("(o)"), error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(o)", &flow);
+  url = daemon_get_property (flow, "io.github.lanyard.Flow", "AuthorizeUrl");
+  cancelled = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "CancelFlow", g_variant_new ("(o)", flow), NULL, NULL);
+  return g_variant_dup_string (url, NULL);
+}
+
+static GHashTable *
+query_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  g_assert_nonnull (uri);
+  return g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+}
+
+/* StartFlow's login_hint reaches the provider in its own parameter (GitHub:
+ * login; GitLab: none); a hint that is not a login is refused. */
+static void
+test_start_flow_login_hint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *github = NULL;
+  g_autofree char *gitlab = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *long_hint = g_strnfill (321, 'a');
+  g_autoptr(GHashTable) github_query = NULL;
+  g_autoptr(GHashTable) gitlab_query = NULL;
+  g_autoptr(GHashTable) plain_query = NULL;
+  GVariant *bad[] = {
+    g_variant_new_parsed ("{'login_hint': <42>}"),
+    g_variant_new_parsed ("{'login_hint': <'octo\\ncat'>}"),
+    g_variant_new_parsed ("{'login_hint': <%s>}", long_hint),
+  };
+
+  github = authorize_url_with_options ("hub", g_variant_new_parsed ("{'login_hint': <'octocat'>}"), &error);
+  g_assert_no_error (error);
+  github_query = query_of (github);
+  g_assert_cmpstr (g_hash_table_lookup (github_query, "login"), ==, "octocat");
+
+  gitlab = authorize_url_with_options ("work", g_variant_new_parsed ("{'login_hint': <'tanuki'>}"), &error);
+  g_assert_no_error (error);
+  gitlab_query = query_of (gitlab);
+  g_assert_null (g_hash_table_lookup (gitlab_query, "login_hint"));
+  g_assert_null (g_hash_table_lookup (gitlab_query, "login"));
+
+  /* Options it does not know are ignored; no hint, no login. */
+  plain = authorize_url_with_options ("hub", g_variant_new_parsed ("{'future_option': <true>}"), &error);
+  g_assert_no_error (error);
+  plain_query = query_of (plain);
+  g_assert_null (g_hash_table_lookup (plain_query, "login"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      refused = authorize_url_with_options ("hub", bad[i], &error);
+      g_assert_null (refused);
+      g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+      g_assert_nonnull (strstr (error->message, "login_hint"));
+      g_clear_error (&error);
+    }
+}
+
 static void
 test_link_with_lanyardctl (void)
 {
@@ -553,6 +631,7 @@ main (int   argc,
 
   g_test_add_func ("/Lanyard/Daemon/providers", test_providers);
   g_test_add_func ("/Lanyard/Daemon/link-over-dbus", test_link_over_dbus);
+  g_test_add_func ("/Lanyard/Daemon/start-flow-login-hint", test_start_flow_login_hint);
   g_test_add_func ("/Lanyard/Daemon/link-with-lanyardctl", test_link_with_lanyardctl);
   g_test_add_func ("/Lanyard/Daemon/whoami-and-primary", test_whoami_and_primary);
   g_test_add_func ("/Lanyard/Daemon/token-with-lanyardctl", test_token_with_lanyardctl);

@@ -1044,6 +1044,8 @@ test_sign_in_again_as_someone_else (void)
                                 "{\"id\":777,\"login\":\"someone\",\"name\":\"Someone Else\"}");
   activate ("sign-in-again", path);
   g_assert_true (wait_for (dialog_gone, NULL, 30));
+  /* GitHub was told which account was meant, in its own parameter. */
+  g_assert_cmpstr (g_hash_table_lookup (fake_provider_get_last_authorize (fake), "login"), ==, "octocat");
   fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (before + 1), 10));
   g_assert_true (wait_for (window_says, (gpointer) "You signed in as Someone Else on GitHub, not as The Octocat on GitHub", 10));
