@@ -143,7 +143,7 @@ lanyard_account_page_format_refresh (gint64 last_refresh,
 
   if (last_refresh <= 0)
     return g_strdup (_ ("Never"));
-  /* A clock set back makes the last renewal look as if it were to come. */
+  /* Less than a minute ago, or seemingly to come (a clock set back). */
   if (now - last_refresh < 60)
     return g_strdup (_ ("Just now"));
   span = duration (now - last_refresh - 59);
