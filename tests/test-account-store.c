@@ -116,6 +116,8 @@ test_save_and_load (Fixture      *f,
   lanyard_account_store_set_primary (store, account);
   lanyard_account_set_expires_at (account, 5000);
   lanyard_account_set_attention (account, "Sign in again");
+  lanyard_account_set_last_refresh (account, 4000);
+  lanyard_account_set_scopes (account, (const char *const[]){ "openid", "User.Read", NULL });
   g_assert_true (lanyard_account_store_save (store, &error));
   g_assert_no_error (error);
 
@@ -133,6 +135,8 @@ test_save_and_load (Fixture      *f,
   g_assert_cmpint (lanyard_account_get_expires_at (account), ==, 5000);
   g_assert_cmpstr (lanyard_account_get_attention (account), ==, "Sign in again");
   g_assert_cmpint (lanyard_account_get_linked_at (account), ==, 200);
+  g_assert_cmpint (lanyard_account_get_last_refresh (account), ==, 4000);
+  g_assert_cmpstrv (lanyard_account_get_scopes (account), ((const char *const[]){ "openid", "User.Read", NULL }));
 }
 
 static void
@@ -169,6 +173,34 @@ count_files (Fixture    *f,
     if (g_str_has_prefix (name, prefix))
       n++;
   return n;
+}
+
+/* Scopes from a file edited by hand: what is not a short string is left
+ * out; an account from before Lanyard kept them has none. */
+static void
+test_scopes_from_file (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr(LanyardAccountStore) store = lanyard_account_store_new (f->path);
+  g_autofree char *long_scope = g_strnfill (300, 's');
+  g_autofree char *contents =
+    g_strdup_printf ("{\"format\":1,\"accounts\":["
+                     "{\"provider\":\"github\",\"account_id\":\"1\",\"scopes\":[1,\"\",\"read:user\",{\"a\":1},\"%s\",null]},"
+                     "{\"provider\":\"gitlab\",\"account_id\":\"2\"},"
+                     "{\"provider\":\"google\",\"account_id\":\"3\",\"scopes\":\"email\"}]}",
+                     long_scope);
+  const char *const only[] = { "read:user", NULL };
+  const char *const none[] = { NULL };
+  GPtrArray        *accounts;
+
+  write_file (f, contents);
+  g_assert_true (lanyard_account_store_load (store, NULL));
+  g_assert_null (lanyard_account_store_get_problem (store));
+  accounts = lanyard_account_store_get_accounts (store);
+  g_assert_cmpuint (accounts->len, ==, 3);
+  g_assert_cmpstrv (lanyard_account_get_scopes (g_ptr_array_index (accounts, 0)), only);
+  g_assert_cmpstrv (lanyard_account_get_scopes (g_ptr_array_index (accounts, 1)), none);
+  g_assert_cmpstrv (lanyard_account_get_scopes (g_ptr_array_index (accounts, 2)), none);
 }
 
 static void
@@ -320,6 +352,7 @@ main (int   argc,
   ADD ("link-updates-not-duplicates", test_link_updates_not_duplicates);
   ADD ("current-identity-rule", test_current_identity_rule);
   ADD ("save-and-load", test_save_and_load);
+  ADD ("scopes-from-file", test_scopes_from_file);
   ADD ("missing-file-is-empty", test_missing_file_is_empty);
   ADD ("corrupt-file-moved-aside", test_corrupt_file_moved_aside);
   ADD ("newer-format-refused", test_newer_format_refused);

@@ -199,7 +199,7 @@ test_provider_policies (void)
   g_assert_cmpstr (github_path, ==, "/callback/github");
 
   /* GitHub Enterprise Server: web endpoints below the base URL. */
-  url = lanyard_provider_build_authorize_url (ghe, "http://127.0.0.1:1/callback/ghe", "s", "c", NULL);
+  url = lanyard_provider_build_authorize_url (ghe, "http://127.0.0.1:1/callback/ghe", "s", "c", NULL, NULL);
   g_assert_true (g_str_has_prefix (url, "https://ghe.example.com/login/oauth/authorize?"));
 }
 
@@ -218,7 +218,7 @@ test_authorize_url_escaping (void)
 
   lanyard_provider_registry_load (registry, NULL, envp);
   url = lanyard_provider_build_authorize_url (lanyard_provider_registry_lookup (registry, "plain"),
-                                              "http://127.0.0.1:5000/callback/plain", "st&te=1", "ch+al/lenge", "n o");
+                                              "http://127.0.0.1:5000/callback/plain", "st&te=1", "ch+al/lenge", "n o", NULL);
   uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
   g_assert_nonnull (uri);
   g_assert_cmpstr (g_uri_get_host (uri), ==, "e.example");

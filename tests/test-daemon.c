@@ -95,7 +95,13 @@ test_link_over_dbus (void)
   g_autofree char *flow = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *token = NULL;
-  const char      *provider = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) scopes = NULL;
+  g_autoptr(GVariant) last_refresh = NULL;
+  const char             *provider = NULL;
+  const char             *granted[] = { "openid", "profile", "email", NULL };
+  g_autofree const char **got = NULL;
+  gint64                  started = g_get_real_time () / G_USEC_PER_SEC;
 
   reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "StartFlow",
                        g_variant_new ("(s@a{sv})", "work", g_variant_new ("a{sv}", NULL)), G_VARIANT_TYPE ("(o)"), &error);
@@ -123,6 +129,16 @@ test_link_over_dbus (void)
   g_assert_true (g_variant_lookup (identity, "provider", "&s", &provider));
   g_assert_cmpstr (provider, ==, "work");
 
+  /* What was granted (the fake grants the scopes asked for: GitLab's
+   * defaults), and when the tokens were issued. */
+  path = daemon_account_path ("work:4242");
+  scopes = daemon_get_property (path, "io.github.lanyard.Account", "Scopes");
+  got = g_variant_get_strv (scopes, NULL);
+  g_assert_cmpstrv (got, granted);
+  last_refresh = daemon_get_property (path, "io.github.lanyard.Account", "LastRefresh");
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), >=, started);
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), <=, g_get_real_time () / G_USEC_PER_SEC);
+
   /* The tokens are in the keyring, and nowhere else. */
   secret = keyring_secret ("work", "4242");
   g_assert_nonnull (secret);
@@ -130,6 +146,84 @@ test_link_over_dbus (void)
   g_assert_no_error (error);
   g_assert_nonnull (strstr (secret, token));
   assert_nowhere_but_keyring (token);
+}
+
+/* The authorize URL of a sign-in started with these options, or the
+ * refusal. The flow is cancelled: only its URL matters. */
+static char *
+authorize_url_with_options (const char *provider,
+                            GVariant   *options,
+                            GError    **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) url = NULL;
+  g_autoptr(GVariant) cancelled = NULL;
+  g_autofree char *flow = NULL;
+
+  reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "StartFlow", g_variant_new ("(s@a{sv})", provider, options),
+                       G_VARIANT_TYPE ("(o)"), error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(o)", &flow);
+  url = daemon_get_property (flow, "io.github.lanyard.Flow", "AuthorizeUrl");
+  cancelled = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "CancelFlow", g_variant_new ("(o)", flow), NULL, NULL);
+  return g_variant_dup_string (url, NULL);
+}
+
+static GHashTable *
+query_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  g_assert_nonnull (uri);
+  return g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+}
+
+/* StartFlow's login_hint reaches the provider in its own parameter (GitHub:
+ * login; GitLab: none); a hint that is not a login is refused. */
+static void
+test_start_flow_login_hint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *github = NULL;
+  g_autofree char *gitlab = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *long_hint = g_strnfill (321, 'a');
+  g_autoptr(GHashTable) github_query = NULL;
+  g_autoptr(GHashTable) gitlab_query = NULL;
+  g_autoptr(GHashTable) plain_query = NULL;
+  GVariant *bad[] = {
+    g_variant_new_parsed ("{'login_hint': <42>}"),
+    g_variant_new_parsed ("{'login_hint': <'octo\\ncat'>}"),
+    g_variant_new_parsed ("{'login_hint': <%s>}", long_hint),
+  };
+
+  github = authorize_url_with_options ("hub", g_variant_new_parsed ("{'login_hint': <'octocat'>}"), &error);
+  g_assert_no_error (error);
+  github_query = query_of (github);
+  g_assert_cmpstr (g_hash_table_lookup (github_query, "login"), ==, "octocat");
+
+  gitlab = authorize_url_with_options ("work", g_variant_new_parsed ("{'login_hint': <'tanuki'>}"), &error);
+  g_assert_no_error (error);
+  gitlab_query = query_of (gitlab);
+  g_assert_null (g_hash_table_lookup (gitlab_query, "login_hint"));
+  g_assert_null (g_hash_table_lookup (gitlab_query, "login"));
+
+  /* Options it does not know are ignored; no hint, no login. */
+  plain = authorize_url_with_options ("hub", g_variant_new_parsed ("{'future_option': <true>}"), &error);
+  g_assert_no_error (error);
+  plain_query = query_of (plain);
+  g_assert_null (g_hash_table_lookup (plain_query, "login"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      refused = authorize_url_with_options ("hub", bad[i], &error);
+      g_assert_null (refused);
+      g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+      g_assert_nonnull (strstr (error->message, "login_hint"));
+      g_clear_error (&error);
+    }
 }
 
 static void
@@ -236,7 +330,10 @@ test_scheduled_refresh (void)
   g_autoptr(CtlResult) relinked = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  guint            refreshes;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) last_refresh = NULL;
+  gint64 renewed_expiry = 0;
+  guint  refreshes;
 
   fake_provider_set_expires_in (fake, 2);
   relinked = link_with_ctl ("work");
@@ -264,6 +361,24 @@ test_scheduled_refresh (void)
     }
   g_assert_cmpstr (after, !=, before);
   g_assert_nonnull (strstr (after, "fake_rt_"));
+
+  /* The bus says when: no earlier than the new hour-long token was issued
+   * (its expiry is stamped on receipt, the renewal once it is stored). */
+  path = daemon_account_path ("work:4242");
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GVariant) expires = daemon_get_property (path, "io.github.lanyard.Account", "ExpiresAt");
+
+      g_clear_pointer (&last_refresh, g_variant_unref);
+      last_refresh = daemon_get_property (path, "io.github.lanyard.Account", "LastRefresh");
+      renewed_expiry = g_variant_get_int64 (expires);
+      if (renewed_expiry > g_get_real_time () / G_USEC_PER_SEC + 60)
+        break;
+      g_usleep (25 * 1000);
+    }
+  g_assert_cmpint (renewed_expiry, >, g_get_real_time () / G_USEC_PER_SEC + 60);
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), >=, renewed_expiry - 3600);
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), <=, g_get_real_time () / G_USEC_PER_SEC);
 }
 
 static void
@@ -350,10 +465,23 @@ test_restart_keeps_everything (void)
   g_autoptr(CtlResult) listed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) scopes = NULL;
+  g_autoptr(GVariant) last_refresh = NULL;
+  g_autofree const char **got = NULL;
+  const char             *granted[] = { "openid", "profile", "email", NULL };
 
   /* A clean exit on SIGTERM (checked by daemon_stop). */
   daemon_stop (&daemon_process, SIGTERM);
   daemon_start (&daemon_process, fake, NULL);
+
+  /* What was granted, and when, came back from the accounts file. */
+  path = daemon_account_path ("work:4242");
+  scopes = daemon_get_property (path, "io.github.lanyard.Account", "Scopes");
+  got = g_variant_get_strv (scopes, NULL);
+  g_assert_cmpstrv (got, granted);
+  last_refresh = daemon_get_property (path, "io.github.lanyard.Account", "LastRefresh");
+  g_assert_cmpint (g_variant_get_int64 (last_refresh), >, 0);
 
   listed = ctl ("list", NULL);
   g_assert_nonnull (strstr (listed->out, "work:4242"));
@@ -503,6 +631,7 @@ main (int   argc,
 
   g_test_add_func ("/Lanyard/Daemon/providers", test_providers);
   g_test_add_func ("/Lanyard/Daemon/link-over-dbus", test_link_over_dbus);
+  g_test_add_func ("/Lanyard/Daemon/start-flow-login-hint", test_start_flow_login_hint);
   g_test_add_func ("/Lanyard/Daemon/link-with-lanyardctl", test_link_with_lanyardctl);
   g_test_add_func ("/Lanyard/Daemon/whoami-and-primary", test_whoami_and_primary);
   g_test_add_func ("/Lanyard/Daemon/token-with-lanyardctl", test_token_with_lanyardctl);

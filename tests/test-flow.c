@@ -152,6 +152,77 @@ test_oauth2 (Fixture      *f,
   g_assert_null (g_hash_table_lookup (authorize, "scope"));
 }
 
+/* Signing in again to one account names it to the provider, in the
+ * parameter each one takes; GitLab and a plain OAuth 2.0 server take none,
+ * and get nothing (an unknown parameter may be refused). */
+static void
+test_login_hint (Fixture      *f,
+                 gconstpointer data)
+{
+  struct
+  {
+    const char *id;
+    const char *dialect;
+    const char *parameter;
+  } cases[] = {
+    { "github", "github", "login" },
+    { "google", "google", "login_hint" },
+    { "ms", "microsoft", "login_hint" },
+    { "corp", "oidc", "login_hint" },
+    { "work", "gitlab", NULL },
+    { "plain", "oauth2", NULL },
+  };
+  const char *hint = "tanuki@example.com";
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(LanyardFlow) flow = lanyard_flow_new (add_provider (f, cases[i].id, cases[i].dialect));
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TestPage) page = NULL;
+      g_autoptr(GUri) uri = NULL;
+      g_autoptr(GHashTable) params = NULL;
+      GHashTable *authorize;
+
+      g_test_message ("%s", cases[i].dialect);
+      lanyard_flow_set_login_hint (flow, hint);
+      lanyard_flow_start_async (flow, NULL, test_store_result, &result);
+      g_assert_true (lanyard_flow_start_finish (flow, test_wait_result (&result), &error));
+      g_assert_no_error (error);
+
+      uri = g_uri_parse (lanyard_flow_get_authorize_url (flow), G_URI_FLAGS_ENCODED, NULL);
+      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+      g_assert_nonnull (params);
+      if (cases[i].parameter != NULL)
+        g_assert_cmpstr (g_hash_table_lookup (params, cases[i].parameter), ==, hint);
+      g_assert_cmpstr (g_hash_table_lookup (params, "login_hint"), ==,
+                       g_strcmp0 (cases[i].parameter, "login_hint") == 0 ? hint : NULL);
+      g_assert_cmpstr (g_hash_table_lookup (params, "login"), ==,
+                       g_strcmp0 (cases[i].parameter, "login") == 0 ? hint : NULL);
+
+      /* And the provider got it, in a sign-in that goes through as ever. */
+      page = test_browse ("GET", lanyard_flow_get_authorize_url (flow));
+      g_assert_no_error (page->error);
+      g_assert_true (wait_flow (flow, &error));
+      g_assert_no_error (error);
+      authorize = fake_provider_get_last_authorize (f->fake);
+      if (cases[i].parameter != NULL)
+        g_assert_cmpstr (g_hash_table_lookup (authorize, cases[i].parameter), ==, hint);
+      else
+        g_assert_null (g_hash_table_lookup (authorize, "login_hint"));
+    }
+
+  /* Without a hint, no provider gets one. */
+  {
+    g_autoptr(TestPage) page = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LanyardFlow) flow = sign_in (f, "corp2", "oidc", &page, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (g_hash_table_lookup (fake_provider_get_last_authorize (f->fake), "login_hint"));
+  }
+}
+
 static void
 test_token_reply_form_encoded (Fixture      *f,
                                gconstpointer data)
@@ -856,6 +927,7 @@ main (int   argc,
   ADD_FLOW_TEST ("oidc", test_oidc, NULL);
   ADD_FLOW_TEST ("oauth2", test_oauth2, NULL);
   ADD_FLOW_TEST ("token-reply-form-encoded", test_token_reply_form_encoded, NULL);
+  ADD_FLOW_TEST ("login-hint", test_login_hint, NULL);
   g_test_add_data_func ("/Lanyard/Flow/demo-github", "github", test_demo);
   g_test_add_data_func ("/Lanyard/Flow/demo-gitlab", "gitlab", test_demo);
   g_test_add_func ("/Lanyard/Flow/demo-deny", test_demo_deny);

@@ -758,6 +758,11 @@ test_account_page (void)
   g_assert_true (shows_text_containing (content, "Connected"));
   g_assert_true (shows_text_containing (content, "Today at"));
   g_assert_true (shows_text_containing (content, "Access Token"));
+  /* When the tokens were last renewed, and what GitHub granted (the fake
+   * grants what was asked for: Lanyard's GitHub scopes), from the bus. */
+  g_assert_true (shows_text_containing (content, "Last Renewed"));
+  g_assert_true (shows_text_containing (content, "Permissions Granted"));
+  g_assert_true (shows_text_containing (content, "read:user, user:email"));
   /* Not the current identity (the demo account is): Make Primary is
    * offered; Remove is there, destructive. */
   g_assert_true (gtk_widget_get_visible (lanyard_account_page_get_make_primary_button (page)));
@@ -772,6 +777,33 @@ test_account_page (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
   g_assert_true (wait_for (window_on_page, (gpointer) "main", 5));
+}
+
+/* The last renewal in words, as the page says it. */
+static void
+test_account_page_refresh_words (void)
+{
+  gint64 now = 1800000000;
+  struct
+  {
+    gint64      last_refresh;
+    const char *words;
+  } cases[] = {
+    { 0, "Never" },
+    { now - 5, "Just now" },
+    { now + 30, "Just now" }, /* a clock set back */
+    { now - 60, "1 minute ago" },
+    { now - 125, "2 minutes ago" },
+    { now - 3 * 3600 - 10, "3 hours ago" },
+    { now - 3 * 86400, "3 days ago" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *words = lanyard_account_page_format_refresh (cases[i].last_refresh, now);
+
+      g_assert_cmpstr (words, ==, cases[i].words);
+    }
 }
 
 /* Keys through the X server (XTest), as a person types them: GTK routes
@@ -1012,6 +1044,8 @@ test_sign_in_again_as_someone_else (void)
                                 "{\"id\":777,\"login\":\"someone\",\"name\":\"Someone Else\"}");
   activate ("sign-in-again", path);
   g_assert_true (wait_for (dialog_gone, NULL, 30));
+  /* GitHub was told which account was meant, in its own parameter. */
+  g_assert_cmpstr (g_hash_table_lookup (fake_provider_get_last_authorize (fake), "login"), ==, "octocat");
   fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
   g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (before + 1), 10));
   g_assert_true (wait_for (window_says, (gpointer) "You signed in as Someone Else on GitHub, not as The Octocat on GitHub", 10));
@@ -1207,6 +1241,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/3-embedded-sign-in", test_embedded_sign_in);
   g_test_add_func ("/Lanyard/Window/3b-make-primary-moves-the-tag", test_make_primary_moves_the_tag);
   g_test_add_func ("/Lanyard/Window/3c-account-page", test_account_page);
+  g_test_add_func ("/Lanyard/Window/3c-account-page-refresh-words", test_account_page_refresh_words);
   g_test_add_func ("/Lanyard/Window/4-closing-the-dialog-cancels", test_closing_the_dialog_cancels);
   g_test_add_func ("/Lanyard/Window/4b-escape-in-a-focused-field", test_escape_in_a_focused_field);
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);

@@ -19,9 +19,8 @@
  * follows the daemon's account object live.
  *
  * Not shown yet, because the daemon does not say them (docs/dbus-api.md):
- * the last refresh and the scopes granted, and the apps that may use the
- * account (they come with the consent dialog; their group goes where
- * `apps_group` is).
+ * the apps that may use the account (they come with the consent dialog;
+ * their group goes where `apps_group` is).
  */
 struct _LanyardAccountPage
 {
@@ -43,6 +42,8 @@ struct _LanyardAccountPage
   GtkWidget *email_row;
   GtkWidget *linked_row;
   GtkWidget *expiry_row;
+  GtkWidget *refresh_row;
+  GtkWidget *scopes_row;
   GtkWidget *id_row;
   GtkWidget *copy_button;
   GtkWidget *apps_group;
@@ -126,6 +127,30 @@ lanyard_account_page_format_expiry (gint64 expires_at,
   return g_strdup_printf (_ ("Expired %s ago; renewed when an app next needs it"), span);
 }
 
+/**
+ * lanyard_account_page_format_refresh:
+ * @last_refresh: seconds since the epoch; 0 when never
+ * @now: the same, now
+ *
+ * Returns: (transfer full): when the tokens were last issued or renewed,
+ *   in words
+ */
+char *
+lanyard_account_page_format_refresh (gint64 last_refresh,
+                                     gint64 now)
+{
+  g_autofree char *span = NULL;
+
+  if (last_refresh <= 0)
+    return g_strdup (_ ("Never"));
+  /* Less than a minute ago, or seemingly to come (a clock set back). */
+  if (now - last_refresh < 60)
+    return g_strdup (_ ("Just now"));
+  span = duration (now - last_refresh - 59);
+  /* TRANSLATORS: %s is a span of time, as in "5 minutes ago" */
+  return g_strdup_printf (_ ("%s ago"), span);
+}
+
 static void
 set_info (GtkWidget  *row,
           const char *value)
@@ -145,6 +170,8 @@ update (LanyardAccountPage *self)
   g_autofree char    *provider = NULL;
   g_autofree char    *linked = NULL;
   g_autofree char    *expiry = NULL;
+  g_autofree char    *refreshed = NULL;
+  g_autofree char    *scopes = NULL;
 
   if (account == NULL)
     return;
@@ -179,6 +206,13 @@ update (LanyardAccountPage *self)
   set_info (self->linked_row, linked);
   expiry = lanyard_account_page_format_expiry (lanyard_dbus_account_get_expires_at (account), now);
   set_info (self->expiry_row, attention ? _ ("Not usable until you sign in again") : expiry);
+  refreshed = lanyard_account_page_format_refresh (lanyard_dbus_account_get_last_refresh (account), now);
+  set_info (self->refresh_row, refreshed);
+  /* The provider's own words ("read:user", "openid"): no list of
+   * every provider's scopes to translate them from exists. */
+  if (lanyard_dbus_account_get_scopes (account) != NULL)
+    scopes = g_strjoinv (", ", (GStrv) lanyard_dbus_account_get_scopes (account));
+  set_info (self->scopes_row, scopes);
   set_info (self->id_row, lanyard_dbus_account_get_account_id (account));
 
   /* Targets first, then names: each action takes a parameter. */
@@ -291,6 +325,10 @@ lanyard_account_page_init (LanyardAccountPage *self)
   self->email_row = info_row (group, _ ("E-mail"));
   self->linked_row = info_row (group, _ ("Connected"));
   self->expiry_row = info_row (group, _ ("Access Token"));
+  self->refresh_row = info_row (group, _ ("Last Renewed"));
+  self->scopes_row = info_row (group, _ ("Permissions Granted"));
+  /* Scopes can be many and long: wrap rather than widen the window. */
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->scopes_row), 0);
   self->id_row = info_row (group, _ ("Account ID"));
   self->copy_button = g_object_new (GTK_TYPE_BUTTON, "icon-name", "edit-copy-symbolic", "valign", GTK_ALIGN_CENTER,
                                     "tooltip-text", _ ("Copy Account ID"), NULL);

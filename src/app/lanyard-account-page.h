@@ -26,5 +26,7 @@ char               *lanyard_account_page_format_linked (gint64 linked_at,
                                                         gint64 now);
 char               *lanyard_account_page_format_expiry (gint64 expires_at,
                                                         gint64 now);
+char               *lanyard_account_page_format_refresh (gint64 last_refresh,
+                                                         gint64 now);
 
 G_END_DECLS

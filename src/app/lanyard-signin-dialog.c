@@ -37,6 +37,7 @@ struct _LanyardSigninDialog
   GCancellable       *cancellable;
   char               *provider_id;
   char               *display_name;
+  char               *login_hint;
   char               *error;
   gboolean            use_browser;
   gboolean            finished;
@@ -410,12 +411,17 @@ flow_started_cb (GObject      *object,
 static void
 start (LanyardSigninDialog *self)
 {
+  GVariantBuilder options;
+
   self->finished = FALSE;
   self->typed = FALSE;
   g_clear_object (&self->flow);
   update_link_buttons (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "starting");
-  lanyard_dbus_manager_call_start_flow (self->manager, self->provider_id, g_variant_new ("a{sv}", NULL),
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (self->login_hint != NULL)
+    g_variant_builder_add (&options, "{sv}", "login_hint", g_variant_new_string (self->login_hint));
+  lanyard_dbus_manager_call_start_flow (self->manager, self->provider_id, g_variant_builder_end (&options),
                                         self->cancellable, flow_started_cb, g_object_ref (self));
 }
 
@@ -545,6 +551,7 @@ lanyard_signin_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->provider_id);
+  g_free (self->login_hint);
   g_free (self->display_name);
   g_free (self->error);
 
@@ -604,6 +611,8 @@ lanyard_signin_dialog_init (LanyardSigninDialog *self)
 
 /**
  * lanyard_signin_dialog_new:
+ * @login_hint: (nullable): for signing in again to one account, its login,
+ *   which the provider may fill in (StartFlow's `login_hint`)
  * @use_browser: the person prefers the web browser for every provider
  *
  * Returns: (transfer none): the dialog, shown; it starts the sign-in
@@ -613,6 +622,7 @@ lanyard_signin_dialog_new (GtkWindow          *parent,
                            LanyardDBusManager *manager,
                            const char         *provider_id,
                            const char         *display_name,
+                           const char         *login_hint,
                            gboolean            use_browser)
 {
   LanyardSigninDialog *self = g_object_new (LANYARD_TYPE_SIGNIN_DIALOG,
@@ -624,6 +634,7 @@ lanyard_signin_dialog_new (GtkWindow          *parent,
   self->manager = g_object_ref (manager);
   self->provider_id = g_strdup (provider_id);
   self->display_name = g_strdup (display_name);
+  self->login_hint = g_strdup (login_hint);
   self->use_browser = use_browser;
   adw_window_title_set_title (ADW_WINDOW_TITLE (self->title), title);
   /* For the window manager and screen readers, not only the header. */

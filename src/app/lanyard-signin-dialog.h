@@ -28,6 +28,7 @@ LanyardSigninDialog *lanyard_signin_dialog_new (GtkWindow          *parent,
                                                 LanyardDBusManager *manager,
                                                 const char         *provider_id,
                                                 const char         *display_name,
+                                                const char         *login_hint,
                                                 gboolean            use_browser);
 const char          *lanyard_signin_dialog_get_page (LanyardSigninDialog *self);
 const char          *lanyard_signin_dialog_get_flow_path (LanyardSigninDialog *self);

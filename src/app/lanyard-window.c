@@ -578,17 +578,29 @@ open_signin (LanyardWindow *self,
   gboolean            use_browser = application != NULL &&
     g_settings_get_boolean (lanyard_application_get_settings (application), "always-use-browser");
   LanyardSigninDialog *dialog;
+  LanyardDBusAccount  *expected = NULL;
+  const char          *login_hint = NULL;
   GHashTable          *existing;
 
   if (row == NULL || self->manager == NULL)
     return;
 
-  /* TODO(login_hint): a sign-in again for one account should send its
-   * login as login_hint, once StartFlow takes options (docs/dbus-api.md:
-   * "No options are defined yet"). Until then the window says so when
-   * another account came back (linked_cb). */
+  /* Signing in again to one account: the provider is told which (where it
+   * takes a hint; the daemon knows which do), so the person need not type
+   * it. Only a hint: another account may still come back (linked_cb). */
+  if (expected_path != NULL)
+    expected = peek_account (self, expected_path);
+  if (expected != NULL)
+    {
+      login_hint = lanyard_dbus_account_get_username (expected);
+      if (login_hint == NULL || login_hint[0] == '\0')
+        login_hint = lanyard_dbus_account_get_email (expected);
+      if (login_hint != NULL && login_hint[0] == '\0')
+        login_hint = NULL;
+    }
   dialog = lanyard_signin_dialog_new (GTK_WINDOW (self), self->manager, provider_id,
-                                      lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)), use_browser);
+                                      lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)), login_hint,
+                                      use_browser);
   existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list));
        child != NULL; child = gtk_widget_get_next_sibling (child))

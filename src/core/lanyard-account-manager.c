@@ -786,6 +786,26 @@ token_load_finish (TokenLoad       *load,
   token_load_free (load);
 }
 
+/* What the account was granted: RFC 6749 §3.3 lets a token response
+ * leave the scope out when it is the one asked for, and the provider's
+ * configured scopes are that. */
+static void
+set_granted_scopes (LanyardAccountManager *self,
+                    LanyardAccount        *account,
+                    LanyardTokenSet       *tokens)
+{
+  const char *const *scopes = lanyard_token_set_get_scopes (tokens);
+  LanyardProvider   *provider;
+
+  if (scopes == NULL || scopes[0] == NULL)
+    {
+      provider = lanyard_provider_registry_lookup (self->registry, lanyard_account_get_provider_id (account));
+      if (provider != NULL)
+        scopes = lanyard_provider_get_scopes (provider);
+    }
+  lanyard_account_set_scopes (account, scopes);
+}
+
 static void
 stored_refreshed_cb (GObject      *object,
                      GAsyncResult *result,
@@ -810,6 +830,7 @@ stored_refreshed_cb (GObject      *object,
   g_object_freeze_notify (G_OBJECT (load->account));
   lanyard_account_set_expires_at (load->account, expires_at);
   lanyard_account_set_last_refresh (load->account, now_seconds ());
+  set_granted_scopes (self, load->account, load->refreshed);
   lanyard_account_set_attention (load->account, NULL);
   g_object_thaw_notify (G_OBJECT (load->account));
   save_accounts_or_log (self);
@@ -1233,6 +1254,7 @@ link_stored_cb (GObject      *object,
   g_object_freeze_notify (G_OBJECT (account));
   lanyard_account_set_expires_at (account, expires_at);
   lanyard_account_set_last_refresh (account, now_seconds ());
+  set_granted_scopes (self, account, link->tokens);
   lanyard_account_set_attention (account, NULL);
   lanyard_account_set_available (account, TRUE);
   g_object_thaw_notify (G_OBJECT (account));

@@ -31,6 +31,7 @@ struct _LanyardAccount
   gint64           last_refresh;
   gint64           expires_at;
   char            *attention;
+  GStrv            scopes; /* never NULL */
   gboolean         primary;
   gboolean         available;
   char            *demo_avatar_url; /* the stored demo avatar on this process's demo server */
@@ -46,6 +47,7 @@ enum
   PROP_PRIMARY,
   PROP_EXPIRES_AT,
   PROP_LAST_REFRESH,
+  PROP_SCOPES,
   PROP_NEEDS_ATTENTION,
   PROP_ATTENTION_REASON,
   PROP_AVAILABLE,
@@ -64,6 +66,7 @@ lanyard_account_finalize (GObject *object)
   g_clear_object (&self->identity);
   g_free (self->demo_avatar_url);
   g_free (self->attention);
+  g_strfreev (self->scopes);
 
   G_OBJECT_CLASS (lanyard_account_parent_class)->finalize (object);
 }
@@ -85,6 +88,7 @@ lanyard_account_get_property (GObject    *object,
     case PROP_PRIMARY: g_value_set_boolean (value, self->primary); break;
     case PROP_EXPIRES_AT: g_value_set_int64 (value, self->expires_at); break;
     case PROP_LAST_REFRESH: g_value_set_int64 (value, self->last_refresh); break;
+    case PROP_SCOPES: g_value_set_boxed (value, self->scopes); break;
     case PROP_NEEDS_ATTENTION: g_value_set_boolean (value, self->attention != NULL); break;
     case PROP_ATTENTION_REASON: g_value_set_string (value, self->attention); break;
     case PROP_AVAILABLE: g_value_set_boolean (value, self->available); break;
@@ -108,6 +112,13 @@ lanyard_account_class_init (LanyardAccountClass *klass)
   props[PROP_PRIMARY] = g_param_spec_boolean ("primary", NULL, NULL, FALSE, flags);
   props[PROP_EXPIRES_AT] = g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   props[PROP_LAST_REFRESH] = g_param_spec_int64 ("last-refresh", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /**
+   * LanyardAccount:scopes:
+   *
+   * The scopes the provider granted at the last sign-in or renewal, as
+   * the token set said them (an empty list when it is not known).
+   */
+  props[PROP_SCOPES] = g_param_spec_boxed ("scopes", NULL, NULL, G_TYPE_STRV, flags);
   /**
    * LanyardAccount:needs-attention:
    *
@@ -136,6 +147,7 @@ static void
 lanyard_account_init (LanyardAccount *self)
 {
   self->available = TRUE;
+  self->scopes = g_new0 (char *, 1);
 }
 
 /**
@@ -232,6 +244,11 @@ lanyard_account_to_json (LanyardAccount *self)
   add_int (builder, "linked_at", self->linked_at);
   add_int (builder, "last_refresh", self->last_refresh);
   add_int (builder, "expires_at", self->expires_at);
+  json_builder_set_member_name (builder, "scopes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->scopes[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->scopes[i]);
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "primary");
   json_builder_add_boolean_value (builder, self->primary);
   add_string (builder, "attention", self->attention);
@@ -249,6 +266,39 @@ get_time (JsonObject *object,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return 0;
   return MAX (0, json_node_get_int (node));
+}
+
+/* Scopes are short words; a file edited by hand or by a newer Lanyard
+ * may hold anything, and what is not a string is left out. */
+#define MAX_SCOPES 64
+#define MAX_SCOPE_LENGTH 256
+
+static GStrv
+get_scopes (JsonObject *object)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode  *node = json_object_get_member (object, "scopes");
+  JsonArray *array;
+  guint      n = 0;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array) && n < MAX_SCOPES; i++)
+        {
+          JsonNode   *element = json_array_get_element (array, i);
+          const char *scope;
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            continue;
+          scope = json_node_get_string (element);
+          if (scope[0] == '\0' || strlen (scope) > MAX_SCOPE_LENGTH || !g_utf8_validate (scope, -1, NULL))
+            continue;
+          g_strv_builder_add (builder, scope);
+          n++;
+        }
+    }
+  return g_strv_builder_end (builder);
 }
 
 /**
@@ -282,6 +332,8 @@ lanyard_account_new_from_json (JsonObject *object,
   self = lanyard_account_new_from_identity (identity, get_time (object, "linked_at"));
   self->last_refresh = get_time (object, "last_refresh");
   self->expires_at = get_time (object, "expires_at");
+  g_strfreev (self->scopes);
+  self->scopes = get_scopes (object);
   self->attention = g_strdup (lanyard_json_get_string (object, "attention"));
   primary = json_object_get_member (object, "primary");
   self->primary = primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
@@ -497,6 +549,39 @@ lanyard_account_set_last_refresh (LanyardAccount *self,
     return;
   self->last_refresh = last_refresh;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_REFRESH]);
+}
+
+/**
+ * lanyard_account_get_scopes:
+ *
+ * Returns: (transfer none): the scopes granted, possibly none
+ */
+const char *const *
+lanyard_account_get_scopes (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return (const char *const *) self->scopes;
+}
+
+/**
+ * lanyard_account_set_scopes:
+ * @scopes: (nullable) (array zero-terminated=1): what the provider granted
+ */
+void
+lanyard_account_set_scopes (LanyardAccount    *self,
+                            const char *const *scopes)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (scopes == NULL)
+    scopes = none;
+  if (g_strv_equal ((const char *const *) self->scopes, scopes))
+    return;
+  g_strfreev (self->scopes);
+  self->scopes = g_strdupv ((GStrv) scopes);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SCOPES]);
 }
 
 /**

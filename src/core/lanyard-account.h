@@ -33,29 +33,32 @@ gboolean lanyard_account_key_parse (const char *key,
                                     char      **account_id,
                                     GError    **error);
 
-const char *lanyard_account_get_provider_id (LanyardAccount *self);
-const char *lanyard_account_get_account_id (LanyardAccount *self);
-const char *lanyard_account_get_username (LanyardAccount *self);
-const char *lanyard_account_get_display_name (LanyardAccount *self);
-const char *lanyard_account_get_email (LanyardAccount *self);
-const char *lanyard_account_get_avatar_url (LanyardAccount *self);
-gint64      lanyard_account_get_linked_at (LanyardAccount *self);
-gboolean    lanyard_account_get_primary (LanyardAccount *self);
-void        lanyard_account_set_primary (LanyardAccount *self,
-                                         gboolean        primary);
-gint64      lanyard_account_get_expires_at (LanyardAccount *self);
-void        lanyard_account_set_expires_at (LanyardAccount *self,
-                                            gint64          expires_at);
-gint64      lanyard_account_get_last_refresh (LanyardAccount *self);
-void        lanyard_account_set_last_refresh (LanyardAccount *self,
-                                              gint64          last_refresh);
-const char *lanyard_account_get_attention (LanyardAccount *self);
-void        lanyard_account_set_attention (LanyardAccount *self,
-                                           const char     *reason);
-gboolean    lanyard_account_get_needs_attention (LanyardAccount *self);
-const char *lanyard_account_get_attention_reason (LanyardAccount *self);
-gboolean    lanyard_account_get_available (LanyardAccount *self);
-void        lanyard_account_set_available (LanyardAccount *self,
-                                           gboolean        available);
+const char        *lanyard_account_get_provider_id (LanyardAccount *self);
+const char        *lanyard_account_get_account_id (LanyardAccount *self);
+const char        *lanyard_account_get_username (LanyardAccount *self);
+const char        *lanyard_account_get_display_name (LanyardAccount *self);
+const char        *lanyard_account_get_email (LanyardAccount *self);
+const char        *lanyard_account_get_avatar_url (LanyardAccount *self);
+gint64             lanyard_account_get_linked_at (LanyardAccount *self);
+gboolean           lanyard_account_get_primary (LanyardAccount *self);
+void               lanyard_account_set_primary (LanyardAccount *self,
+                                                gboolean        primary);
+gint64             lanyard_account_get_expires_at (LanyardAccount *self);
+void               lanyard_account_set_expires_at (LanyardAccount *self,
+                                                   gint64          expires_at);
+gint64             lanyard_account_get_last_refresh (LanyardAccount *self);
+void               lanyard_account_set_last_refresh (LanyardAccount *self,
+                                                     gint64          last_refresh);
+const char *const *lanyard_account_get_scopes (LanyardAccount *self);
+void               lanyard_account_set_scopes (LanyardAccount    *self,
+                                               const char *const *scopes);
+const char        *lanyard_account_get_attention (LanyardAccount *self);
+void               lanyard_account_set_attention (LanyardAccount *self,
+                                                  const char     *reason);
+gboolean           lanyard_account_get_needs_attention (LanyardAccount *self);
+const char        *lanyard_account_get_attention_reason (LanyardAccount *self);
+gboolean           lanyard_account_get_available (LanyardAccount *self);
+void               lanyard_account_set_available (LanyardAccount *self,
+                                                  gboolean        available);
 
 G_END_DECLS

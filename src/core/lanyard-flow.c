@@ -39,6 +39,7 @@ struct _LanyardFlow
   char            *nonce;
   char            *redirect_uri;
   char            *authorize_url;
+  char            *login_hint;
 
   LanyardLoopbackServer *server;
   GCancellable          *cancellable;
@@ -99,6 +100,7 @@ lanyard_flow_finalize (GObject *object)
   wipe_string (&self->nonce);
   g_free (self->redirect_uri);
   g_free (self->authorize_url);
+  g_free (self->login_hint);
   g_clear_object (&self->provider);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
@@ -191,6 +193,28 @@ lanyard_flow_set_timeout (LanyardFlow *self,
   g_return_if_fail (seconds > 0);
 
   self->timeout_seconds = seconds;
+}
+
+/**
+ * lanyard_flow_set_login_hint:
+ * @login_hint: (nullable): the account to sign in as, its login or e-mail
+ *   address, as the provider showed it
+ *
+ * Suggests the account to the provider, for signing in again to one
+ * account: sent where the provider takes a hint (OpenID Connect's
+ * `login_hint`, GitHub's `login`), left out where it has none (GitLab).
+ * Only a suggestion: the person may still sign in as someone else.
+ * Before lanyard_flow_start_async().
+ */
+void
+lanyard_flow_set_login_hint (LanyardFlow *self,
+                             const char  *login_hint)
+{
+  g_return_if_fail (LANYARD_IS_FLOW (self));
+  g_return_if_fail (self->status == LANYARD_FLOW_STATUS_NEW);
+
+  g_free (self->login_hint);
+  self->login_hint = g_strdup (login_hint);
 }
 
 static void
@@ -459,7 +483,7 @@ prepare_cb (GObject      *object,
                                            path);
   challenge = lanyard_pkce_challenge_s256 (self->verifier);
   self->authorize_url = lanyard_provider_build_authorize_url (self->provider, self->redirect_uri,
-                                                              self->state, challenge, self->nonce);
+                                                              self->state, challenge, self->nonce, self->login_hint);
 
   lanyard_loopback_server_wait_async (self->server, check_callback, self, self->cancellable,
                                       callback_cb, g_object_ref (self));

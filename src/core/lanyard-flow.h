@@ -35,6 +35,8 @@ G_DECLARE_FINAL_TYPE (LanyardFlow, lanyard_flow, LANYARD, FLOW, GObject)
 LanyardFlow      *lanyard_flow_new (LanyardProvider *provider);
 void              lanyard_flow_set_timeout (LanyardFlow *self,
                                             guint        seconds);
+void              lanyard_flow_set_login_hint (LanyardFlow *self,
+                                               const char  *login_hint);
 LanyardProvider  *lanyard_flow_get_provider (LanyardFlow *self);
 LanyardFlowStatus lanyard_flow_get_status (LanyardFlow *self);
 const char       *lanyard_flow_get_state (LanyardFlow *self);

@@ -358,6 +358,8 @@ lanyard_provider_github_class_init (LanyardProviderGithubClass *klass)
   provider_class->default_scopes = "read:user user:email";
   /* Required at the token endpoint for the browser flow. */
   provider_class->secret_policy = LANYARD_SECRET_REQUIRED;
+  /* GitHub takes the login to suggest as `login`. */
+  provider_class->login_hint_param = "login";
   provider_class->configure = lanyard_provider_github_configure;
   provider_class->identity_from_userinfo = lanyard_provider_github_identity_from_userinfo;
   provider_class->fetch_identity_async = lanyard_provider_github_fetch_identity_async;

@@ -77,6 +77,8 @@ lanyard_provider_gitlab_class_init (LanyardProviderGitlabClass *klass)
   provider_class->default_display_name = "GitLab";
   provider_class->default_scopes = "openid profile email";
   provider_class->secret_policy = LANYARD_SECRET_OPTIONAL;
+  /* GitLab has no parameter naming the account to sign in as. */
+  provider_class->login_hint_param = NULL;
   provider_class->configure = lanyard_provider_gitlab_configure;
   provider_class->identity_from_userinfo = lanyard_provider_gitlab_identity_from_userinfo;
 }

@@ -114,6 +114,8 @@ lanyard_provider_google_class_init (LanyardProviderGoogleClass *klass)
   provider_class->default_display_name = "Google";
   provider_class->default_scopes = "openid email profile";
   provider_class->secret_policy = LANYARD_SECRET_REQUIRED;
+  /* OpenID Connect Core §3.1.2.1; Google fills in the e-mail. */
+  provider_class->login_hint_param = "login_hint";
   provider_class->configure = lanyard_provider_google_configure;
   provider_class->add_authorize_params = lanyard_provider_google_add_authorize_params;
   provider_class->check_issuer = lanyard_provider_google_check_issuer;

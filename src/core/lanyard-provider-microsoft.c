@@ -252,6 +252,8 @@ lanyard_provider_microsoft_class_init (LanyardProviderMicrosoftClass *klass)
   provider_class->default_display_name = "Microsoft";
   provider_class->default_scopes = "openid profile email offline_access";
   provider_class->secret_policy = LANYARD_SECRET_FORBIDDEN;
+  /* OpenID Connect Core §3.1.2.1; Microsoft fills in the e-mail. */
+  provider_class->login_hint_param = "login_hint";
   provider_class->configure = lanyard_provider_microsoft_configure;
   provider_class->check_issuer = lanyard_provider_microsoft_check_issuer;
   provider_class->identity_from_userinfo = lanyard_provider_microsoft_identity_from_userinfo;

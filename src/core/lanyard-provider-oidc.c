@@ -162,6 +162,8 @@ lanyard_provider_oidc_class_init (LanyardProviderOidcClass *klass)
   provider_class->default_display_name = "OpenID Connect";
   provider_class->default_scopes = "openid profile email";
   provider_class->secret_policy = LANYARD_SECRET_OPTIONAL;
+  /* OpenID Connect Core §3.1.2.1: a hint the server may use. */
+  provider_class->login_hint_param = "login_hint";
   provider_class->configure = lanyard_provider_oidc_configure;
   provider_class->prepare_async = lanyard_provider_oidc_prepare_async;
   provider_class->prepare_finish = lanyard_provider_oidc_prepare_finish;

@@ -1253,6 +1253,9 @@ lanyard_provider_prepare_finish (LanyardProvider *self,
 /**
  * lanyard_provider_build_authorize_url:
  * @nonce: (nullable): the OpenID Connect nonce
+ * @login_hint: (nullable): the account to sign in as (its login or
+ *   e-mail), sent where the provider takes one
+ *   (#LanyardProviderClass.login_hint_param) and left out elsewhere
  *
  * Builds the authorization request (RFC 6749 §4.1.1 with PKCE S256, RFC
  * 7636 §4.3). Only valid after a successful prepare.
@@ -1264,7 +1267,8 @@ lanyard_provider_build_authorize_url (LanyardProvider *self,
                                       const char      *redirect_uri,
                                       const char      *state,
                                       const char      *code_challenge,
-                                      const char      *nonce)
+                                      const char      *nonce,
+                                      const char      *login_hint)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
   LanyardProviderClass   *klass;
@@ -1292,6 +1296,8 @@ lanyard_provider_build_authorize_url (LanyardProvider *self,
     g_hash_table_insert (params, (char *) "scope", g_strdup (scope));
   if (nonce != NULL)
     g_hash_table_insert (params, (char *) "nonce", g_strdup (nonce));
+  if (login_hint != NULL && login_hint[0] != '\0' && klass->login_hint_param != NULL)
+    g_hash_table_insert (params, (char *) klass->login_hint_param, g_strdup (login_hint));
   if (klass->add_authorize_params != NULL)
     klass->add_authorize_params (self, params);
 

@@ -46,6 +46,9 @@ G_DECLARE_DERIVABLE_TYPE (LanyardProvider, lanyard_provider, LANYARD, PROVIDER, 
  * @default_display_name: the name shown when `display_name` is not set
  * @default_scopes: scopes asked for when `scopes` is not set
  * @secret_policy: whether a client secret is needed
+ * @login_hint_param: the authorization request parameter that names the
+ *   account to sign in as (`login_hint` in OpenID Connect, `login` at
+ *   GitHub), or %NULL when the provider has none
  * @configure: reads and validates the type's own keys; sets endpoints
  * @prepare_async: work before the first sign-in (OIDC discovery, starting
  *   the demo server); optional
@@ -68,6 +71,7 @@ struct _LanyardProviderClass
   const char         *default_display_name;
   const char         *default_scopes;
   LanyardSecretPolicy secret_policy;
+  const char         *login_hint_param;
 
   gboolean (*configure) (LanyardProvider       *self,
                          LanyardProviderConfig *config,
@@ -143,7 +147,8 @@ char            *lanyard_provider_build_authorize_url (LanyardProvider *self,
                                                        const char      *redirect_uri,
                                                        const char      *state,
                                                        const char      *code_challenge,
-                                                       const char      *nonce);
+                                                       const char      *nonce,
+                                                       const char      *login_hint);
 void             lanyard_provider_exchange_code_async (LanyardProvider    *self,
                                                        const char         *code,
                                                        const char         *code_verifier,

@@ -169,6 +169,8 @@ static const char *const followed[] = {
   "needs-attention",
   "available",
   "expires-at",
+  "last-refresh",
+  "scopes",
 };
 
 /* One property of the account onto the skeleton's (which sends
@@ -186,7 +188,7 @@ follow (LanyardBusAccount *self,
   g_value_unset (&value);
 }
 
-/* A binding of every followed property, in one handler: nine GBinding
+/* A binding of every followed property, in one handler: eleven GBinding
  * objects per account cost about 2 KB, a thousand accounts 2 MB. */
 static void
 account_notify_cb (LanyardAccount    *account,

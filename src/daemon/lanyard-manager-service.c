@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lanyard-manager-service.h"
 
@@ -362,6 +363,48 @@ started_cb (GObject      *object,
   lanyard_dbus_manager_complete_start_flow (LANYARD_DBUS_MANAGER (self), start->invocation, path);
 }
 
+/* Longer than any login or e-mail address (RFC 5321 allows 254 bytes),
+ * shorter than the policy's bound for any argument. */
+#define LOGIN_HINT_MAX_LENGTH 320
+
+/* StartFlow's options: `login_hint` (s), the account to suggest to the
+ * provider. Others are ignored, so that a program written for a newer
+ * daemon still signs in here. */
+static gboolean
+read_start_options (GVariant *options,
+                    char    **login_hint,
+                    GError  **error)
+{
+  g_autoptr(GVariant) hint = g_variant_lookup_value (options, "login_hint", NULL);
+  const char *value;
+
+  if (hint == NULL)
+    return TRUE;
+  if (!g_variant_is_of_type (hint, G_VARIANT_TYPE_STRING))
+    {
+      g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                           _ ("The sign-in option “login_hint” must be a string (the account's login or e-mail address)."));
+      return FALSE;
+    }
+  value = g_variant_get_string (hint, NULL);
+  for (const char *p = value; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      {
+        g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                             _ ("The sign-in option “login_hint” contains control characters; no login or e-mail address does."));
+        return FALSE;
+      }
+  if (strlen (value) > LOGIN_HINT_MAX_LENGTH)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                   _ ("The sign-in option “login_hint” is longer than %d bytes; no login or e-mail address is."),
+                   LOGIN_HINT_MAX_LENGTH);
+      return FALSE;
+    }
+  *login_hint = value[0] != '\0' ? g_strdup (value) : NULL;
+  return TRUE;
+}
+
 static gboolean
 lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
                                            GDBusMethodInvocation *invocation,
@@ -373,8 +416,15 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   const LanyardProviderEntry *entry = lanyard_provider_registry_get_entry (registry, provider_id);
   const char                 *sender = g_dbus_method_invocation_get_sender (invocation) ?: "";
   g_autoptr(LanyardFlow) flow = NULL;
-  Start *start;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *login_hint = NULL;
+  Start           *start;
 
+  if (!read_start_options (options, &login_hint, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
   if (entry == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
@@ -431,6 +481,7 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   start->invocation = g_object_ref (invocation);
   start->sender = g_strdup (sender);
   flow = lanyard_flow_new (entry->provider);
+  lanyard_flow_set_login_hint (flow, login_hint);
   lanyard_flow_start_async (flow, NULL, started_cb, start);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

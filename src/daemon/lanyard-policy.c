@@ -73,6 +73,8 @@ static const LanyardPolicyRule rules[] = {
   PROPERTY (ACCOUNT, "AttentionReason", ANY_PROGRAM),
   PROPERTY (ACCOUNT, "ExpiresAt", ANY_PROGRAM),
   PROPERTY (ACCOUNT, "LinkedAt", ANY_PROGRAM),
+  PROPERTY (ACCOUNT, "LastRefresh", ANY_PROGRAM),
+  PROPERTY (ACCOUNT, "Scopes", ANY_PROGRAM),
 
   /* The object manager at the root: the manager and the accounts (the
    * properties above), never a sign-in. GDBusObjectManagerServer answers it

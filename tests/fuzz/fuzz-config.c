@@ -115,7 +115,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         continue;
       url = lanyard_provider_build_authorize_url (entry->provider, "http://127.0.0.1:1/callback/x",
                                                   "state", "challenge",
-                                                  lanyard_provider_get_uses_nonce (entry->provider) ? "nonce" : NULL);
+                                                  lanyard_provider_get_uses_nonce (entry->provider) ? "nonce" : NULL, NULL);
       g_assert_nonnull (url);
     }
 
