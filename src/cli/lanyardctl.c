@@ -211,6 +211,35 @@ cmd_whoami (LanyardDBusManager *manager)
   return EXIT_OK;
 }
 
+/* One account as `list --json` and `link --json` print it: built, never
+ * printed into a template, since the strings come from the provider and
+ * may look like JSON themselves. */
+static void
+add_account_json (JsonBuilder        *builder,
+                  LanyardDBusAccount *account)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "account");
+  json_builder_add_string_value (builder, lanyard_dbus_account_get_key (account));
+  json_builder_set_member_name (builder, "provider");
+  json_builder_add_string_value (builder, lanyard_dbus_account_get_provider_id (account));
+  json_builder_set_member_name (builder, "account-id");
+  json_builder_add_string_value (builder, lanyard_dbus_account_get_account_id (account));
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, lanyard_dbus_account_get_username (account));
+  json_builder_set_member_name (builder, "display-name");
+  json_builder_add_string_value (builder, lanyard_dbus_account_get_display_name (account));
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, lanyard_dbus_account_get_email (account));
+  json_builder_set_member_name (builder, "primary");
+  json_builder_add_boolean_value (builder, lanyard_dbus_account_get_primary (account));
+  json_builder_set_member_name (builder, "needs-attention");
+  json_builder_add_boolean_value (builder, lanyard_dbus_account_get_needs_attention (account));
+  json_builder_set_member_name (builder, "expires-at");
+  json_builder_add_int_value (builder, lanyard_dbus_account_get_expires_at (account));
+  json_builder_end_object (builder);
+}
+
 static int
 cmd_list (void)
 {
@@ -244,26 +273,7 @@ cmd_list (void)
 
       if (json_output)
         {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "account");
-          json_builder_add_string_value (builder, lanyard_dbus_account_get_key (account));
-          json_builder_set_member_name (builder, "provider");
-          json_builder_add_string_value (builder, lanyard_dbus_account_get_provider_id (account));
-          json_builder_set_member_name (builder, "account-id");
-          json_builder_add_string_value (builder, lanyard_dbus_account_get_account_id (account));
-          json_builder_set_member_name (builder, "username");
-          json_builder_add_string_value (builder, lanyard_dbus_account_get_username (account));
-          json_builder_set_member_name (builder, "display-name");
-          json_builder_add_string_value (builder, lanyard_dbus_account_get_display_name (account));
-          json_builder_set_member_name (builder, "email");
-          json_builder_add_string_value (builder, lanyard_dbus_account_get_email (account));
-          json_builder_set_member_name (builder, "primary");
-          json_builder_add_boolean_value (builder, lanyard_dbus_account_get_primary (account));
-          json_builder_set_member_name (builder, "needs-attention");
-          json_builder_add_boolean_value (builder, lanyard_dbus_account_get_needs_attention (account));
-          json_builder_set_member_name (builder, "expires-at");
-          json_builder_add_int_value (builder, lanyard_dbus_account_get_expires_at (account));
-          json_builder_end_object (builder);
+          add_account_json (builder, account);
         }
       else
         {
@@ -498,19 +508,10 @@ cmd_link (LanyardDBusManager *manager,
 
   if (json_output)
     {
-      /* Built, never printed into a template: the strings come from the
-       * provider and may look like JSON themselves. */
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) node = NULL;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "provider");
-      json_builder_add_string_value (builder, lanyard_dbus_account_get_provider_id (account));
-      json_builder_set_member_name (builder, "account-id");
-      json_builder_add_string_value (builder, lanyard_dbus_account_get_account_id (account));
-      json_builder_set_member_name (builder, "username");
-      json_builder_add_string_value (builder, lanyard_dbus_account_get_username (account));
-      json_builder_end_object (builder);
+      add_account_json (builder, account);
       node = json_builder_get_root (builder);
       print_json (node);
     }

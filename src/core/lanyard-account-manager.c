@@ -69,6 +69,8 @@ G_DEFINE_FINAL_TYPE (LanyardAccountManager, lanyard_account_manager, G_TYPE_OBJE
  *   the keyring would refuse;
  * - at dispose.
  */
+/* An access token and its expiry, wiped when freed: the cache's entries,
+ * and what lanyard_account_manager_get_access_token_async() returns. */
 typedef struct
 {
   char  *access_token;
@@ -1008,21 +1010,6 @@ lanyard_account_manager_get_tokens_finish (LanyardAccountManager *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct
-{
-  char  *access_token;
-  gint64 expires_at;
-} AccessToken;
-
-static void
-access_token_free (AccessToken *token)
-{
-  if (token->access_token != NULL)
-    explicit_bzero (token->access_token, strlen (token->access_token));
-  g_free (token->access_token);
-  g_free (token);
-}
-
 static void
 access_token_cb (GObject      *object,
                  GAsyncResult *result,
@@ -1031,7 +1018,7 @@ access_token_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(LanyardTokenSet) tokens = NULL;
   GError      *error = NULL;
-  AccessToken *token;
+  CachedToken *token;
 
   tokens = lanyard_account_manager_get_tokens_finish (LANYARD_ACCOUNT_MANAGER (object), result, &error);
   if (tokens == NULL)
@@ -1040,10 +1027,10 @@ access_token_cb (GObject      *object,
       return;
     }
 
-  token = g_new0 (AccessToken, 1);
+  token = g_new0 (CachedToken, 1);
   token->access_token = g_strdup (lanyard_token_set_get_access_token (tokens));
   token->expires_at = lanyard_token_set_get_expires_at (tokens);
-  g_task_return_pointer (task, token, (GDestroyNotify) access_token_free);
+  g_task_return_pointer (task, token, (GDestroyNotify) cached_token_free);
 }
 
 void
@@ -1070,11 +1057,11 @@ lanyard_account_manager_get_access_token_async (LanyardAccountManager *self,
       !lanyard_account_get_needs_attention (account) && cached_token_is_fresh (cached, now_seconds ()) &&
       !g_task_return_error_if_cancelled (task))
     {
-      AccessToken *token = g_new0 (AccessToken, 1);
+      CachedToken *token = g_new0 (CachedToken, 1);
 
       token->access_token = g_strdup (cached->access_token);
       token->expires_at = cached->expires_at;
-      g_task_return_pointer (task, token, (GDestroyNotify) access_token_free);
+      g_task_return_pointer (task, token, (GDestroyNotify) cached_token_free);
       g_object_unref (task);
       return;
     }
@@ -1093,7 +1080,7 @@ lanyard_account_manager_get_access_token_finish (LanyardAccountManager *self,
                                                  gint64                *expires_at,
                                                  GError               **error)
 {
-  AccessToken *token;
+  CachedToken *token;
   char        *access_token;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -1105,7 +1092,7 @@ lanyard_account_manager_get_access_token_finish (LanyardAccountManager *self,
   access_token = g_steal_pointer (&token->access_token);
   if (expires_at != NULL)
     *expires_at = token->expires_at;
-  access_token_free (token);
+  cached_token_free (token);
   return access_token;
 }
 
