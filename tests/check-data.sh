@@ -18,25 +18,8 @@ profile=$6
 name_suffix=${7:-}
 systemd_user_unit=${8:-true}
 
-tap_count=0
-failed=0
-ok() {
-  tap_count=$((tap_count + 1))
-  echo "ok $tap_count - $1"
-}
-not_ok() {
-  tap_count=$((tap_count + 1))
-  failed=1
-  echo "not ok $tap_count - $1"
-  sed 's/^/# /' "$2"
-}
-check() {
-  local name=$1; shift
-  local log
-  log=$(mktemp)
-  if "$@" >"$log" 2>&1; then ok "$name"; else not_ok "$name" "$log"; fi
-  rm -f "$log"
-}
+# shellcheck source=tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
@@ -145,5 +128,4 @@ services_point_at_binaries() {
 }
 check "installed service files run installed programs" services_point_at_binaries
 
-echo "1..$tap_count"
-exit $failed
+tap_finish

@@ -14,25 +14,8 @@ set -euo pipefail
 
 source_dir=$1
 
-tap_count=0
-failed=0
-ok() {
-  tap_count=$((tap_count + 1))
-  echo "ok $tap_count - $1"
-}
-not_ok() {
-  tap_count=$((tap_count + 1))
-  failed=1
-  echo "not ok $tap_count - $1"
-  sed 's/^/# /' "$2"
-}
-check() {
-  local name=$1; shift
-  local log
-  log=$(mktemp)
-  if "$@" >"$log" 2>&1; then ok "$name"; else not_ok "$name" "$log"; fi
-  rm -f "$log"
-}
+# shellcheck source=tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 workdir=$(mktemp -d /tmp/lanyard-installed-XXXXXX)
 cleanup() {
@@ -158,5 +141,4 @@ if command -v xvfb-run >/dev/null; then
   check "the installed window starts under Xvfb" window_starts
 fi
 
-echo "1..$tap_count"
-exit $failed
+tap_finish

@@ -94,28 +94,9 @@ if [ "${LANYARD_FLATPAK_STAGE:-}" != user ]; then
 fi
 
 # From here on: the unprivileged user, in a session of its own.
-tap_count=0
-failed=0
-ok() {
-  tap_count=$((tap_count + 1))
-  echo "ok $tap_count - $1"
-}
-not_ok() {
-  tap_count=$((tap_count + 1))
-  failed=1
-  echo "not ok $tap_count - $1"
-  [ -n "${2:-}" ] && sed 's/^/# /' "$2"
-  return 0
-}
-check() {
-  local name=$1; shift
-  local log
-  log=$(mktemp "$work/check-XXXXXX")
-  last_status=0
-  "$@" >"$log" 2>&1 || last_status=$?
-  if [ $last_status -eq 0 ]; then ok "$name"; else not_ok "$name" "$log"; fi
-  rm -f "$log"
-}
+TAP_TMPDIR=$work
+# shellcheck source=../tap.sh
+source "$here/../tap.sh"
 # A check that the rest depends on: stop when it fails.
 require() {
   check "$@"
