@@ -13,6 +13,7 @@
  * status, or says "ERROR: AddressSanitizer", "ERROR: LeakSanitizer" or
  * "runtime error:" (UBSan) in its log. */
 
+#include <libsecret/secret.h>
 #include <string.h>
 
 #include "config.h"
@@ -315,6 +316,22 @@ daemon_get_property (const char *path,
   g_assert_no_error (error);
   g_variant_get (reply, "(v)", &value);
   return value;
+}
+
+/* What the keyring holds for an account, as the daemon stored it: the
+ * serialised token set (a secret; tests compare it, never print it). */
+G_GNUC_UNUSED static char *
+keyring_secret (const char *provider,
+                const char *account)
+{
+  static const SecretSchema schema = {
+    LANYARD_TOKEN_SCHEMA, SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "provider", provider, "account", account, NULL);
+
+  g_assert_no_error (error);
+  return secret;
 }
 
 /* The object path of the account "provider:account-id". */

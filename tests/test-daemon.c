@@ -14,20 +14,6 @@ static FakeProvider  *fake;
 static Daemon         daemon_process;
 
 static char *
-keyring_secret (const char *provider,
-                const char *account)
-{
-  static const SecretSchema schema = {
-    LANYARD_TOKEN_SCHEMA, SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-  };
-  g_autoptr(GError) error = NULL;
-  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "provider", provider, "account", account, NULL);
-
-  g_assert_no_error (error);
-  return secret;
-}
-
-static char *
 file_contents (const char *path)
 {
   char *contents = NULL;

@@ -18,20 +18,6 @@ static FakeProvider  *fake;
 static Daemon         daemon_process;
 static char          *sso_config;
 
-static char *
-keyring_secret (const char *provider,
-                const char *account)
-{
-  static const SecretSchema schema = {
-    LANYARD_TOKEN_SCHEMA, SECRET_SCHEMA_NONE, { { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-  };
-  g_autoptr(GError) error = NULL;
-  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "provider", provider, "account", account, NULL);
-
-  g_assert_no_error (error);
-  return secret;
-}
-
 /* The harness's providers, and an OpenID Connect issuer with discovery. */
 static void
 start_daemon (const char *const *more_env)
