@@ -558,6 +558,38 @@ test_fixed_port (void)
   g_assert_cmpuint (lanyard_loopback_server_get_port (third), ==, port);
 }
 
+/* A fixed port held by someone else on ::1 alone fails as well: going on
+ * with 127.0.0.1 only would let a browser that tries ::1 first hand the
+ * code and state to that program. */
+static void
+test_fixed_port_taken_on_ipv6 (void)
+{
+  g_autoptr(GSocket) holder = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(LanyardLoopbackServer) server = lanyard_loopback_server_new ("/callback/x");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *words = NULL;
+  guint            port;
+
+  if (holder == NULL || !g_socket_bind (holder, any, FALSE, NULL))
+    {
+      g_test_skip ("this machine has no IPv6 loopback");
+      return;
+    }
+  g_assert_true (g_socket_listen (holder, NULL));
+  bound = g_socket_get_local_address (holder, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  lanyard_loopback_server_set_port (server, port);
+  g_assert_false (lanyard_loopback_server_start (server, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  words = g_strdup_printf ("port %u on ::1 is already in use by ", port);
+  g_assert_true (g_str_has_prefix (error->message, words));
+  g_assert_false (lanyard_loopback_server_is_listening (server));
+}
+
 /* A connected socket to @address. GLib turns IPv4-mapped IPv6 addresses
  * into IPv4 ones, so a dual-stack IPv6 socket talking to 127.0.0.1 is made
  * by hand. */
@@ -804,6 +836,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/LoopbackServer/peer-uid/real", test_peer_uid_real);
   g_test_add_func ("/Lanyard/LoopbackServer/port-holder/tables", test_port_holder_tables);
   g_test_add_func ("/Lanyard/LoopbackServer/fixed-port", test_fixed_port);
+  g_test_add_func ("/Lanyard/LoopbackServer/fixed-port-taken-on-ipv6", test_fixed_port_taken_on_ipv6);
   g_test_add_func ("/Lanyard/LoopbackServer/same-user-served", test_same_user_served);
   g_test_add_func ("/Lanyard/LoopbackServer/half-sent-flood", test_half_sent_flood);
   g_test_add_func ("/Lanyard/LoopbackServer/fd-limit-raised", test_fd_limit_raised);

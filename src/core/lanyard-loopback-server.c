@@ -842,17 +842,18 @@ lanyard_loopback_server_set_port (LanyardLoopbackServer *self,
 }
 
 static void
-set_port_in_use_error (guint    port,
-                       GError **error)
+set_port_in_use_error (guint       port,
+                       const char *address,
+                       GError    **error)
 {
   g_autofree char *holder = lanyard_tcp_port_holder ("/proc", port);
 
   if (holder != NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                 _ ("port %u on 127.0.0.1 is already in use by %s"), port, holder);
+                 _ ("port %u on %s is already in use by %s"), port, address, holder);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                 _ ("port %u on 127.0.0.1 is already in use by another program"), port);
+                 _ ("port %u on %s is already in use by another program"), port, address);
 }
 
 /**
@@ -864,8 +865,9 @@ set_port_in_use_error (guint    port,
  *
  * With a fixed port (lanyard_loopback_server_set_port()), a port taken on
  * 127.0.0.1 fails at once with %G_IO_ERROR_ADDRESS_IN_USE, whose message
- * names the port and, when it can tell, what holds it; taken on ::1 only,
- * the listener is on IPv4 alone.
+ * names the port and, when it can tell, what holds it; so does one taken
+ * on ::1 only (a browser may try ::1 first). A machine without IPv6 has
+ * the listener on IPv4 alone.
  */
 gboolean
 lanyard_loopback_server_start (LanyardLoopbackServer *self,
@@ -891,7 +893,7 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
           g_socket_listener_close (G_SOCKET_LISTENER (service));
           if (self->fixed_port != 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
             {
-              set_port_in_use_error (self->fixed_port, error);
+              set_port_in_use_error (self->fixed_port, "127.0.0.1", error);
               return FALSE;
             }
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
@@ -902,12 +904,17 @@ lanyard_loopback_server_start (LanyardLoopbackServer *self,
 
       if (!listen_on (G_SOCKET_LISTENER (service), G_SOCKET_FAMILY_IPV6, port, &port6, &local_error))
         {
-          /* The port is taken on ::1 by someone else: try another one
-           * (a fixed port has no other; 127.0.0.1 is enough for it). */
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) && self->fixed_port == 0)
+          /* The port is taken on ::1 by someone else: try another one. A
+           * fixed port has no other, and must not go on with IPv4 alone:
+           * a browser that tries ::1 first (for "localhost") would hand
+           * the code and state to whoever holds [::1]:port. */
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
             {
               g_socket_listener_close (G_SOCKET_LISTENER (service));
-              continue;
+              if (self->fixed_port == 0)
+                continue;
+              set_port_in_use_error (self->fixed_port, "::1", error);
+              return FALSE;
             }
           g_debug ("Listening on IPv4 only: %s", local_error->message);
         }
