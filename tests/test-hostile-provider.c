@@ -440,6 +440,25 @@ test_smuggled_identity (void)
   g_assert_cmpstr (email, ==, "");
   g_assert_cmpstr (avatar, ==, "");
 
+  /* The demo avatar's stored form, from a provider that is no demo: it
+   * would make the daemon start the demo server. */
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json",
+                                "{\"sub\":\"4242\",\"nickname\":\"tanuki\",\"picture\":\"lanyard-demo:avatar/x.svg\"}");
+  g_clear_pointer (&linked, ctl_result_free);
+  linked = link_provider ("work", FALSE);
+  g_assert_cmpint (linked->status, ==, 0);
+  g_clear_pointer (&avatar, g_free);
+  avatar = account_string ("work:4242", "AvatarUrl");
+  g_assert_cmpstr (avatar, ==, "");
+  fake_provider_set_raw_answer (fake, "userinfo", 200, "application/json",
+                                "{\"sub\":\"4242\","
+                                "\"nickname\":\"tan\\u001b[31muki\\u001b]0;owned\\u0007\","
+                                "\"name\":\"Tanu\\u202e\\u2066Ki\\u0085\\u009b\\r\\nBoss\"}");
+  g_clear_pointer (&linked, ctl_result_free);
+  linked = link_provider ("work", FALSE);
+  fake_provider_set_answer (fake, "userinfo", FAKE_ANSWER_NORMAL);
+  g_assert_cmpint (linked->status, ==, 0);
+
   listed = ctl ("list", NULL);
   g_assert_null (strchr (listed->out, '\033'));
   g_assert_null (strstr (listed->out, "Bcc"));

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "lanyard-demo-server.h"
 #include "lanyard-error.h"
 #include "lanyard-id-token.h"
 #include "lanyard-jose.h"
@@ -1600,8 +1601,22 @@ lanyard_provider_fetch_identity_finish (LanyardProvider *self,
                                         GAsyncResult    *result,
                                         GError         **error)
 {
+  g_autoptr(LanyardIdentity) identity = NULL;
+
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
-  return LANYARD_PROVIDER_GET_CLASS (self)->fetch_identity_finish (self, result, error);
+
+  identity = LANYARD_PROVIDER_GET_CLASS (self)->fetch_identity_finish (self, result, error);
+  /* The demo avatar's stored form is the demo provider's alone: sent by
+   * any other provider, it would make the daemon start the demo server to
+   * show it. Every provider's identity comes through here. */
+  if (identity != NULL && !lanyard_provider_get_is_demo (self) &&
+      lanyard_demo_avatar_is_stored (lanyard_identity_get_avatar_url (identity)))
+    return lanyard_identity_new (lanyard_identity_get_provider_id (identity),
+                                 lanyard_identity_get_account_id (identity),
+                                 lanyard_identity_get_username (identity),
+                                 lanyard_identity_get_display_name (identity),
+                                 lanyard_identity_get_email (identity), NULL);
+  return g_steal_pointer (&identity);
 }
 
 void
