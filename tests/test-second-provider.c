@@ -332,6 +332,17 @@ test_refresh_refused_with_error_kept (SecondFixture *f,
   g_assert_null (tokens);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED);
   g_assert_false (lanyard_account_get_needs_attention (account));
+  g_clear_error (&error);
+
+  /* Nor is a page nobody can read (a proxy's, a web firewall's): it says
+   * nothing of the grant. */
+  fake_provider_set_raw_answer (f->flow.fake, "token", 400, "text/html", "<html><body>Request blocked</body></html>");
+  tokens = get_tokens (f, account, TRUE, &error);
+  g_assert_null (tokens);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT));
+  g_assert_false (lanyard_account_get_needs_attention (account));
+  fake_provider_set_answer (f->flow.fake, "token", FAKE_ANSWER_NORMAL);
 }
 
 static void

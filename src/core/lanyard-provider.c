@@ -1375,11 +1375,14 @@ token_request_cb (GObject      *object,
 
   fields = lanyard_http_parse_fields (reply->content_type, reply->body, &parse_error);
 
-  /* A refresh refused with 400 or 401 and no OAuth error to say why
-   * (glewlwyd, for a revoked or expired refresh token): the grant is gone,
-   * as with invalid_grant. Trying again would get the same answer. */
+  /* A refresh refused with 400 or 401 and an empty body, or a body that
+   * names no OAuth error (glewlwyd, for a revoked or expired refresh
+   * token): the grant is gone, as with invalid_grant. Trying again would
+   * get the same answer. A body that cannot be read (a proxy's HTML page)
+   * says nothing of the grant, and goes the usual way. */
   if (data->previous != NULL && (reply->status == 400 || reply->status == 401) &&
-      (fields == NULL || g_hash_table_lookup (fields, "error") == NULL))
+      (fields != NULL ? g_hash_table_lookup (fields, "error") == NULL
+                      : reply->body == NULL || g_bytes_get_size (reply->body) == 0))
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT,
                                _ ("%s refused to renew the sign-in (HTTP %u %s) without saying why: "
