@@ -611,10 +611,11 @@ test_token_memory_wiped_on_lock (SecondFixture *f,
   g_autofree char *second = NULL;
 
   g_assert_no_error (error);
-  /* Let the manager start watching the keyring (a few round trips). */
-  for (guint i = 0; i < 20; i++)
+  /* Let the manager start watching the keyring (a few round trips; some
+   * time on a loaded machine under a sanitizer). */
+  for (guint i = 0; i < 100; i++)
     {
-      g_usleep (10000);
+      g_usleep (20000);
       while (g_main_context_iteration (NULL, FALSE))
         ;
     }
@@ -622,7 +623,7 @@ test_token_memory_wiped_on_lock (SecondFixture *f,
   lock_keyring ();
   /* The change of the collection's Locked property reaches the manager,
    * with no call from it to the keyring. */
-  for (guint i = 0; i < 50 && lanyard_account_manager_get_n_cached_tokens (f->manager) > 0; i++)
+  for (guint i = 0; i < 500 && lanyard_account_manager_get_n_cached_tokens (f->manager) > 0; i++)
     {
       g_usleep (20000);
       while (g_main_context_iteration (NULL, FALSE))
