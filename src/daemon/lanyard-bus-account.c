@@ -23,7 +23,6 @@ struct _LanyardBusAccount
   /* Owned references */
   LanyardAccountManager *manager;
   LanyardAccount        *account;
-  LanyardCallerTracker  *callers;
 };
 
 static void lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface);
@@ -37,7 +36,6 @@ lanyard_bus_account_dispose (GObject *object)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->account);
-  g_clear_object (&self->callers);
 
   G_OBJECT_CLASS (lanyard_bus_account_parent_class)->dispose (object);
 }
@@ -232,7 +230,6 @@ lanyard_bus_account_new (LanyardAccountManager *manager,
 
   self->manager = g_object_ref (manager);
   self->account = g_object_ref (account);
-  self->callers = g_object_ref (callers);
   lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, NULL);
 
   lanyard_dbus_account_set_key (LANYARD_DBUS_ACCOUNT (self), key);

@@ -34,14 +34,13 @@ struct _LanyardBusFlow
   LanyardDBusFlowSkeleton parent_instance;
 
   /* Owned references */
-  LanyardFlow          *flow;
-  LanyardCallerTracker *callers;
-  GCancellable         *cancellable;
-  char                 *starter;
-  char                 *path;
-  guint                 watch_id;
-  guint                 linger_id;
-  gboolean              finished;
+  LanyardFlow  *flow;
+  GCancellable *cancellable;
+  char         *starter;
+  char         *path;
+  guint         watch_id;
+  guint         linger_id;
+  gboolean      finished;
 };
 
 static void lanyard_bus_flow_iface_init (LanyardDBusFlowIface *iface);
@@ -78,7 +77,6 @@ lanyard_bus_flow_dispose (GObject *object)
   if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self));
   g_clear_object (&self->flow);
-  g_clear_object (&self->callers);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lanyard_bus_flow_parent_class)->dispose (object);
@@ -271,7 +269,6 @@ lanyard_bus_flow_new (LanyardFlow          *flow,
   LanyardDBusFlow *iface = LANYARD_DBUS_FLOW (self);
 
   self->flow = g_object_ref (flow);
-  self->callers = g_object_ref (callers);
   self->starter = g_strdup (starter);
   lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, starter);
   self->path = g_strdup (path);

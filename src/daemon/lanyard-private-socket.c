@@ -256,10 +256,18 @@ new_connection_cb (GDBusServer     *server,
     g_autofree char *relay_name = g_strdup_printf (LANYARD_DAEMON_BUS_NAME ".Relay_%u", ++self->relays);
     g_autoptr(GVariant) owned = NULL;
 
+    guint32 reply = 0;
+
     owned = g_dbus_connection_call_sync (relay->relay, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                          "org.freedesktop.DBus", "RequestName", g_variant_new ("(su)", relay_name, 4),
                                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-    if (owned == NULL)
+    if (owned != NULL)
+      g_variant_get (owned, "(u)", &reply);
+    /* 1: the primary owner. Anything else (the name taken by another
+     * program) would leave the relay deaf to its sign-ins' signals. */
+    if (owned != NULL && reply != 1)
+      g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_ADDRESS_IN_USE, "%s is owned by another program", relay_name);
+    if (owned == NULL || reply != 1)
       {
         g_warning ("A connection on the private socket could not be relayed: %s", error->message);
         g_dbus_connection_close_sync (relay->relay, NULL, NULL);
