@@ -1158,13 +1158,12 @@ scheduled_refresh_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *key = lanyard_account_dup_key (account);
 
+  /* A scheduled load is forced: on success it refreshed, and the refresh
+   * told the scheduler already (reporting again would re-arm the timer
+   * with new jitter). */
   tokens = lanyard_account_manager_get_tokens_finish (self, result, &error);
   if (tokens != NULL)
-    {
-      lanyard_refresh_scheduler_report (self->scheduler, key, LANYARD_REFRESH_SUCCEEDED,
-                                        lanyard_token_set_get_expires_at (tokens));
-      return;
-    }
+    return;
 
   g_message ("Refreshing %s failed: %s", key, error->message);
   if (!is_ours (self, account))
