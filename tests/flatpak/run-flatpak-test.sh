@@ -270,6 +270,11 @@ tokens_in_portal_keyring() {
 check "the tokens are in the application's own keyring file (Secret portal)" tokens_in_portal_keyring
 not_in_host_keyring() {
   local found
+  # The host keyring answers at all: a search that fails would find
+  # nothing either.
+  echo probe | secret-tool store --label="Lanyard test probe" lanyard-test probe || return 1
+  secret-tool lookup lanyard-test probe | grep -qx probe || return 1
+  secret-tool clear lanyard-test probe
   found=$(secret-tool search --all xdg:schema "$app_id.Token" 2>&1) || true
   echo "$found"
   ! grep -q "$app_id.Token" <<<"$found"
@@ -342,7 +347,15 @@ check "another sandboxed application is refused Unlink" \
 check "another sandboxed application is refused EnsureCredentials" \
   refused other "$second_path" io.github.lanyard.Account.EnsureCredentials
 cannot_reach_socket() {
-  if flatpak run --command=test "$other_id" -e "/run/user/$(id -u)/app/$app_id/daemon"; then
+  local seen
+  # The other application runs and sees its own runtime directory, so a
+  # missing socket is not a sandbox that failed to start.
+  seen=$(flatpak run --command=sh "$other_id" -c \
+    'test -d "$1" && echo runtime-dir; test -e "$2" && echo socket; true' \
+    sh "/run/user/$(id -u)" "/run/user/$(id -u)/app/$app_id/daemon") || return 1
+  echo "$seen"
+  grep -qx runtime-dir <<<"$seen" || return 1
+  if grep -qx socket <<<"$seen"; then
     echo "the socket is visible in the other application's sandbox"
     return 1
   fi
