@@ -120,6 +120,16 @@ lanyard_bus_account_handle_ensure_credentials (LanyardDBusAccount    *iface,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The policy let the caller through (TOKEN_READER): a host program,
+ * which needs nobody's consent, so there is nothing left to ask. */
+static gboolean
+lanyard_bus_account_handle_request_access (LanyardDBusAccount    *iface,
+                                           GDBusMethodInvocation *invocation)
+{
+  lanyard_dbus_account_complete_request_access (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 unlinked_cb (GObject      *object,
              GAsyncResult *result,
@@ -154,6 +164,7 @@ lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface)
   iface->handle_get_access_token = lanyard_bus_account_handle_get_access_token;
   iface->handle_ensure_credentials = lanyard_bus_account_handle_ensure_credentials;
   iface->handle_unlink = lanyard_bus_account_handle_unlink;
+  iface->handle_request_access = lanyard_bus_account_handle_request_access;
 }
 
 /* The account's properties that the interface has, by the same names. */

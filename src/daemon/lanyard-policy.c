@@ -89,6 +89,7 @@ static const LanyardPolicyRule rules[] = {
   METHOD (ACCOUNT, "Unlink", HOST_PROGRAM),
   METHOD (ACCOUNT, "EnsureCredentials", HOST_PROGRAM),
   METHOD (ACCOUNT, "GetAccessToken", TOKEN_READER),
+  METHOD (ACCOUNT, "RequestAccess", TOKEN_READER),
 
   /* A sign-in is private to the connection that started it. */
   METHOD (FLOW, "Cancel", FLOW_STARTER),
