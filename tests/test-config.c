@@ -709,6 +709,75 @@ test_policy_messages (void)
   remove_tree (root);
 }
 
+/* Old spellings are read as the new ones, each with a warning naming the
+ * new one; the provider is usable. */
+static void
+test_old_spellings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char *dirs[] = { root, NULL };
+  const char *envp[] = {
+    "LANYARD_PROVIDER_MS=azure client_id=a tenant_id=contoso.com name=Contoso",
+    "LANYARD_PROVIDER_BOTH=gitlab client_id=a name=Old display_name=New",
+    NULL,
+  };
+  const char *const          *problems;
+  const LanyardProviderEntry *entry;
+
+  g_assert_no_error (error);
+  path = write_config (root,
+                       "[provider hub]\n"
+                       "type=github\n"
+                       "client_id=a\n"
+                       "secret=s3cr3t\n"
+                       "[provider sso]\n"
+                       "type=openid\n"
+                       "client_id=a\n"
+                       "issuer=https://sso.example.com\n"
+                       "display_name=New\n"
+                       "name=Old\n");
+  lanyard_provider_registry_load (registry, dirs, envp);
+
+  entry = lanyard_provider_registry_get_entry (registry, "hub");
+  g_assert_nonnull (entry->provider);
+  entry = lanyard_provider_registry_get_entry (registry, "sso");
+  g_assert_nonnull (entry->provider);
+  g_assert_cmpstr (entry->type_name, ==, "oidc");
+  g_assert_cmpstr (entry->display_name, ==, "New");
+  entry = lanyard_provider_registry_get_entry (registry, "ms");
+  g_assert_nonnull (entry->provider);
+  g_assert_cmpstr (entry->type_name, ==, "microsoft");
+  g_assert_cmpstr (entry->display_name, ==, "Contoso");
+  entry = lanyard_provider_registry_get_entry (registry, "both");
+  g_assert_nonnull (entry->provider);
+  g_assert_cmpstr (entry->display_name, ==, "New");
+
+  problems = lanyard_provider_registry_get_problems (registry);
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 8);
+  expected = g_strdup_printf ("Provider “hub” (%s): “secret” is an old spelling of “client_secret”; it is read as “client_secret”, write that instead", path);
+  g_assert_cmpstr (problems[0], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “sso” (%s): the type “openid” is an old spelling of “oidc”; it is read as “oidc”, write that instead", path);
+  g_assert_cmpstr (problems[1], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “sso” (%s): “name” is an old spelling of “display_name”, which is set too; “name” is ignored", path);
+  g_assert_cmpstr (problems[2], ==, expected);
+  g_assert_cmpstr (problems[3], ==, "Provider “both” (environment variable LANYARD_PROVIDER_BOTH): “name” is an old spelling of “display_name”; it is read as “display_name”, write that instead");
+  g_assert_cmpstr (problems[4], ==, "Provider “both” (environment variable LANYARD_PROVIDER_BOTH): “name” is an old spelling of “display_name”, which is set too; “name” is ignored");
+  g_assert_cmpstr (problems[5], ==, "Provider “ms” (environment variable LANYARD_PROVIDER_MS): the type “azure” is an old spelling of “microsoft”; it is read as “microsoft”, write that instead");
+  g_assert_cmpstr (problems[6], ==, "Provider “ms” (environment variable LANYARD_PROVIDER_MS): “tenant_id” is an old spelling of “tenant”; it is read as “tenant”, write that instead");
+  g_assert_cmpstr (problems[7], ==, "Provider “ms” (environment variable LANYARD_PROVIDER_MS): “name” is an old spelling of “display_name”; it is read as “display_name”, write that instead");
+  /* A secret's value is never in a warning. */
+  for (guint i = 0; problems[i] != NULL; i++)
+    g_assert_null (strstr (problems[i], "s3cr3t"));
+
+  remove_tree (root);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -732,6 +801,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Config/policy-only-system-providers", test_policy_only_system_providers);
   g_test_add_func ("/Lanyard/Config/policy-no-demo-providers", test_policy_no_demo_providers);
   g_test_add_func ("/Lanyard/Config/policy-messages", test_policy_messages);
+  g_test_add_func ("/Lanyard/Config/old-spellings", test_old_spellings);
 
   return g_test_run ();
 }

@@ -236,6 +236,9 @@ add_config_from (LanyardProviderRegistry *self,
   const char           *locked = NULL;
   GType                 type;
 
+  for (const char *const *w = lanyard_provider_config_get_warnings (config); *w != NULL; w++)
+    add_problem (self, g_strdup_printf (_ ("Provider “%s” (%s): %s"), lanyard_provider_config_get_id (config), lanyard_provider_config_get_source (config), *w));
+
   entry = new_entry (config);
   type_name = lanyard_provider_config_peek (config, "type");
   known = g_strjoinv (", ", (GStrv) lanyard_provider_registry_get_type_names ());
