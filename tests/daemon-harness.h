@@ -463,6 +463,14 @@ link_with_ctl (const char *provider)
   g_subprocess_wait_finish (process, test_wait_result (&result), &error);
   ctl_result->status = g_subprocess_get_exit_status (process);
   ctl_result->out = g_string_free (g_steal_pointer (&rest), FALSE);
+  /* What it said went wrong: a few lines, in the pipe since it ended. */
+  {
+    char  buffer[16384];
+    gsize n = 0;
+
+    g_input_stream_read_all (g_subprocess_get_stderr_pipe (process), buffer, sizeof buffer - 1, &n, NULL, NULL);
+    ctl_result->err = g_strndup (buffer, n);
+  }
   return ctl_result;
 }
 

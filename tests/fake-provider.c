@@ -53,6 +53,8 @@ struct _FakeProvider
   guint       elsewhere_count;
   FakeQuirks  quirks;
   char       *exact_redirect; /* the one redirect URI registered, or NULL for any loopback port */
+  char       *orgs_json; /* GitHub's /user/orgs answer */
+  JsonObject *userinfo_extra; /* more userinfo members (groups, hd, email_verified) */
 };
 
 typedef struct
@@ -131,6 +133,8 @@ fake_provider_finalize (GObject *object)
   g_hash_table_unref (self->counts);
   g_clear_pointer (&self->last_authorize, g_hash_table_unref);
   g_free (self->last_revoked);
+  g_free (self->orgs_json);
+  g_clear_pointer (&self->userinfo_extra, json_object_unref);
   g_free (self->exact_redirect);
   g_clear_pointer (&self->signing_key, test_key_unref);
   g_ptr_array_unref (self->published);
@@ -862,9 +866,35 @@ handle_userinfo (FakeProvider      *self,
         }
       json_builder_set_member_name (builder, "picture");
       json_builder_add_string_value (builder, "https://avatars.example/tanuki");
+      if (self->userinfo_extra != NULL)
+        {
+          g_autoptr(GList) members = json_object_get_members (self->userinfo_extra);
+
+          for (GList *l = members; l != NULL; l = l->next)
+            {
+              json_builder_set_member_name (builder, l->data);
+              json_builder_add_value (builder, json_node_copy (json_object_get_member (self->userinfo_extra, l->data)));
+            }
+        }
     }
   json_builder_end_object (builder);
   reply_json (message, SOUP_STATUS_OK, builder);
+}
+
+/* GitHub's GET /user/orgs: the organisations of the token's user. */
+static void
+handle_orgs (FakeProvider      *self,
+             SoupServerMessage *message)
+{
+  Grant *grant = bearer_grant (self, message);
+
+  count (self, "orgs");
+  if (grant == NULL)
+    {
+      reply (message, SOUP_STATUS_UNAUTHORIZED, "application/json", "{\"message\":\"Bad credentials\"}");
+      return;
+    }
+  reply (message, SOUP_STATUS_OK, "application/json", self->orgs_json != NULL ? self->orgs_json : "[]");
 }
 
 static void
@@ -1085,6 +1115,8 @@ handle_request (SoupServer        *server,
         handle_userinfo (self, message, dialect, "user");
       else if (g_str_equal (rest, "api/v3/user/emails"))
         handle_userinfo (self, message, dialect, "emails");
+      else if (g_str_equal (rest, "api/v3/user/orgs"))
+        handle_orgs (self, message);
       else if (method == SOUP_METHOD_DELETE && g_str_has_prefix (rest, "api/v3/applications/" FAKE_CLIENT_ID "/token"))
         handle_revoke (self, message, dialect);
       else
@@ -1397,4 +1429,53 @@ guint
 fake_provider_get_elsewhere_count (FakeProvider *self)
 {
   return self->elsewhere_count;
+}
+
+/**
+ * fake_provider_set_orgs:
+ * @logins: (nullable): the GitHub organisations the user is in, from now on
+ */
+void
+fake_provider_set_orgs (FakeProvider      *self,
+                        const char *const *logins)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+
+  for (guint i = 0; logins != NULL && logins[i] != NULL; i++)
+    g_string_append_printf (json, "%s{\"login\":\"%s\",\"id\":%u}", i > 0 ? "," : "", logins[i], 1000 + i);
+  g_string_append (json, "]");
+  g_free (self->orgs_json);
+  self->orgs_json = g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+/**
+ * fake_provider_set_userinfo_extra:
+ * @json: (nullable): a JSON object whose members every OpenID userinfo
+ *   answer carries from now on (`{"groups":["staff"],"email_verified":true}`)
+ */
+void
+fake_provider_set_userinfo_extra (FakeProvider *self,
+                                  const char   *json)
+{
+  g_clear_pointer (&self->userinfo_extra, json_object_unref);
+  if (json != NULL)
+    {
+      g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+      g_assert_nonnull (node);
+      self->userinfo_extra = json_object_ref (json_node_get_object (node));
+    }
+}
+
+/**
+ * fake_provider_is_token_live:
+ *
+ * Returns: whether @access_token is one this fake issued and nobody has
+ *   revoked (nor replaced by a refresh)
+ */
+gboolean
+fake_provider_is_token_live (FakeProvider *self,
+                             const char   *access_token)
+{
+  return g_hash_table_contains (self->access_tokens, access_token);
 }

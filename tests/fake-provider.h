@@ -119,6 +119,12 @@ void          fake_provider_set_quirks (FakeProvider *self,
 void          fake_provider_set_exact_redirect (FakeProvider *self,
                                                 const char   *redirect_uri);
 guint         fake_provider_get_elsewhere_count (FakeProvider *self);
+void          fake_provider_set_orgs (FakeProvider      *self,
+                                      const char *const *logins);
+void          fake_provider_set_userinfo_extra (FakeProvider *self,
+                                                const char   *json);
+gboolean      fake_provider_is_token_live (FakeProvider *self,
+                                           const char   *access_token);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 

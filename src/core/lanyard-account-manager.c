@@ -474,7 +474,7 @@ lanyard_account_manager_load (LanyardAccountManager *self,
       g_autofree char *key = lanyard_account_dup_key (account);
 
       track (self, account);
-      if (!lanyard_account_get_needs_attention (account))
+      if (!lanyard_account_get_needs_attention (account) && !lanyard_account_get_identity_only (account))
         lanyard_refresh_scheduler_schedule (self->scheduler, key, lanyard_account_get_expires_at (account));
       g_signal_emit (self, signals[ACCOUNT_ADDED], 0, account);
     }
@@ -808,6 +808,98 @@ set_granted_scopes (LanyardAccountManager *self,
   lanyard_account_set_scopes (account, scopes);
 }
 
+/* The tokens of an account that no longer qualifies: revoked at the
+ * provider and dropped from the keyring, so that nothing hands them out;
+ * the account stays, needing attention with the reason. The load ends
+ * when both are done. */
+typedef struct
+{
+  TokenLoad *load;
+  GError    *reason;
+} Disqualified;
+
+static void
+disqualified_deleted_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Disqualified *gone = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_token_store_delete_finish (LANYARD_TOKEN_STORE (object), result, &error))
+    g_message ("Dropping the tokens of an account that no longer qualifies failed: %s", error->message);
+  token_load_finish (gone->load, NULL, gone->reason);
+  g_error_free (gone->reason);
+  g_free (gone);
+}
+
+static void
+disqualified_revoked_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Disqualified          *gone = user_data;
+  LanyardAccountManager *self = gone->load->manager;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_provider_revoke_finish (LANYARD_PROVIDER (object), result, &error))
+    g_message ("Revoking the tokens of an account that no longer qualifies failed: %s", error->message);
+  lanyard_token_store_delete_async (self->tokens, lanyard_account_get_provider_id (gone->load->account),
+                                    lanyard_account_get_account_id (gone->load->account), NULL,
+                                    disqualified_deleted_cb, gone);
+}
+
+static void
+rechecked_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TokenLoad             *load = user_data;
+  LanyardAccountManager *self = load->manager;
+  LanyardProvider       *provider = LANYARD_PROVIDER (object);
+  g_autoptr(LanyardIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+
+  identity = lanyard_provider_recheck_finish (provider, result, &error);
+  if (identity != NULL && g_strcmp0 (lanyard_identity_get_account_id (identity), lanyard_account_get_account_id (load->account)) != 0)
+    {
+      g_clear_object (&identity);
+      error = g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           _ ("%s described another account than this one when its membership was checked"),
+                           lanyard_provider_get_display_name (provider));
+    }
+  if (identity == NULL)
+    {
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED))
+        {
+          g_message ("%s no longer qualifies: %s", load->key, error->message);
+          lanyard_account_set_attention (load->account, error->message);
+          lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_NEEDS_ATTENTION, 0);
+          save_accounts_or_log (self);
+          forget_token (self, load->key);
+          {
+            Disqualified *gone = g_new0 (Disqualified, 1);
+
+            gone->load = load;
+            gone->reason = g_steal_pointer (&error);
+            lanyard_provider_revoke_async (provider, load->refreshed, NULL, disqualified_revoked_cb, gone);
+          }
+          return;
+        }
+      /* Otherwise (the provider could not be asked) the tokens are not
+       * handed out either, and the scheduler tries again. */
+      token_load_finish (load, NULL, error);
+      return;
+    }
+
+  /* Membership can change the organisations the identity carries. */
+  lanyard_account_update_identity (load->account, identity);
+  save_accounts_or_log (self);
+  lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_SUCCEEDED,
+                                    lanyard_token_set_get_expires_at (load->refreshed));
+  token_load_finish (load, load->refreshed, NULL);
+}
+
 static void
 stored_refreshed_cb (GObject      *object,
                      GAsyncResult *result,
@@ -817,6 +909,7 @@ stored_refreshed_cb (GObject      *object,
   LanyardAccountManager *self = load->manager;
   gint64                 expires_at = lanyard_token_set_get_expires_at (load->refreshed);
   g_autoptr(GError) error = NULL;
+  LanyardProvider *provider;
 
   /* Rotation: the new pair is in the keyring before anyone uses it. If it
    * cannot be stored, it is not handed out; the old refresh token may
@@ -837,6 +930,15 @@ stored_refreshed_cb (GObject      *object,
   g_object_thaw_notify (G_OBJECT (load->account));
   save_accounts_or_log (self);
   g_hash_table_insert (self->renewed_at, g_strdup (load->key), g_memdup2 (&(gint64){ g_get_monotonic_time () }, sizeof (gint64)));
+
+  /* Membership can end: the administrator's rules are checked again, with
+   * the new token, before it is handed out. */
+  provider = lanyard_provider_registry_lookup (self->registry, lanyard_account_get_provider_id (load->account));
+  if (provider != NULL && lanyard_provider_has_rules (provider))
+    {
+      lanyard_provider_recheck_async (provider, load->refreshed, NULL, rechecked_cb, load);
+      return;
+    }
 
   lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_SUCCEEDED, expires_at);
   token_load_finish (load, load->refreshed, NULL);
@@ -912,7 +1014,9 @@ loaded_cb (GObject      *object,
   update_available (self, load->account, error);
   if (tokens == NULL)
     {
-      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+      /* A reason already given (the account no longer qualifies, and its
+       * tokens were dropped for it) says more than "none stored". */
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND) && !lanyard_account_get_needs_attention (load->account))
         lanyard_account_set_attention (load->account, error->message);
       token_load_finish (load, NULL, error);
       return;
@@ -967,6 +1071,12 @@ lanyard_account_manager_get_tokens_async (LanyardAccountManager *self,
   if (!is_ours (self, account))
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
+      return;
+    }
+  if (lanyard_account_get_identity_only (account))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
+                               _ ("This account is linked for who you are only (store_tokens=false): Lanyard keeps no token for it, so it has none to give"));
       return;
     }
 
@@ -1243,6 +1353,7 @@ link_stored_cb (GObject      *object,
   set_granted_scopes (self, account, link->tokens);
   lanyard_account_set_attention (account, NULL);
   lanyard_account_set_available (account, TRUE);
+  lanyard_account_set_identity_only (account, FALSE);
   g_object_thaw_notify (G_OBJECT (account));
   save_accounts_or_log (self);
 
@@ -1252,6 +1363,72 @@ link_stored_cb (GObject      *object,
   lanyard_refresh_scheduler_schedule (self->scheduler, key, expires_at);
   g_message ("Linked %s", key);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+}
+
+static void
+identity_only_dropped_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_token_store_delete_finish (LANYARD_TOKEN_STORE (object), result, &error) &&
+      !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+    g_message ("Dropping the tokens of an identity-only account failed: %s", error->message);
+}
+
+/* An identity-only link (store_tokens=false): the account from the
+ * sign-in's answer, no token anywhere, nothing to renew. */
+static void
+link_identity_only (GTask *task)
+{
+  LanyardAccountManager *self = g_task_get_source_object (task);
+  Link                  *link = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  LanyardAccount  *account;
+
+  if (!check_writable (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  account = lanyard_account_store_link (self->store, link->identity, now_seconds (), NULL);
+  g_object_freeze_notify (G_OBJECT (account));
+  lanyard_account_set_identity_only (account, TRUE);
+  lanyard_account_set_expires_at (account, 0);
+  lanyard_account_set_last_refresh (account, now_seconds ());
+  set_granted_scopes (self, account, link->tokens);
+  lanyard_account_set_attention (account, NULL);
+  lanyard_account_set_available (account, TRUE);
+  g_object_thaw_notify (G_OBJECT (account));
+  save_accounts_or_log (self);
+
+  key = lanyard_account_dup_key (account);
+  forget_token (self, key);
+  lanyard_refresh_scheduler_remove (self->scheduler, key);
+  /* Linked with tokens before: those go too. */
+  lanyard_token_store_delete_async (self->tokens, lanyard_account_get_provider_id (account),
+                                    lanyard_account_get_account_id (account), NULL, identity_only_dropped_cb, NULL);
+  g_message ("Linked %s for its identity only", key);
+  g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+  g_object_unref (task);
+}
+
+static void
+identity_only_revoked_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The token is never kept, revoked or not: the person is told nothing
+   * more, the log says it. */
+  if (!lanyard_provider_revoke_finish (LANYARD_PROVIDER (object), result, &error))
+    g_message ("Revoking the token of an identity-only sign-in failed: %s", error->message);
+  link_identity_only (user_data);
 }
 
 void
@@ -1266,6 +1443,7 @@ lanyard_account_manager_link_async (LanyardAccountManager *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   Link            *link;
+  LanyardProvider *provider;
 
   g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (LANYARD_IS_IDENTITY (identity));
@@ -1286,6 +1464,18 @@ lanyard_account_manager_link_async (LanyardAccountManager *self,
   link->identity = g_object_ref (identity);
   link->tokens = g_object_ref (tokens);
   g_task_set_task_data (task, link, (GDestroyNotify) link_free);
+
+  provider = lanyard_provider_registry_lookup (self->registry, lanyard_identity_get_provider_id (identity));
+  if (provider != NULL && !lanyard_provider_get_store_tokens (provider))
+    {
+      /* Revoked first, where the provider can: once linked, nobody holds
+       * the token that could. */
+      if (lanyard_provider_can_revoke (provider))
+        lanyard_provider_revoke_async (provider, tokens, NULL, identity_only_revoked_cb, g_steal_pointer (&task));
+      else
+        link_identity_only (g_steal_pointer (&task));
+      return;
+    }
 
   label = token_label (self, lanyard_identity_get_provider_id (identity), lanyard_identity_get_account_id (identity),
                        lanyard_identity_get_username (identity));

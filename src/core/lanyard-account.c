@@ -34,6 +34,7 @@ struct _LanyardAccount
   GStrv            scopes; /* never NULL */
   gboolean         primary;
   gboolean         available;
+  gboolean         identity_only; /* linked with store_tokens=false: no tokens kept */
   char            *demo_avatar_url; /* the stored demo avatar on this process's demo server */
 };
 
@@ -51,6 +52,8 @@ enum
   PROP_NEEDS_ATTENTION,
   PROP_ATTENTION_REASON,
   PROP_AVAILABLE,
+  PROP_ORGS,
+  PROP_IDENTITY_ONLY,
   N_PROPS
 };
 
@@ -92,6 +95,8 @@ lanyard_account_get_property (GObject    *object,
     case PROP_NEEDS_ATTENTION: g_value_set_boolean (value, self->attention != NULL); break;
     case PROP_ATTENTION_REASON: g_value_set_string (value, self->attention); break;
     case PROP_AVAILABLE: g_value_set_boolean (value, self->available); break;
+    case PROP_ORGS: g_value_set_boxed (value, lanyard_identity_get_orgs (self->identity)); break;
+    case PROP_IDENTITY_ONLY: g_value_set_boolean (value, self->identity_only); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -140,6 +145,20 @@ lanyard_account_class_init (LanyardAccountClass *klass)
    * keyring answers again. Not stored: every account starts available.
    */
   props[PROP_AVAILABLE] = g_param_spec_boolean ("available", NULL, NULL, TRUE, flags);
+  /**
+   * LanyardAccount:orgs:
+   *
+   * The organisations, groups or domain the provider said at the last
+   * sign-in or check (lanyard_identity_get_orgs()).
+   */
+  props[PROP_ORGS] = g_param_spec_boxed ("orgs", NULL, NULL, G_TYPE_STRV, flags);
+  /**
+   * LanyardAccount:identity-only:
+   *
+   * Linked for who the person is only (`store_tokens=false`): no token is
+   * kept, none can be handed out, nothing is renewed.
+   */
+  props[PROP_IDENTITY_ONLY] = g_param_spec_boolean ("identity-only", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -197,6 +216,8 @@ lanyard_account_update_identity (LanyardAccount  *self,
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EMAIL]);
   if (g_strcmp0 (lanyard_identity_get_avatar_url (old), lanyard_identity_get_avatar_url (identity)) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AVATAR_URL]);
+  if (!g_strv_equal (lanyard_identity_get_orgs (old), lanyard_identity_get_orgs (identity)))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORGS]);
 
   lanyard_account_set_attention (self, NULL);
 }
@@ -249,8 +270,15 @@ lanyard_account_to_json (LanyardAccount *self)
   for (guint i = 0; self->scopes[i] != NULL; i++)
     json_builder_add_string_value (builder, self->scopes[i]);
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "orgs");
+  json_builder_begin_array (builder);
+  for (const char *const *org = lanyard_identity_get_orgs (self->identity); *org != NULL; org++)
+    json_builder_add_string_value (builder, *org);
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "primary");
   json_builder_add_boolean_value (builder, self->primary);
+  json_builder_set_member_name (builder, "identity_only");
+  json_builder_add_boolean_value (builder, self->identity_only);
   add_string (builder, "attention", self->attention);
   json_builder_end_object (builder);
 
@@ -274,10 +302,11 @@ get_time (JsonObject *object,
 #define MAX_SCOPE_LENGTH 256
 
 static GStrv
-get_scopes (JsonObject *object)
+get_words (JsonObject *object,
+           const char *name)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode  *node = json_object_get_member (object, "scopes");
+  JsonNode  *node = json_object_get_member (object, name);
   JsonArray *array;
   guint      n = 0;
 
@@ -329,14 +358,23 @@ lanyard_account_new_from_json (JsonObject *object,
                                    lanyard_json_get_string (object, "display_name"),
                                    lanyard_json_get_string (object, "email"),
                                    lanyard_json_get_string (object, "avatar_url"));
+  {
+    g_auto(GStrv) orgs = get_words (object, "orgs");
+
+    /* Cleaned again, as from a provider: the file may be hand-edited. */
+    lanyard_identity_set_orgs (identity, (const char *const *) orgs);
+  }
   self = lanyard_account_new_from_identity (identity, get_time (object, "linked_at"));
   self->last_refresh = get_time (object, "last_refresh");
   self->expires_at = get_time (object, "expires_at");
   g_strfreev (self->scopes);
-  self->scopes = get_scopes (object);
+  self->scopes = get_words (object, "scopes");
   self->attention = g_strdup (lanyard_json_get_string (object, "attention"));
   primary = json_object_get_member (object, "primary");
   self->primary = primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
+    json_node_get_value_type (primary) == G_TYPE_BOOLEAN && json_node_get_boolean (primary);
+  primary = json_object_get_member (object, "identity_only");
+  self->identity_only = primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
     json_node_get_value_type (primary) == G_TYPE_BOOLEAN && json_node_get_boolean (primary);
 
   return self;
@@ -656,4 +694,35 @@ lanyard_account_set_available (LanyardAccount *self,
     return;
   self->available = available;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AVAILABLE]);
+}
+
+/**
+ * lanyard_account_get_orgs:
+ *
+ * Returns: (transfer none): see #LanyardAccount:orgs
+ */
+const char *const *
+lanyard_account_get_orgs (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+  return lanyard_identity_get_orgs (self->identity);
+}
+
+gboolean
+lanyard_account_get_identity_only (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+  return self->identity_only;
+}
+
+void
+lanyard_account_set_identity_only (LanyardAccount *self,
+                                   gboolean        identity_only)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (self->identity_only == !!identity_only)
+    return;
+  self->identity_only = !!identity_only;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IDENTITY_ONLY]);
 }

@@ -58,6 +58,10 @@ void               lanyard_account_set_attention (LanyardAccount *self,
 gboolean           lanyard_account_get_needs_attention (LanyardAccount *self);
 const char        *lanyard_account_get_attention_reason (LanyardAccount *self);
 gboolean           lanyard_account_get_available (LanyardAccount *self);
+const char *const *lanyard_account_get_orgs (LanyardAccount *self);
+gboolean           lanyard_account_get_identity_only (LanyardAccount *self);
+void               lanyard_account_set_identity_only (LanyardAccount *self,
+                                                      gboolean        identity_only);
 void               lanyard_account_set_available (LanyardAccount *self,
                                                   gboolean        available);
 

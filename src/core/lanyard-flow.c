@@ -295,6 +295,39 @@ finish_flow (LanyardFlow *self,
   return_wait_task (self);
 }
 
+typedef struct
+{
+  LanyardFlow *flow;
+  GError      *refusal;
+} Refusal;
+
+/* The account did not qualify: the token it got must not outlive the
+ * refusal, at the provider either. The sign-in ends once the provider
+ * answered, saying what became of the token. */
+static void
+refused_revoked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  g_autoptr(LanyardFlow) self = refusal->flow;
+  g_autoptr(GError) revoke_error = NULL;
+  GError *error = refusal->refusal;
+
+  g_free (refusal);
+  if (lanyard_provider_revoke_finish (LANYARD_PROVIDER (object), result, &revoke_error))
+    {
+      GError *told = g_error_new (error->domain, error->code, "%s. %s", error->message,
+                                  _ ("Nothing was stored, and the token the sign-in gave was revoked."));
+
+      g_error_free (error);
+      error = told;
+    }
+  else
+    g_message ("Revoking the token of a refused sign-in failed: %s", revoke_error->message);
+  finish_flow (self, error);
+}
+
 static void
 identity_cb (GObject      *object,
              GAsyncResult *result,
@@ -304,6 +337,17 @@ identity_cb (GObject      *object,
   GError *error = NULL;
 
   self->identity = lanyard_provider_fetch_identity_finish (LANYARD_PROVIDER (object), result, &error);
+  if (self->identity == NULL && g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED) &&
+      lanyard_provider_can_revoke (self->provider))
+    {
+      Refusal *refusal = g_new0 (Refusal, 1);
+
+      refusal->flow = g_steal_pointer (&self);
+      refusal->refusal = error;
+      lanyard_provider_revoke_async (refusal->flow->provider, refusal->flow->tokens, NULL, refused_revoked_cb, refusal);
+      g_clear_object (&refusal->flow->tokens);
+      return;
+    }
   if (self->identity == NULL)
     g_clear_object (&self->tokens);
 

@@ -32,6 +32,7 @@ struct _LanyardIdentity
   char *display_name;
   char *email;
   char *avatar_url;
+  GStrv orgs; /* never NULL */
 };
 
 enum
@@ -61,6 +62,7 @@ lanyard_identity_finalize (GObject *object)
   g_free (self->display_name);
   g_free (self->email);
   g_free (self->avatar_url);
+  g_strfreev (self->orgs);
 
   G_OBJECT_CLASS (lanyard_identity_parent_class)->finalize (object);
 }
@@ -313,6 +315,7 @@ lanyard_identity_class_init (LanyardIdentityClass *klass)
 static void
 lanyard_identity_init (LanyardIdentity *self)
 {
+  self->orgs = g_new0 (char *, 1);
 }
 
 /**
@@ -404,5 +407,53 @@ lanyard_identity_equal (LanyardIdentity *a,
     g_strcmp0 (a->username, b->username) == 0 &&
     g_strcmp0 (a->display_name, b->display_name) == 0 &&
     g_strcmp0 (a->email, b->email) == 0 &&
-    g_strcmp0 (a->avatar_url, b->avatar_url) == 0;
+    g_strcmp0 (a->avatar_url, b->avatar_url) == 0 &&
+    g_strv_equal ((const char *const *) a->orgs, (const char *const *) b->orgs);
+}
+
+/* A person in a thousand groups is possible; the bus, the accounts file
+ * and a window need not carry them all. */
+#define MAX_ORGS 200
+
+/**
+ * lanyard_identity_get_orgs:
+ *
+ * Returns: (transfer none): the organisations, groups or domain the
+ *   provider says the account belongs to (GitHub organisations, GitLab
+ *   groups, a Google Workspace domain, an OpenID `groups` claim); empty
+ *   when it says none
+ */
+const char *const *
+lanyard_identity_get_orgs (LanyardIdentity *self)
+{
+  g_return_val_if_fail (LANYARD_IS_IDENTITY (self), NULL);
+  return (const char *const *) self->orgs;
+}
+
+/**
+ * lanyard_identity_set_orgs:
+ * @orgs: (nullable): as the provider said them
+ *
+ * Cleaned like names (lanyard_identity_new()): text that is not UTF-8 or
+ * is blank is dropped, as are repeats; at most 200 are kept. Only while
+ * the identity is being made, before anyone shares it.
+ */
+void
+lanyard_identity_set_orgs (LanyardIdentity   *self,
+                           const char *const *orgs)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_return_if_fail (LANYARD_IS_IDENTITY (self));
+
+  for (guint i = 0; orgs != NULL && orgs[i] != NULL && g_hash_table_size (seen) < MAX_ORGS; i++)
+    {
+      g_autofree char *org = clean_name (orgs[i]);
+
+      if (org != NULL && g_hash_table_add (seen, g_strdup (org)))
+        g_strv_builder_add (builder, org);
+    }
+  g_strfreev (self->orgs);
+  self->orgs = g_strv_builder_end (builder);
 }

@@ -66,6 +66,12 @@ lanyard_provider_github_configure (LanyardProvider       *provider,
     _lanyard_provider_set_revoke_page (provider, page);
   }
 
+  if (!_lanyard_provider_read_allowed_orgs (provider, config, "allowed_orgs", _ ("organisations"), error))
+    return FALSE;
+  /* Private memberships are listed only to a token with read:org. */
+  if (lanyard_provider_get_allowed_orgs (provider) != NULL)
+    _lanyard_provider_add_scope (provider, "read:org");
+
   return TRUE;
 }
 
@@ -146,6 +152,74 @@ primary_verified_email (JsonNode *emails)
   return NULL;
 }
 
+/* Organisations are read when they decide (allowed_orgs) or when the
+ * token may list private memberships; a public-only list would be
+ * misleading. GitHub pages at 100; a person in more is unusual, and the
+ * first hundred are what the identity carries. */
+static void
+orgs_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  IdentityData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) orgs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) logins = NULL;
+
+  orgs = _lanyard_provider_get_json_finish (provider, result, &error);
+  if (orgs != NULL && !JSON_NODE_HOLDS_ARRAY (orgs))
+    g_set_error (&error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                 _ ("%s sent an unreadable list of organisations"), lanyard_provider_get_display_name (provider));
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (orgs)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (orgs), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element) && lanyard_json_get_string (json_node_get_object (element), "login") != NULL)
+        g_strv_builder_add (builder, lanyard_json_get_string (json_node_get_object (element), "login"));
+    }
+  logins = g_strv_builder_end (builder);
+  lanyard_identity_set_orgs (data->identity, (const char *const *) logins);
+
+  if (!_lanyard_provider_check_rules (provider, data->identity, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_object_ref (data->identity), g_object_unref);
+}
+
+static void
+finish_identity (GTask           *task,
+                 LanyardIdentity *identity)
+{
+  LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (g_task_get_source_object (task));
+  LanyardProvider       *provider = LANYARD_PROVIDER (self);
+  IdentityData          *data = g_task_get_task_data (task);
+  g_autofree char       *url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_set_object (&data->identity, identity);
+  if (lanyard_provider_get_allowed_orgs (provider) == NULL && !lanyard_token_set_has_scope (data->tokens, "read:org"))
+    {
+      if (!_lanyard_provider_check_rules (provider, identity, NULL, &error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, g_object_ref (identity), g_object_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  url = _lanyard_provider_join_url (self->api_url, "user/orgs?per_page=100");
+  _lanyard_provider_get_json_async (provider, url, data->tokens, g_task_get_cancellable (task), orgs_cb, task);
+}
+
 static void
 emails_cb (GObject      *object,
            GAsyncResult *result,
@@ -167,18 +241,20 @@ emails_cb (GObject      *object,
     {
       g_debug ("No primary verified e-mail for the GitHub account: %s",
                error != NULL ? error->message : "none listed");
-      g_task_return_pointer (task, g_object_ref (old), g_object_unref);
+      finish_identity (g_steal_pointer (&task), old);
       return;
     }
 
-  g_task_return_pointer (task,
-                         lanyard_identity_new (lanyard_identity_get_provider_id (old),
-                                               lanyard_identity_get_account_id (old),
-                                               lanyard_identity_get_username (old),
-                                               lanyard_identity_get_display_name (old),
-                                               email,
-                                               lanyard_identity_get_avatar_url (old)),
-                         g_object_unref);
+  {
+    g_autoptr(LanyardIdentity) identity = lanyard_identity_new (lanyard_identity_get_provider_id (old),
+                                                                 lanyard_identity_get_account_id (old),
+                                                                 lanyard_identity_get_username (old),
+                                                                 lanyard_identity_get_display_name (old),
+                                                                 email,
+                                                                 lanyard_identity_get_avatar_url (old));
+
+    finish_identity (g_steal_pointer (&task), identity);
+  }
 }
 
 static void
@@ -214,7 +290,7 @@ user_cb (GObject      *object,
       !(lanyard_token_set_has_scope (data->tokens, "user:email") ||
         lanyard_token_set_has_scope (data->tokens, "user")))
     {
-      g_task_return_pointer (task, g_object_ref (data->identity), g_object_unref);
+      finish_identity (g_steal_pointer (&task), data->identity);
       return;
     }
 

@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-gitlab.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-provider-private.h"
@@ -57,7 +59,9 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   _lanyard_provider_set_revoke_page (provider, page);
   _lanyard_provider_set_jwks_uri (provider, keys);
 
-  return TRUE;
+  /* Matched against the `groups` claim: the full paths of the groups the
+   * account is a member of. */
+  return _lanyard_provider_read_allowed_orgs (provider, config, "allowed_groups", _ ("groups"), error);
 }
 
 static LanyardIdentity *

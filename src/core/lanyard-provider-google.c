@@ -54,7 +54,9 @@ lanyard_provider_google_configure (LanyardProvider       *provider,
   _lanyard_provider_set_browser_policy (provider, LANYARD_BROWSER_POLICY_SYSTEM_ONLY);
   _lanyard_provider_set_revoke_page (provider, "https://myaccount.google.com/permissions");
 
-  return TRUE;
+  /* Matched against the ID token's `hd`, the Workspace domain; never the
+   * e-mail's domain, which a gmail.com account can have too. */
+  return _lanyard_provider_read_allowed_orgs (provider, config, "allowed_domains", _ ("Workspace domains"), error);
 }
 
 static void
@@ -65,6 +67,15 @@ lanyard_provider_google_add_authorize_params (LanyardProvider *provider,
    * with renewed consent. */
   g_hash_table_insert (params, (char *) "access_type", g_strdup ("offline"));
   g_hash_table_insert (params, (char *) "prompt", g_strdup ("consent"));
+
+  /* A hint to Google's account chooser only: the domain is checked in the
+   * ID token. With several domains, "*" asks for any Workspace account. */
+  {
+    const char *const *domains = lanyard_provider_get_allowed_orgs (provider);
+
+    if (domains != NULL)
+      g_hash_table_insert (params, (char *) "hd", g_strdup (domains[1] == NULL ? domains[0] : "*"));
+  }
 }
 
 /* Google documents both spellings of its issuer. */

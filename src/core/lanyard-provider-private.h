@@ -65,6 +65,17 @@ LanyardIdentity *_lanyard_provider_identity_from_claims (LanyardProvider *self,
                                                          JsonObject      *claims,
                                                          const char      *username_claim,
                                                          GError         **error);
+gboolean         _lanyard_provider_read_allowed_orgs (LanyardProvider       *self,
+                                                      LanyardProviderConfig *config,
+                                                      const char            *key,
+                                                      const char            *what,
+                                                      GError               **error);
+void             _lanyard_provider_add_scope (LanyardProvider *self,
+                                              const char      *scope);
+gboolean         _lanyard_provider_check_rules (LanyardProvider *self,
+                                                LanyardIdentity *identity,
+                                                JsonObject      *claims,
+                                                GError         **error);
 char            *_lanyard_provider_join_url (const char *base,
                                              const char *path);
 

@@ -44,6 +44,14 @@ typedef struct
   guint                redirect_port;
   guint                iss_parameter_supported : 1;
   guint                is_demo : 1;
+  guint                store_tokens : 1;
+  /* The administrator's rules of who may link (docs/configuration.md). */
+  GStrv       allowed_orgs; /* lower case; NULL when anyone may */
+  const char *allowed_orgs_key; /* allowed_orgs, allowed_groups, allowed_domains */
+  const char *allowed_orgs_what; /* "organisations", translated */
+  GStrv       allowed_email_domains; /* lower case; NULL when any */
+  char       *required_claim; /* the claim's name, or NULL */
+  char       *required_value;
 } LanyardProviderPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (LanyardProvider, lanyard_provider, G_TYPE_OBJECT)
@@ -82,6 +90,11 @@ lanyard_provider_finalize (GObject *object)
   g_clear_object (&priv->jwks_cache);
   g_free (priv->jwks_uri);
 
+  g_strfreev (priv->allowed_orgs);
+  g_strfreev (priv->allowed_email_domains);
+  g_free (priv->required_claim);
+  g_free (priv->required_value);
+
   G_OBJECT_CLASS (lanyard_provider_parent_class)->finalize (object);
 }
 
@@ -119,6 +132,342 @@ identity_data_free (IdentityData *data)
   g_free (data);
 }
 
+static GStrv parse_scopes (const char *scopes);
+
+/* Organisation names, group paths and domains: a bound on each and on
+ * their number, so that a value cannot make every check slow. */
+#define MAX_RULE_VALUES 100
+#define MAX_RULE_VALUE_LENGTH 255
+
+/* A space- or comma-separated list of names, in lower case (GitHub,
+ * GitLab and DNS compare them without case). */
+static gboolean
+read_rule_list (LanyardProviderConfig *config,
+                const char            *key,
+                GStrv                 *out,
+                GError               **error)
+{
+  const char *value = lanyard_provider_config_get (config, key);
+  g_auto(GStrv) words = NULL;
+
+  *out = NULL;
+  if (value == NULL)
+    return TRUE;
+
+  words = parse_scopes (value);
+  if (words[0] == NULL || g_strv_length (words) > MAX_RULE_VALUES)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   _ ("“%s” must name from 1 to %d, separated by spaces or commas"), key, MAX_RULE_VALUES);
+      return FALSE;
+    }
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      char *lower;
+
+      if (strlen (words[i]) > MAX_RULE_VALUE_LENGTH)
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                       _ ("“%s”: a name is longer than %d bytes"), key, MAX_RULE_VALUE_LENGTH);
+          return FALSE;
+        }
+      lower = g_utf8_strdown (words[i], -1);
+      g_free (words[i]);
+      words[i] = lower;
+    }
+  *out = g_steal_pointer (&words);
+  return TRUE;
+}
+
+static gboolean
+read_claim_rules (LanyardProvider       *self,
+                  LanyardProviderConfig *config,
+                  GError               **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  const char             *value;
+  const char             *colon;
+
+  if (!read_rule_list (config, "allowed_email_domains", &priv->allowed_email_domains, error))
+    return FALSE;
+
+  value = lanyard_provider_config_get (config, "required_claim");
+  if (value == NULL)
+    return TRUE;
+  colon = strchr (value, ':');
+  if (colon == NULL || colon == value || colon[1] == '\0' || strlen (value) > MAX_RULE_VALUE_LENGTH)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   _ ("“required_claim” must be CLAIM:VALUE, such as groups:staff, not “%s”"), value);
+      return FALSE;
+    }
+  priv->required_claim = g_strndup (value, colon - value);
+  priv->required_value = g_strdup (colon + 1);
+  return TRUE;
+}
+
+/**
+ * _lanyard_provider_read_allowed_orgs:
+ * @key: the configuration key (`allowed_orgs`, `allowed_groups`,
+ *   `allowed_domains`)
+ * @what: what they are, for messages ("organisations"), translated
+ *
+ * Reads the provider type's list of organisations, groups or domains an
+ * account must belong to (one of them) to be linked.
+ */
+gboolean
+_lanyard_provider_read_allowed_orgs (LanyardProvider       *self,
+                                     LanyardProviderConfig *config,
+                                     const char            *key,
+                                     const char            *what,
+                                     GError               **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  priv->allowed_orgs_key = key;
+  priv->allowed_orgs_what = what;
+  return read_rule_list (config, key, &priv->allowed_orgs, error);
+}
+
+/**
+ * lanyard_provider_get_allowed_orgs:
+ *
+ * Returns: (transfer none) (nullable): the organisations, groups or
+ *   domains an account must belong to, in lower case; %NULL when any
+ */
+const char *const *
+lanyard_provider_get_allowed_orgs (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return (const char *const *) priv->allowed_orgs;
+}
+
+/**
+ * _lanyard_provider_add_scope:
+ *
+ * Asks for @scope too (GitHub's `read:org` when `allowed_orgs` is set).
+ */
+void
+_lanyard_provider_add_scope (LanyardProvider *self,
+                             const char      *scope)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  guint                   n = g_strv_length (priv->scopes);
+
+  if (g_strv_contains ((const char *const *) priv->scopes, scope))
+    return;
+  priv->scopes = g_renew (char *, priv->scopes, n + 2);
+  priv->scopes[n] = g_strdup (scope);
+  priv->scopes[n + 1] = NULL;
+}
+
+/**
+ * lanyard_provider_has_rules:
+ *
+ * Returns: whether the administrator limits who may link an account here
+ */
+gboolean
+lanyard_provider_has_rules (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return priv->allowed_orgs != NULL || priv->allowed_email_domains != NULL || priv->required_claim != NULL;
+}
+
+/**
+ * lanyard_provider_get_store_tokens:
+ *
+ * Returns: %FALSE for identity-only links (`store_tokens=false`): the
+ *   sign-in's tokens are revoked and never kept
+ */
+gboolean
+lanyard_provider_get_store_tokens (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), TRUE);
+  return priv->store_tokens;
+}
+
+static char *
+join_rule_values (const char *const *values)
+{
+  return g_strjoinv (", ", (GStrv) values);
+}
+
+static const char *
+account_name (LanyardIdentity *identity)
+{
+  if (lanyard_identity_get_username (identity) != NULL)
+    return lanyard_identity_get_username (identity);
+  return lanyard_identity_get_account_id (identity);
+}
+
+static gboolean
+claim_holds (JsonObject *claims,
+             const char *name,
+             const char *value)
+{
+  JsonNode *node = claims != NULL ? json_object_get_member (claims, name) : NULL;
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strcmp0 (json_node_get_string (node), value) == 0;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return g_strcmp0 (json_node_get_boolean (node) ? "true" : "false", value) == 0;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+              g_strcmp0 (json_node_get_string (element), value) == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * _lanyard_provider_check_rules:
+ * @identity: who signed in, with the organisations the provider said
+ * @claims: (nullable): the ID token's claims and userinfo's, merged
+ *
+ * Whether @identity may be linked here. When not, the error
+ * (%LANYARD_ERROR_ACCESS_DENIED) names the rule, in words for the person.
+ */
+gboolean
+_lanyard_provider_check_rules (LanyardProvider *self,
+                               LanyardIdentity *identity,
+                               JsonObject      *claims,
+                               GError         **error)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  if (priv->allowed_orgs != NULL)
+    {
+      const char *const *orgs = lanyard_identity_get_orgs (identity);
+      gboolean           member = FALSE;
+
+      for (guint i = 0; orgs[i] != NULL && !member; i++)
+        {
+          g_autofree char *lower = g_utf8_strdown (orgs[i], -1);
+
+          member = g_strv_contains ((const char *const *) priv->allowed_orgs, lower);
+        }
+      if (!member)
+        {
+          g_autofree char *names = join_rule_values ((const char *const *) priv->allowed_orgs);
+
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
+                       _ ("The account “%s” may not be linked on this computer: it belongs to none of the %s that “%s” names (%s)"),
+                       account_name (identity), priv->allowed_orgs_what, priv->allowed_orgs_key, names);
+          return FALSE;
+        }
+    }
+
+  if (priv->allowed_email_domains != NULL)
+    {
+      const char      *email = claims != NULL ? lanyard_json_get_string (claims, "email") : NULL;
+      const char      *at = email != NULL ? strrchr (email, '@') : NULL;
+      g_autofree char *domain = at != NULL ? g_utf8_strdown (at + 1, -1) : NULL;
+      g_autofree char *names = join_rule_values ((const char *const *) priv->allowed_email_domains);
+      JsonNode        *verified = claims != NULL ? json_object_get_member (claims, "email_verified") : NULL;
+
+      /* OIDC Core §5.1: a boolean; some servers send the string "true". */
+      if (verified == NULL || !JSON_NODE_HOLDS_VALUE (verified) ||
+          !((json_node_get_value_type (verified) == G_TYPE_BOOLEAN && json_node_get_boolean (verified)) ||
+            (json_node_get_value_type (verified) == G_TYPE_STRING && g_strcmp0 (json_node_get_string (verified), "true") == 0)))
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
+                       _ ("The account “%s” may not be linked on this computer: “allowed_email_domains” needs an e-mail address that %s has verified, and %s does not say it verified this one"),
+                       account_name (identity), lanyard_provider_get_display_name (self), lanyard_provider_get_display_name (self));
+          return FALSE;
+        }
+      if (domain == NULL || !g_strv_contains ((const char *const *) priv->allowed_email_domains, domain))
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
+                       _ ("The account “%s” may not be linked on this computer: its e-mail address is in none of the domains that “allowed_email_domains” names (%s)"),
+                       account_name (identity), names);
+          return FALSE;
+        }
+    }
+
+  if (priv->required_claim != NULL && !claim_holds (claims, priv->required_claim, priv->required_value))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
+                   _ ("The account “%s” may not be linked on this computer: “required_claim” wants the claim “%s” to hold “%s”, and %s did not say so"),
+                   account_name (identity), priv->required_claim, priv->required_value,
+                   lanyard_provider_get_display_name (self));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The organisations an OpenID provider tells in its claims: `groups`
+ * (GitLab, Keycloak and others), and Google's Workspace domain `hd`. */
+static void
+set_orgs_from_claims (LanyardIdentity *identity,
+                      JsonObject      *claims,
+                      JsonObject      *id_token_claims)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) orgs = NULL;
+  JsonNode *groups = json_object_get_member (claims, "groups");
+  /* Google's domain as its signed ID token says it, where there is one. */
+  const char *hd = lanyard_json_get_string (id_token_claims != NULL ? id_token_claims : claims, "hd");
+
+  if (lanyard_identity_get_orgs (identity)[0] != NULL)
+    return;
+  if (hd != NULL)
+    g_strv_builder_add (builder, hd);
+  if (groups != NULL && JSON_NODE_HOLDS_ARRAY (groups))
+    {
+      JsonArray *array = json_node_get_array (groups);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < 1000; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+  orgs = g_strv_builder_end (builder);
+  lanyard_identity_set_orgs (identity, (const char *const *) orgs);
+}
+
+/* The ID token's claims with userinfo's over them: both describe the same
+ * subject (checked before), and userinfo is the newer word. */
+static JsonObject *
+merge_claims (JsonObject *claims,
+              JsonObject *userinfo)
+{
+  JsonObject *merged = json_object_new ();
+  GList      *members;
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      JsonObject *from = pass == 0 ? claims : userinfo;
+
+      if (from == NULL)
+        continue;
+      members = json_object_get_members (from);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (merged, l->data, json_node_copy (json_object_get_member (from, l->data)));
+      g_list_free (members);
+    }
+  return merged;
+}
+
 static void
 finish_identity (GTask      *task,
                  JsonObject *userinfo)
@@ -142,9 +491,23 @@ finish_identity (GTask      *task,
 
   identity = LANYARD_PROVIDER_GET_CLASS (self)->identity_from_userinfo (self, userinfo, &error);
   if (identity == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, identity, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  {
+    g_autoptr(JsonObject) merged = merge_claims (data->claims, userinfo);
+
+    set_orgs_from_claims (identity, merged, data->claims);
+    if (!_lanyard_provider_check_rules (self, identity, merged, &error))
+      {
+        g_object_unref (identity);
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+  }
+  g_task_return_pointer (task, identity, g_object_unref);
 }
 
 static void
@@ -642,6 +1005,7 @@ lanyard_provider_init (LanyardProvider *self)
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
 
   priv->redirect_host = g_strdup ("127.0.0.1");
+  priv->store_tokens = TRUE;
 }
 
 static GStrv
@@ -724,7 +1088,21 @@ lanyard_provider_configure (LanyardProvider       *self,
       priv->redirect_port = (guint) port;
     }
 
+  value = lanyard_provider_config_get (config, "store_tokens");
+  if (value != NULL && !g_str_equal (value, "true") && !g_str_equal (value, "false"))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   _ ("“store_tokens” must be true or false, not “%s”"), value);
+      return FALSE;
+    }
+  priv->store_tokens = g_strcmp0 (value, "false") != 0;
+
   if (!klass->configure (self, config, error))
+    return FALSE;
+
+  /* Claims are OpenID Connect's: only where the ID token or userinfo
+   * says them. */
+  if (lanyard_provider_get_uses_nonce (self) && !read_claim_rules (self, config, error))
     return FALSE;
 
   /* The demo provider sets its own client id in configure(). */
@@ -1614,11 +1992,16 @@ lanyard_provider_fetch_identity_finish (LanyardProvider *self,
    * show it. Every provider's identity comes through here. */
   if (identity != NULL && !lanyard_provider_get_is_demo (self) &&
       lanyard_demo_avatar_is_stored (lanyard_identity_get_avatar_url (identity)))
-    return lanyard_identity_new (lanyard_identity_get_provider_id (identity),
-                                 lanyard_identity_get_account_id (identity),
-                                 lanyard_identity_get_username (identity),
-                                 lanyard_identity_get_display_name (identity),
-                                 lanyard_identity_get_email (identity), NULL);
+    {
+      LanyardIdentity *cleaned = lanyard_identity_new (lanyard_identity_get_provider_id (identity),
+                                                       lanyard_identity_get_account_id (identity),
+                                                       lanyard_identity_get_username (identity),
+                                                       lanyard_identity_get_display_name (identity),
+                                                       lanyard_identity_get_email (identity), NULL);
+
+      lanyard_identity_set_orgs (cleaned, lanyard_identity_get_orgs (identity));
+      return cleaned;
+    }
   return g_steal_pointer (&identity);
 }
 
@@ -1648,4 +2031,52 @@ lanyard_provider_revoke_finish (LanyardProvider *self,
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
   return LANYARD_PROVIDER_GET_CLASS (self)->revoke_finish (self, result, error);
+}
+
+/**
+ * lanyard_provider_recheck_async:
+ * @tokens: the account's tokens, just renewed
+ *
+ * Who @tokens belong to now, with the organisations the provider says
+ * today, checked against the administrator's rules again (membership can
+ * end). An OpenID provider is asked at its userinfo endpoint, as the ID
+ * token of a sign-in is not renewed everywhere; the error is
+ * %LANYARD_ERROR_ACCESS_DENIED when the account no longer qualifies.
+ */
+void
+lanyard_provider_recheck_async (LanyardProvider    *self,
+                                LanyardTokenSet    *tokens,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  LanyardProviderClass   *klass = LANYARD_PROVIDER_GET_CLASS (self);
+  g_autoptr(GTask) task = NULL;
+  IdentityData *data;
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
+
+  /* A provider of its own dialect (GitHub) reads its identity anew. */
+  if (klass->fetch_identity_async != lanyard_provider_real_fetch_identity_async || priv->userinfo_url == NULL)
+    {
+      klass->fetch_identity_async (self, tokens, NULL, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_real_fetch_identity_async);
+  data = g_new0 (IdentityData, 1);
+  data->tokens = g_object_ref (tokens);
+  g_task_set_task_data (task, data, (GDestroyNotify) identity_data_free);
+  _lanyard_provider_get_json_async (self, priv->userinfo_url, tokens, cancellable, fetch_userinfo_cb, g_steal_pointer (&task));
+}
+
+LanyardIdentity *
+lanyard_provider_recheck_finish (LanyardProvider *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  return lanyard_provider_fetch_identity_finish (self, result, error);
 }

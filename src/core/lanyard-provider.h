@@ -133,6 +133,9 @@ gboolean             lanyard_provider_get_uses_nonce (LanyardProvider *self);
 gboolean             lanyard_provider_can_revoke (LanyardProvider *self);
 const char          *lanyard_provider_get_revoke_page (LanyardProvider *self);
 SoupSession         *lanyard_provider_get_session (LanyardProvider *self);
+gboolean             lanyard_provider_has_rules (LanyardProvider *self);
+const char *const   *lanyard_provider_get_allowed_orgs (LanyardProvider *self);
+gboolean             lanyard_provider_get_store_tokens (LanyardProvider *self);
 void                 lanyard_provider_set_jwks_cache (LanyardProvider  *self,
                                                       LanyardJwksCache *cache);
 
@@ -176,6 +179,14 @@ void             lanyard_provider_fetch_identity_async (LanyardProvider    *self
 LanyardIdentity *lanyard_provider_fetch_identity_finish (LanyardProvider *self,
                                                          GAsyncResult    *result,
                                                          GError         **error);
+void             lanyard_provider_recheck_async (LanyardProvider    *self,
+                                                 LanyardTokenSet    *tokens,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+LanyardIdentity *lanyard_provider_recheck_finish (LanyardProvider *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error);
 void             lanyard_provider_revoke_async (LanyardProvider    *self,
                                                 LanyardTokenSet    *tokens,
                                                 GCancellable       *cancellable,

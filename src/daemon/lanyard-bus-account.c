@@ -180,6 +180,8 @@ static const char *const followed[] = {
   "expires-at",
   "last-refresh",
   "scopes",
+  "orgs",
+  "identity-only",
 };
 
 /* One property of the account onto the skeleton's (which sends
@@ -197,7 +199,7 @@ follow (LanyardBusAccount *self,
   g_value_unset (&value);
 }
 
-/* A binding of every followed property, in one handler: eleven GBinding
+/* A binding of every followed property, in one handler: thirteen GBinding
  * objects per account cost about 2 KB, a thousand accounts 2 MB. */
 static void
 account_notify_cb (LanyardAccount    *account,

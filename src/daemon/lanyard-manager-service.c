@@ -572,6 +572,7 @@ lanyard_manager_service_update_current (LanyardManagerService *self)
       g_variant_dict_insert (&dict, "display-name", "s", lanyard_account_get_display_name (account) ?: "");
       g_variant_dict_insert (&dict, "email", "s", lanyard_account_get_email (account) ?: "");
       g_variant_dict_insert (&dict, "avatar-url", "s", lanyard_account_get_avatar_url (account) ?: "");
+      g_variant_dict_insert_value (&dict, "orgs", g_variant_new_strv (lanyard_account_get_orgs (account), -1));
       g_variant_dict_insert (&dict, "account", "o", path);
       g_variant_dict_insert (&dict, "needs-attention", "b", lanyard_account_get_needs_attention (account));
     }

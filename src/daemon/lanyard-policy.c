@@ -75,6 +75,8 @@ static const LanyardPolicyRule rules[] = {
   PROPERTY (ACCOUNT, "LinkedAt", ANY_PROGRAM),
   PROPERTY (ACCOUNT, "LastRefresh", ANY_PROGRAM),
   PROPERTY (ACCOUNT, "Scopes", ANY_PROGRAM),
+  PROPERTY (ACCOUNT, "Orgs", ANY_PROGRAM),
+  PROPERTY (ACCOUNT, "IdentityOnly", ANY_PROGRAM),
 
   /* The object manager at the root: the manager and the accounts (the
    * properties above), never a sign-in. GDBusObjectManagerServer answers it
