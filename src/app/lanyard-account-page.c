@@ -44,6 +44,7 @@ struct _LanyardAccountPage
   GtkWidget *expiry_row;
   GtkWidget *refresh_row;
   GtkWidget *scopes_row;
+  GtkWidget *orgs_row;
   GtkWidget *id_row;
   GtkWidget *copy_button;
   GtkWidget *apps_group;
@@ -172,6 +173,7 @@ update (LanyardAccountPage *self)
   g_autofree char    *expiry = NULL;
   g_autofree char    *refreshed = NULL;
   g_autofree char    *scopes = NULL;
+  g_autofree char    *orgs = NULL;
 
   if (account == NULL)
     return;
@@ -205,7 +207,10 @@ update (LanyardAccountPage *self)
   linked = lanyard_account_page_format_linked (lanyard_dbus_account_get_linked_at (account), now);
   set_info (self->linked_row, linked);
   expiry = lanyard_account_page_format_expiry (lanyard_dbus_account_get_expires_at (account), now);
-  set_info (self->expiry_row, attention ? _ ("Not usable until you sign in again") : expiry);
+  if (lanyard_dbus_account_get_identity_only (account))
+    set_info (self->expiry_row, _ ("None kept: this account is linked for who you are only"));
+  else
+    set_info (self->expiry_row, attention ? _ ("Not usable until you sign in again") : expiry);
   refreshed = lanyard_account_page_format_refresh (lanyard_dbus_account_get_last_refresh (account), now);
   set_info (self->refresh_row, refreshed);
   /* The provider's own words ("read:user", "openid"): no list of
@@ -213,6 +218,10 @@ update (LanyardAccountPage *self)
   if (lanyard_dbus_account_get_scopes (account) != NULL)
     scopes = g_strjoinv (", ", (GStrv) lanyard_dbus_account_get_scopes (account));
   set_info (self->scopes_row, scopes);
+  /* Organisations, groups or a domain, as the provider names them. */
+  if (lanyard_dbus_account_get_orgs (account) != NULL && lanyard_dbus_account_get_orgs (account)[0] != NULL)
+    orgs = g_strjoinv (", ", (GStrv) lanyard_dbus_account_get_orgs (account));
+  set_info (self->orgs_row, orgs);
   set_info (self->id_row, lanyard_dbus_account_get_account_id (account));
 
   /* Targets first, then names: each action takes a parameter. */
@@ -329,6 +338,8 @@ lanyard_account_page_init (LanyardAccountPage *self)
   self->scopes_row = info_row (group, _ ("Permissions Granted"));
   /* Scopes can be many and long: wrap rather than widen the window. */
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->scopes_row), 0);
+  self->orgs_row = info_row (group, _ ("Organisations"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->orgs_row), 0);
   self->id_row = info_row (group, _ ("Account ID"));
   self->copy_button = g_object_new (GTK_TYPE_BUTTON, "icon-name", "edit-copy-symbolic", "valign", GTK_ALIGN_CENTER,
                                     "tooltip-text", _ ("Copy Account ID"), NULL);

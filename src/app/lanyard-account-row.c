@@ -30,6 +30,7 @@ struct _LanyardAccountRow
   char               *provider_name;
   GtkWidget          *avatar;
   GtkWidget          *primary_tag;
+  GtkWidget          *identity_only_tag;
   GtkWidget          *sign_in_button;
   char               *avatar_url;
   GCancellable       *avatar_cancellable;
@@ -263,6 +264,7 @@ update (LanyardAccountRow *self)
 
   gtk_widget_set_visible (self->sign_in_button, attention);
   gtk_widget_set_visible (self->primary_tag, self->current);
+  gtk_widget_set_visible (self->identity_only_tag, lanyard_dbus_account_get_identity_only (account));
 }
 
 static void
@@ -316,6 +318,15 @@ lanyard_account_row_init (LanyardAccountRow *self)
   gtk_widget_set_tooltip_text (self->primary_tag, _ ("The account your apps see as you"));
   gtk_widget_set_visible (self->primary_tag, FALSE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->primary_tag);
+
+  /* Linked with store_tokens=false: apps learn who you are, never act as
+   * you; said where the person looks, as "Primary" is. */
+  self->identity_only_tag = gtk_label_new (_ ("Identity Only"));
+  gtk_widget_set_valign (self->identity_only_tag, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->identity_only_tag, "tag");
+  gtk_widget_set_tooltip_text (self->identity_only_tag, _ ("Apps can see who you are, but Lanyard keeps no token to act as you"));
+  gtk_widget_set_visible (self->identity_only_tag, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->identity_only_tag);
 
   chevron = g_object_new (GTK_TYPE_IMAGE, "icon-name", "go-next-symbolic", "accessible-role",
                           GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
  * @LANYARD_ERROR_MISCONFIGURED: the provider's configuration is wrong or was
  *   rejected by the provider (unknown client, wrong secret); an administrator
  *   has to fix `providers.conf` or the environment.
- * @LANYARD_ERROR_ACCESS_DENIED: the person declined access at the provider.
+ * @LANYARD_ERROR_ACCESS_DENIED: the person declined access at the provider,
+ *   or the administrator's rules (`allowed_orgs` and the like) do not allow
+ *   the account; the message names the rule.
  * @LANYARD_ERROR_INVALID_GRANT: the code or refresh token is no longer valid;
  *   the person has to sign in again.
  * @LANYARD_ERROR_PROVIDER: the provider answered with an OAuth error that is
@@ -29,7 +31,8 @@ G_BEGIN_DECLS
  * @LANYARD_ERROR_INVALID_CALLBACK: the redirect is incomplete (no code).
  * @LANYARD_ERROR_TIMED_OUT: no answer came in time.
  * @LANYARD_ERROR_NOT_SUPPORTED: the provider cannot do this (for example,
- *   Microsoft has no revocation endpoint).
+ *   Microsoft has no revocation endpoint), or the account is linked for its
+ *   identity only (no token to give).
  * @LANYARD_ERROR_KEYRING_UNAVAILABLE: no Secret Service answers; tokens
  *   cannot be read or stored (nothing is deleted, nothing written elsewhere).
  * @LANYARD_ERROR_KEYRING_LOCKED: the keyring is locked and stays locked.
