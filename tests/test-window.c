@@ -279,6 +279,7 @@ test_translated (void)
   const char *linked = "Linked Accounts";
   const char *none = "No Linked Accounts";
   const char *not_set_up = "Not set up";
+  const char *managed = "Managed";
   /* The daemon's words (src/core): why the provider is not set up. */
   const char *problem = "must use https://";
 
@@ -287,6 +288,7 @@ test_translated (void)
       linked = "Verknüpfte Konten";
       none = "Keine verknüpften Konten";
       not_set_up = "Nicht eingerichtet";
+      managed = "Verwaltet";
       problem = "muss https:// verwenden";
     }
   else if (language != NULL && g_str_has_prefix (language, "fr"))
@@ -294,6 +296,7 @@ test_translated (void)
       linked = "Comptes liés";
       none = "Aucun compte lié";
       not_set_up = "Non configuré";
+      managed = "Géré";
       problem = "doit utiliser https://";
     }
   g_assert_true (wait_for (window_ready, NULL, 20));
@@ -307,6 +310,10 @@ test_translated (void)
                   lanyard_provider_row_get_problem (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "broken"))));
   g_assert_nonnull (strstr (lanyard_provider_row_get_problem (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "broken"))),
                             problem));
+  /* The administrator's locked provider (a system file in
+   * $XDG_CONFIG_DIRS) is tagged, the others are not. */
+  g_assert_true (window_shows_text (lanyard_window_find_provider_row (window, "site"), managed));
+  g_assert_false (window_shows_text (lanyard_window_find_provider_row (window, "work"), managed));
   if (language != NULL && language[0] != '\0')
     {
       /* window-de.png, window-fr.png: the runs may go at the same time. */
@@ -1183,7 +1190,10 @@ main (int   argc,
     NULL,
     NULL,
     NULL,
+    NULL,
   };
+  g_autofree char *system_dir = NULL;
+  g_autofree char *system_env = NULL;
   g_autofree char *google = NULL;
   g_autofree char *google_env = NULL;
   g_autofree char *down_env = NULL;
@@ -1217,6 +1227,26 @@ main (int   argc,
                                 "display_name=Unreachable",
                                 port, port, port);
     env[2] = down_env;
+  }
+  {
+    /* A provider the administrator locked, in a system file. */
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *contents = NULL;
+
+    system_dir = g_dir_make_tmp ("lanyard-window-system-XXXXXX", &error);
+    g_assert_no_error (error);
+    dir = g_build_filename (system_dir, LANYARD_USER_DIR_NAME, NULL);
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    path = g_build_filename (dir, "providers.conf", NULL);
+    contents = g_strdup_printf ("[provider site]\ntype=gitlab\nclient_id=x\nbase_url=%s/gitlab\n"
+                                "display_name=Acme GitLab\nlocked=true\n",
+                                fake_provider_get_base_url (fake));
+    g_file_set_contents (path, contents, -1, &error);
+    g_assert_no_error (error);
+    system_env = g_strdup_printf ("XDG_CONFIG_DIRS=%s", system_dir);
+    env[3] = system_env;
   }
   daemon_start (&daemon_process, fake, env);
 
@@ -1265,5 +1295,9 @@ main (int   argc,
   secret_service_disconnect ();
   keyring_harness_down (&harness);
   g_free (launched_uri);
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", system_dir);
+    g_assert_cmpint (system (command), ==, 0);
+  }
   return status;
 }
