@@ -62,6 +62,11 @@ setup (void)
   add_provider ("gitlab", "gitlab client_id=fuzz-client base_url=@BASE@/gitlab scopes=read_user");
   add_provider ("google", "google client_id=fuzz-client client_secret=fuzz-secret userinfo_url=@BASE@/google/userinfo scopes='email profile'");
   add_provider ("oidc", "oidc client_id=fuzz-client issuer=@BASE@/oidc scopes='profile email'");
+  /* The administrator's rules: GitHub's organisations (/user/orgs, served
+   * the part after @@emails@@ too), and an OpenID provider's claims,
+   * checked as at a renewal (userinfo alone, no ID token to sign). */
+  add_provider ("github-orgs", "github client_id=fuzz-client client_secret=fuzz-secret base_url=@BASE@/github api_url=@BASE@/github-api allowed_orgs=acme");
+  add_provider ("gitlab-rules", "gitlab client_id=fuzz-client base_url=@BASE@/gitlab allowed_groups=corp/staff required_claim=groups:staff allowed_email_domains=example.com");
   add_provider ("oauth2", "oauth2 client_id=fuzz-client authorize_url=@BASE@/oauth2/authorize token_url=@BASE@/oauth2/token userinfo_url=@BASE@/oauth2/userinfo id_field=id");
   add_provider ("oauth2-sub", "oauth2 client_id=fuzz-client authorize_url=@BASE@/oauth2/authorize token_url=@BASE@/oauth2/token userinfo_url=@BASE@/oauth2/userinfo id_field=sub username_field=login name_field=display_name email_field=mail avatar_field=avatar");
 
@@ -83,9 +88,9 @@ setup (void)
 static const char *
 userinfo_path (const char *id)
 {
-  if (g_str_equal (id, "github"))
+  if (g_str_has_prefix (id, "github"))
     return "/github-api/user";
-  if (g_str_equal (id, "gitlab"))
+  if (g_str_has_prefix (id, "gitlab"))
     return "/gitlab/oauth/userinfo";
   if (g_str_equal (id, "google"))
     return "/google/userinfo";
@@ -119,7 +124,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   body = newline + 1;
   body_length = size - (body - (const char *) data);
   emails = g_strstr_len (body, body_length, EMAILS_SEPARATOR);
-  if (emails != NULL && g_str_equal (id, "github"))
+  if (emails != NULL && g_str_has_prefix (id, "github"))
     {
       gsize user_length = emails - body;
 
@@ -127,19 +132,32 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       emails_length = body_length - user_length - strlen (EMAILS_SEPARATOR);
       body_length = user_length;
       fuzz_server_set_reply ("/github-api/user/emails", 200, "application/json", NULL, emails, emails_length);
+      fuzz_server_set_reply ("/github-api/user/orgs", 200, "application/json", NULL, emails, emails_length);
     }
 
   fuzz_server_set_reply (userinfo_path (id), 200, "application/json", NULL, body, body_length);
 
-  lanyard_provider_fetch_identity_async (provider, tokens, NULL, NULL, fuzz_store_result, &result);
-  fuzz_wait (&result);
-  identity = lanyard_provider_fetch_identity_finish (provider, result, &error);
+  if (g_str_equal (id, "gitlab-rules"))
+    {
+      lanyard_provider_recheck_async (provider, tokens, NULL, fuzz_store_result, &result);
+      fuzz_wait (&result);
+      identity = lanyard_provider_recheck_finish (provider, result, &error);
+    }
+  else
+    {
+      lanyard_provider_fetch_identity_async (provider, tokens, NULL, NULL, fuzz_store_result, &result);
+      fuzz_wait (&result);
+      identity = lanyard_provider_fetch_identity_finish (provider, result, &error);
+    }
   g_assert ((identity == NULL) != (error == NULL));
 
   if (identity != NULL)
     {
       g_assert_cmpstr (lanyard_identity_get_provider_id (identity), ==, id);
       fuzz_check_identity (identity);
+      /* Organisations go on the bus and into a window: UTF-8, no blanks. */
+      for (const char *const *org = lanyard_identity_get_orgs (identity); *org != NULL; org++)
+        g_assert_true (g_utf8_validate (*org, -1, NULL) && (*org)[0] != '\0');
     }
 
   fuzz_server_clear_replies ();
