@@ -337,6 +337,24 @@ test_daemon_orgs_and_membership_lost (void)
   secret = keyring_secret ("staff", "4242");
   g_assert_nonnull (secret);
   g_clear_pointer (&secret, g_free);
+  {
+    g_autoptr(CtlResult) listed = ctl ("list", "--json", NULL);
+    g_autoptr(CtlResult) whoami = ctl ("whoami", NULL);
+
+    g_autoptr(JsonNode) node = json_from_string (listed->out, NULL);
+    JsonObject *first;
+    JsonArray  *listed_orgs;
+
+    g_assert_nonnull (node);
+    first = json_array_get_object_element (json_node_get_array (node), 0);
+    g_assert_cmpstr (json_object_get_string_member (first, "account"), ==, "staff:4242");
+    listed_orgs = json_object_get_array_member (first, "orgs");
+    g_assert_cmpuint (json_array_get_length (listed_orgs), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (listed_orgs, 0), ==, "corp/staff");
+    g_assert_cmpstr (json_array_get_string_element (listed_orgs, 1), ==, "corp/all");
+    g_assert_false (json_object_get_boolean_member (first, "identity-only"));
+    g_assert_nonnull (strstr (whoami->out, "  orgs:         corp/staff, corp/all\n"));
+  }
 
   /* Still a member: the renewal hands the token out. */
   token = access_token ("staff:4242", &error);

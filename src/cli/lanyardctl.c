@@ -181,6 +181,16 @@ print_identity (GVariant *identity)
   g_print ("  username:     %s\n", lookup_string (identity, "username"));
   g_print ("  name:         %s\n", lookup_string (identity, "display-name"));
   g_print ("  e-mail:       %s\n", lookup_string (identity, "email"));
+  {
+    g_autofree const char **orgs = NULL;
+
+    if (g_variant_lookup (identity, "orgs", "^a&s", &orgs) && orgs[0] != NULL)
+      {
+        g_autofree char *joined = g_strjoinv (", ", (GStrv) orgs);
+
+        g_print ("  orgs:         %s\n", joined);
+      }
+  }
   if (attention)
     g_print ("  needs attention: sign in again\n");
 }
@@ -237,6 +247,13 @@ add_account_json (JsonBuilder        *builder,
   json_builder_add_boolean_value (builder, lanyard_dbus_account_get_needs_attention (account));
   json_builder_set_member_name (builder, "expires-at");
   json_builder_add_int_value (builder, lanyard_dbus_account_get_expires_at (account));
+  json_builder_set_member_name (builder, "orgs");
+  json_builder_begin_array (builder);
+  for (const char *const *org = lanyard_dbus_account_get_orgs (account); org != NULL && *org != NULL; org++)
+    json_builder_add_string_value (builder, *org);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "identity-only");
+  json_builder_add_boolean_value (builder, lanyard_dbus_account_get_identity_only (account));
   json_builder_end_object (builder);
 }
 
