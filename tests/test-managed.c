@@ -214,6 +214,32 @@ test_google_domain (Fixture      *f,
   g_assert_cmpstr (g_hash_table_lookup (fake_provider_get_last_authorize (f->fake), "hd"), ==, "*");
 }
 
+/* Microsoft: the rules on the verified ID token's claims; it has no
+ * revocation, and the refusal says so. */
+static void
+test_microsoft_claim (Fixture      *f,
+                      gconstpointer data)
+{
+  LanyardProvider *provider = add_managed (f, "ms", "microsoft", "required_claim=groups:staff");
+  g_autoptr(LanyardIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardFlow) flow = NULL;
+  const char *expected[] = { "staff", NULL };
+
+  fake_provider_set_claims (f->fake, "{\"groups\":[\"staff\"]}");
+  identity = assert_linked (provider);
+  g_assert_cmpstrv (lanyard_identity_get_orgs (identity), expected);
+
+  fake_provider_set_claims (f->fake, "{\"groups\":[\"guests\"]}");
+  flow = run_flow (provider, &error);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED);
+  g_assert_cmpstr (error->message, ==,
+                   "The account “ada@contoso.example” may not be linked on this computer: “required_claim” wants the claim "
+                   "“groups” to hold “staff”, and Microsoft did not say so. Nothing was stored; this provider cannot "
+                   "revoke the token the sign-in gave, which expires by itself.");
+  g_assert_null (lanyard_flow_get_tokens (flow));
+}
+
 static void
 test_rule_values (void)
 {
@@ -559,6 +585,7 @@ main (int   argc,
   g_test_add ("/Lanyard/Managed/required-claim", Fixture, NULL, fixture_set_up, test_required_claim, fixture_tear_down);
   g_test_add ("/Lanyard/Managed/email-domains", Fixture, NULL, fixture_set_up, test_email_domains, fixture_tear_down);
   g_test_add ("/Lanyard/Managed/google-domain", Fixture, NULL, fixture_set_up, test_google_domain, fixture_tear_down);
+  g_test_add ("/Lanyard/Managed/microsoft-claim", Fixture, NULL, fixture_set_up, test_microsoft_claim, fixture_tear_down);
   g_test_add_func ("/Lanyard/Managed/rule-values", test_rule_values);
   g_test_add_func ("/Lanyard/Managed/orgs-stored", test_orgs_stored);
   g_test_add_func ("/Lanyard/Managed/daemon/orgs-and-membership-lost", test_daemon_orgs_and_membership_lost);

@@ -348,6 +348,15 @@ identity_cb (GObject      *object,
       g_clear_object (&refusal->flow->tokens);
       return;
     }
+  if (self->identity == NULL && g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED))
+    {
+      /* Microsoft: no revocation endpoint; the token lapses by itself. */
+      GError *told = g_error_new (error->domain, error->code, "%s. %s", error->message,
+                                  _ ("Nothing was stored; this provider cannot revoke the token the sign-in gave, which expires by itself."));
+
+      g_error_free (error);
+      error = told;
+    }
   if (self->identity == NULL)
     g_clear_object (&self->tokens);
 

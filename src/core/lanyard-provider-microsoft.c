@@ -198,6 +198,10 @@ validated_cb (GObject      *object,
   claims = _lanyard_provider_validate_id_token_finish (provider, result, &error);
   if (claims != NULL)
     identity = lanyard_provider_microsoft_identity_from_userinfo (provider, claims, &error);
+  /* The administrator's rules, on the verified claims (allowed e-mail
+   * domains, a required claim such as groups). */
+  if (identity != NULL && !_lanyard_provider_apply_claims (provider, identity, claims, claims, &error))
+    g_clear_object (&identity);
 
   if (identity == NULL)
     g_task_return_error (task, g_steal_pointer (&error));

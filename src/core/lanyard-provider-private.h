@@ -76,6 +76,11 @@ gboolean         _lanyard_provider_check_rules (LanyardProvider *self,
                                                 LanyardIdentity *identity,
                                                 JsonObject      *claims,
                                                 GError         **error);
+gboolean         _lanyard_provider_apply_claims (LanyardProvider *self,
+                                                 LanyardIdentity *identity,
+                                                 JsonObject      *claims,
+                                                 JsonObject      *id_token_claims,
+                                                 GError         **error);
 char            *_lanyard_provider_join_url (const char *base,
                                              const char *path);
 

@@ -445,6 +445,26 @@ set_orgs_from_claims (LanyardIdentity *identity,
   lanyard_identity_set_orgs (identity, (const char *const *) orgs);
 }
 
+/**
+ * _lanyard_provider_apply_claims:
+ * @claims: the ID token's claims and userinfo's, merged
+ * @id_token_claims: (nullable): the ID token's alone, when there is one
+ *
+ * Gives @identity the organisations the claims tell (when the provider
+ * type said none of its own), then checks the administrator's rules
+ * (_lanyard_provider_check_rules()).
+ */
+gboolean
+_lanyard_provider_apply_claims (LanyardProvider *self,
+                                LanyardIdentity *identity,
+                                JsonObject      *claims,
+                                JsonObject      *id_token_claims,
+                                GError         **error)
+{
+  set_orgs_from_claims (identity, claims, id_token_claims);
+  return _lanyard_provider_check_rules (self, identity, claims, error);
+}
+
 /* The ID token's claims with userinfo's over them: both describe the same
  * subject (checked before), and userinfo is the newer word. */
 static JsonObject *
@@ -499,8 +519,7 @@ finish_identity (GTask      *task,
   {
     g_autoptr(JsonObject) merged = merge_claims (data->claims, userinfo);
 
-    set_orgs_from_claims (identity, merged, data->claims);
-    if (!_lanyard_provider_check_rules (self, identity, merged, &error))
+    if (!_lanyard_provider_apply_claims (self, identity, merged, data->claims, &error))
       {
         g_object_unref (identity);
         g_task_return_error (task, g_steal_pointer (&error));
