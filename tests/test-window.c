@@ -1181,6 +1181,39 @@ test_daemon_goes_away_and_comes_back (void)
   g_assert_nonnull (lanyard_window_find_provider_row (window, "work"));
 }
 
+static gboolean
+has_row_of (gpointer data)
+{
+  return find_row_of_provider (GTK_WIDGET (window), data) != NULL;
+}
+
+static gboolean
+identity_only_tag_shown (gpointer data)
+{
+  LanyardAccountRow *row = find_row_of_provider (GTK_WIDGET (window), data);
+
+  return row != NULL && gtk_widget_get_visible (lanyard_account_row_get_identity_only_tag (row));
+}
+
+/* An account linked for who the person is only wears the tag; the others
+ * do not. */
+static void
+test_identity_only (void)
+{
+  g_autoptr(CtlResult) linked = link_with_ctl ("whois");
+  LanyardAccountRow *row;
+
+  g_assert_cmpint (linked->status, ==, 0);
+  g_assert_true (wait_for (has_row_of, (gpointer) "whois", 10));
+  g_assert_true (wait_for (identity_only_tag_shown, (gpointer) "whois", 10));
+  row = account_row ("whois");
+  g_assert_false (GTK_IS_BUTTON (lanyard_account_row_get_identity_only_tag (row)));
+  for (GtkWidget *other = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (row))); other != NULL;
+       other = gtk_widget_get_next_sibling (other))
+    if (LANYARD_IS_ACCOUNT_ROW (other) && other != GTK_WIDGET (row))
+      g_assert_false (gtk_widget_get_visible (lanyard_account_row_get_identity_only_tag (LANYARD_ACCOUNT_ROW (other))));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1191,7 +1224,9 @@ main (int   argc,
     NULL,
     NULL,
     NULL,
+    NULL,
   };
+  g_autofree char *whois_env = NULL;
   g_autofree char *system_dir = NULL;
   g_autofree char *system_env = NULL;
   g_autofree char *google = NULL;
@@ -1248,6 +1283,13 @@ main (int   argc,
     system_env = g_strdup_printf ("XDG_CONFIG_DIRS=%s", system_dir);
     env[3] = system_env;
   }
+  {
+    /* Identity-only links (store_tokens=false). */
+    g_autofree char *gitlab = fake_provider_config (fake, "gitlab");
+
+    whois_env = g_strdup_printf ("LANYARD_PROVIDER_WHOIS=%s store_tokens=false display_name=Who", gitlab);
+    env[4] = whois_env;
+  }
   daemon_start (&daemon_process, fake, env);
 
   /* The translations built in the build tree (po/), as installed ones
@@ -1281,9 +1323,12 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/6c-account-needs-attention", test_account_needs_attention);
   g_test_add_func ("/Lanyard/Window/6d-sign-in-again-as-someone-else", test_sign_in_again_as_someone_else);
   g_test_add_func ("/Lanyard/Window/7-remove", test_remove);
+  /* Before 8, whose daemon comes back without this one's providers. */
+  g_test_add_func ("/Lanyard/Window/7b-identity-only", test_identity_only);
   g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
   g_test_add_func ("/Lanyard/Window/9-window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/Lanyard/Window/9b-narrow-and-dark", test_narrow_and_dark);
+
 
   status = g_test_run ();
 

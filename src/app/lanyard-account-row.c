@@ -426,6 +426,19 @@ lanyard_account_row_get_primary_tag (LanyardAccountRow *self)
 }
 
 /**
+ * lanyard_account_row_get_identity_only_tag:
+ *
+ * Returns: (transfer none): the "Identity Only" tag, shown on accounts
+ *   linked with store_tokens=false
+ */
+GtkWidget *
+lanyard_account_row_get_identity_only_tag (LanyardAccountRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_ROW (self), NULL);
+  return self->identity_only_tag;
+}
+
+/**
  * lanyard_account_row_get_sign_in_button:
  *
  * Returns: (transfer none): the Sign In… button, shown when the account

@@ -19,6 +19,7 @@ void                lanyard_account_row_set_current (LanyardAccountRow *self,
                                                      gboolean           current);
 gboolean            lanyard_account_row_get_current (LanyardAccountRow *self);
 GtkWidget          *lanyard_account_row_get_primary_tag (LanyardAccountRow *self);
+GtkWidget          *lanyard_account_row_get_identity_only_tag (LanyardAccountRow *self);
 GtkWidget          *lanyard_account_row_get_sign_in_button (LanyardAccountRow *self);
 const char         *lanyard_account_row_get_provider_name (LanyardAccountRow *self);
 const char         *lanyard_account_row_get_name (LanyardDBusAccount *account);
