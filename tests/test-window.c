@@ -1329,7 +1329,6 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/9-window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/Lanyard/Window/9b-narrow-and-dark", test_narrow_and_dark);
 
-
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
