@@ -881,6 +881,14 @@ handle_userinfo (FakeProvider      *self,
   reply_json (message, SOUP_STATUS_OK, builder);
 }
 
+static gboolean
+same_grant (gpointer key,
+            gpointer value,
+            gpointer grant)
+{
+  return value == grant;
+}
+
 /* GitHub's GET /user/orgs: the organisations of the token's user. */
 static void
 handle_orgs (FakeProvider      *self,
@@ -960,6 +968,12 @@ handle_revoke (FakeProvider      *self,
     self->last_revoked = g_strdup (g_hash_table_lookup (form, "token"));
     if (self->last_revoked != NULL)
       {
+        Grant *grant = g_hash_table_lookup (self->refresh_tokens, self->last_revoked);
+
+        /* RFC 7009 §2.1: revoking a refresh token ends its grant, the
+         * access tokens issued with it too. */
+        if (grant != NULL)
+          g_hash_table_foreach_remove (self->access_tokens, same_grant, grant);
         g_hash_table_remove (self->access_tokens, self->last_revoked);
         g_hash_table_remove (self->refresh_tokens, self->last_revoked);
       }
@@ -1470,12 +1484,12 @@ fake_provider_set_userinfo_extra (FakeProvider *self,
 /**
  * fake_provider_is_token_live:
  *
- * Returns: whether @access_token is one this fake issued and nobody has
- *   revoked (nor replaced by a refresh)
+ * Returns: whether @token (an access or refresh token) is one this fake
+ *   issued and nobody has revoked (nor replaced by a refresh)
  */
 gboolean
 fake_provider_is_token_live (FakeProvider *self,
-                             const char   *access_token)
+                             const char   *token)
 {
-  return g_hash_table_contains (self->access_tokens, access_token);
+  return g_hash_table_contains (self->access_tokens, token) || g_hash_table_contains (self->refresh_tokens, token);
 }

@@ -124,7 +124,7 @@ void          fake_provider_set_orgs (FakeProvider      *self,
 void          fake_provider_set_userinfo_extra (FakeProvider *self,
                                                 const char   *json);
 gboolean      fake_provider_is_token_live (FakeProvider *self,
-                                           const char   *access_token);
+                                           const char   *token);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 

@@ -353,7 +353,11 @@ test_daemon_orgs_and_membership_lost (void)
 
   path = daemon_account_path ("staff:4242");
   orgs = daemon_get_property (path, "io.github.lanyard.Account", "Orgs");
-  g_assert_cmpstrv (g_variant_get_strv (orgs, NULL), expected);
+  {
+    g_autofree const char **strv = g_variant_get_strv (orgs, NULL);
+
+    g_assert_cmpstrv (strv, expected);
+  }
   reply = daemon_call (MANAGER_PATH, "io.github.lanyard.Manager", "GetCurrentIdentity", NULL,
                        G_VARIANT_TYPE ("(a{sv})"), &error);
   g_assert_no_error (error);
