@@ -54,6 +54,7 @@ struct _FakeProvider
   FakeQuirks  quirks;
   char       *exact_redirect; /* the one redirect URI registered, or NULL for any loopback port */
   char       *orgs_json; /* GitHub's /user/orgs answer */
+  GStrv       memberships; /* organisations /user/memberships/orgs/{org} calls active */
   JsonObject *userinfo_extra; /* more userinfo members (groups, hd, email_verified) */
 };
 
@@ -134,6 +135,7 @@ fake_provider_finalize (GObject *object)
   g_clear_pointer (&self->last_authorize, g_hash_table_unref);
   g_free (self->last_revoked);
   g_free (self->orgs_json);
+  g_strfreev (self->memberships);
   g_clear_pointer (&self->userinfo_extra, json_object_unref);
   g_free (self->exact_redirect);
   g_clear_pointer (&self->signing_key, test_key_unref);
@@ -889,6 +891,29 @@ same_grant (gpointer key,
   return value == grant;
 }
 
+/* GitHub's GET /user/memberships/orgs/{org}: 404 unless a member. */
+static void
+handle_membership (FakeProvider      *self,
+                   SoupServerMessage *message,
+                   const char        *org)
+{
+  g_autofree char *body = NULL;
+
+  count (self, "memberships");
+  if (bearer_grant (self, message) == NULL)
+    {
+      reply (message, SOUP_STATUS_UNAUTHORIZED, "application/json", "{\"message\":\"Bad credentials\"}");
+      return;
+    }
+  if (self->memberships == NULL || !g_strv_contains ((const char *const *) self->memberships, org))
+    {
+      reply (message, SOUP_STATUS_NOT_FOUND, "application/json", "{\"message\":\"Not Found\"}");
+      return;
+    }
+  body = g_strdup_printf ("{\"state\":\"active\",\"role\":\"member\",\"organization\":{\"login\":\"%s\"}}", org);
+  reply (message, SOUP_STATUS_OK, "application/json", body);
+}
+
 /* GitHub's GET /user/orgs: the organisations of the token's user. */
 static void
 handle_orgs (FakeProvider      *self,
@@ -1131,6 +1156,8 @@ handle_request (SoupServer        *server,
         handle_userinfo (self, message, dialect, "emails");
       else if (g_str_equal (rest, "api/v3/user/orgs"))
         handle_orgs (self, message);
+      else if (g_str_has_prefix (rest, "api/v3/user/memberships/orgs/"))
+        handle_membership (self, message, rest + strlen ("api/v3/user/memberships/orgs/"));
       else if (method == SOUP_METHOD_DELETE && g_str_has_prefix (rest, "api/v3/applications/" FAKE_CLIENT_ID "/token"))
         handle_revoke (self, message, dialect);
       else
@@ -1492,4 +1519,18 @@ fake_provider_is_token_live (FakeProvider *self,
                              const char   *token)
 {
   return g_hash_table_contains (self->access_tokens, token) || g_hash_table_contains (self->refresh_tokens, token);
+}
+
+/**
+ * fake_provider_set_memberships:
+ * @orgs: (nullable): the organisations whose membership GitHub's
+ *   /user/memberships/orgs/{org} shows as active (those that restrict
+ *   OAuth Apps may be missing from /user/orgs)
+ */
+void
+fake_provider_set_memberships (FakeProvider      *self,
+                               const char *const *orgs)
+{
+  g_strfreev (self->memberships);
+  self->memberships = g_strdupv ((GStrv) orgs);
 }

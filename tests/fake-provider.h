@@ -121,6 +121,8 @@ void          fake_provider_set_exact_redirect (FakeProvider *self,
 guint         fake_provider_get_elsewhere_count (FakeProvider *self);
 void          fake_provider_set_orgs (FakeProvider      *self,
                                       const char *const *logins);
+void          fake_provider_set_memberships (FakeProvider      *self,
+                                             const char *const *orgs);
 void          fake_provider_set_userinfo_extra (FakeProvider *self,
                                                 const char   *json);
 gboolean      fake_provider_is_token_live (FakeProvider *self,

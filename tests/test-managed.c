@@ -114,6 +114,21 @@ test_github_orgs (Fixture      *f,
   assert_refused (f, provider,
                   "The account “octocat” may not be linked on this computer: it belongs to none of the organisations "
                   "that “allowed_orgs” names (acme, widgets)");
+
+  /* An organisation that restricts OAuth Apps is missing from /user/orgs;
+   * asked by name, it shows the membership. */
+  {
+    const char *memberships[] = { "widgets", NULL };
+    const char *found[] = { "widgets", NULL };
+    guint       asked = fake_provider_get_count (f->fake, "memberships");
+
+    fake_provider_set_memberships (f->fake, memberships);
+    g_clear_object (&identity);
+    identity = assert_linked (provider);
+    g_assert_cmpstrv (lanyard_identity_get_orgs (identity), found);
+    /* acme (not a member there), then widgets. */
+    g_assert_cmpuint (fake_provider_get_count (f->fake, "memberships"), ==, asked + 2);
+  }
 }
 
 static void

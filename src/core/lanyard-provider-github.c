@@ -117,6 +117,7 @@ typedef struct
 {
   LanyardTokenSet *tokens;
   LanyardIdentity *identity;
+  guint            next_membership; /* the allowed org to ask about next */
 } IdentityData;
 
 static void
@@ -150,6 +151,92 @@ primary_verified_email (JsonNode *emails)
     }
 
   return NULL;
+}
+
+#define MAX_MEMBERSHIP_QUESTIONS 10
+
+static void ask_next_membership (GTask *task);
+
+static void
+return_checked (GTask *task)
+{
+  LanyardProvider *provider = g_task_get_source_object (task);
+  IdentityData    *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!_lanyard_provider_check_rules (provider, data->identity, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_object_ref (data->identity), g_object_unref);
+}
+
+/* GET /user/memberships/orgs/{org}: an organisation that restricts OAuth
+ * Apps may be missing from /user/orgs although the person is a member;
+ * asked about by name, it says "active". A 403 or 404 means no membership
+ * can be seen there; a server or network failure is an error, never a
+ * verdict (at a renewal it would cost the person their account). */
+static void
+membership_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LanyardProvider *provider = LANYARD_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  IdentityData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = _lanyard_provider_get_json_finish (provider, result, &error);
+  if (node == NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+      g_strcmp0 (lanyard_json_get_string (json_node_get_object (node), "state"), "active") == 0)
+    {
+      const char *const *orgs = lanyard_identity_get_orgs (data->identity);
+      const char        *org = lanyard_provider_get_allowed_orgs (provider)[data->next_membership - 1];
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) more = NULL;
+
+      g_strv_builder_addv (builder, (const char **) orgs);
+      g_strv_builder_add (builder, org);
+      more = g_strv_builder_end (builder);
+      lanyard_identity_set_orgs (data->identity, (const char *const *) more);
+      return_checked (task);
+      return;
+    }
+
+  ask_next_membership (g_steal_pointer (&task));
+}
+
+static void
+ask_next_membership (GTask *task)
+{
+  LanyardProviderGithub *self = LANYARD_PROVIDER_GITHUB (g_task_get_source_object (task));
+  LanyardProvider       *provider = LANYARD_PROVIDER (self);
+  IdentityData          *data = g_task_get_task_data (task);
+  const char *const     *allowed = lanyard_provider_get_allowed_orgs (provider);
+  g_autofree char       *escaped = NULL;
+  g_autofree char       *path = NULL;
+  g_autofree char       *url = NULL;
+
+  /* Bounded: a person outside every organisation costs a few requests,
+   * not one per name of a long list. */
+  if (allowed == NULL || allowed[data->next_membership] == NULL || data->next_membership >= MAX_MEMBERSHIP_QUESTIONS)
+    {
+      return_checked (task);
+      g_object_unref (task);
+      return;
+    }
+
+  escaped = g_uri_escape_string (allowed[data->next_membership], NULL, FALSE);
+  path = g_strconcat ("user/memberships/orgs/", escaped, NULL);
+  url = _lanyard_provider_join_url (self->api_url, path);
+  data->next_membership++;
+  _lanyard_provider_get_json_async (provider, url, data->tokens, g_task_get_cancellable (task), membership_cb, task);
 }
 
 /* Organisations are read when they decide (allowed_orgs) or when the
@@ -189,10 +276,13 @@ orgs_cb (GObject      *object,
   logins = g_strv_builder_end (builder);
   lanyard_identity_set_orgs (data->identity, (const char *const *) logins);
 
-  if (!_lanyard_provider_check_rules (provider, data->identity, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_object_ref (data->identity), g_object_unref);
+  /* Not listed: asked about each allowed organisation by name. */
+  if (!_lanyard_provider_check_rules (provider, data->identity, NULL, NULL))
+    {
+      ask_next_membership (g_steal_pointer (&task));
+      return;
+    }
+  return_checked (task);
 }
 
 static void
