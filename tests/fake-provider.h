@@ -119,6 +119,12 @@ void          fake_provider_set_quirks (FakeProvider *self,
 void          fake_provider_set_exact_redirect (FakeProvider *self,
                                                 const char   *redirect_uri);
 guint         fake_provider_get_elsewhere_count (FakeProvider *self);
+void          fake_provider_set_github_user (FakeProvider *self,
+                                             gint64        id,
+                                             const char   *login);
+void          fake_provider_serve_git (FakeProvider *self,
+                                       const char   *root);
+void          fake_provider_forget_access_tokens (FakeProvider *self);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 
