@@ -86,8 +86,9 @@ account_free (Account *account)
 /* What git-credential-lanyard says goes to standard error, which git
  * shows; standard output is git's alone. */
 G_GNUC_PRINTF (1, 2)
-static void say (const char *format,
-                 ...)
+static void
+say (const char *format,
+     ...)
 {
   g_autofree char *message = NULL;
   va_list          args;
