@@ -103,6 +103,19 @@ activated_daemon() {
 }
 check "the installed daemon is D-Bus activated and answers" activated_daemon
 
+# git finds the installed helper on the PATH (as for credential.helper=lanyard);
+# with only demo providers it serves no host and says nothing.
+git_helper_quiet() {
+  local out
+  out=$(printf 'protocol=https\nhost=github.com\n\n' |
+    PATH="$prefix/bin:$PATH" git credential-lanyard get) || return 1
+  [ -z "$out" ] || {
+    echo "git-credential-lanyard answered: $out"
+    return 1
+  }
+}
+check "git finds the installed git-credential-lanyard, which serves no demo host" git_helper_quiet
+
 # The window, under Xvfb: its actions are on the bus once it has started
 # (the preference action is made from the settings), and it is still alive
 # after it has shown its window.
