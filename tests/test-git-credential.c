@@ -296,6 +296,21 @@ test_two_accounts (void)
     assert_contains (got->out, "username=hubot\n");
   }
 
+  /* A token the provider accepts but a git server refused (a token
+   * without the scope for repositories): nothing marked, and a hint. */
+  {
+    g_autofree char *request = g_strdup_printf ("protocol=http\nhost=%s\nusername=hubot\npassword=%s\n\n",
+                                                host_of (hub), hubot_token);
+    guint            userinfo = fake_provider_get_count (hub, "userinfo");
+    g_autoptr(CtlResult) erased = helper ("erase", request);
+
+    g_assert_cmpint (erased->status, ==, 0);
+    g_assert_cmpstr (erased->out, ==, "");
+    assert_contains (erased->err, "accepts the token of the account “hubot”, but the git server refused it");
+    g_assert_cmpuint (fake_provider_get_count (hub, "userinfo"), ==, userinfo + 1);
+    g_assert_false (needs_attention ("hub:9001"));
+  }
+
   /* git, pinned to an account by the URL's user name and by
    * credential.<url>.username; the server checks both. */
   {
@@ -447,7 +462,7 @@ test_renewed_after_refusal (void)
   erased = helper ("erase", request);
   g_assert_cmpint (erased->status, ==, 0);
   g_assert_cmpstr (erased->out, ==, "");
-  g_assert_cmpstr (erased->err, ==, "");
+  assert_contains (erased->err, "The token of the account “tanuki” at GitLab was renewed; run the git command again.");
   g_assert_cmpuint (fake_provider_get_count (lab, "refresh"), ==, refreshes + 1);
   g_assert_cmpuint (fake_provider_get_count (lab, "userinfo"), ==, userinfo + 2);
   g_assert_false (needs_attention ("work:4242"));

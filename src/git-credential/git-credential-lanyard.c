@@ -527,6 +527,34 @@ same_secret (const char *a,
   return difference == 0;
 }
 
+/* The provider accepts the account's token, after a renewal or as it
+ * was: with a new one, git's next try works; with the same one, the git
+ * server refused a token the provider takes, and what the token may do is
+ * the likely cause. */
+static void
+say_accepted (LanyardDBusAccount *proxy,
+              const Account      *account,
+              const char         *refused)
+{
+  g_autoptr(GError) error = NULL;
+  char    *token = NULL;
+  gint64   expires_at = 0;
+  gboolean renewed;
+
+  if (!lanyard_dbus_account_call_get_access_token_sync (proxy, &token, &expires_at, NULL, &error))
+    return;
+  renewed = !same_secret (token, refused);
+  lanyard_git_credential_wipe (token);
+  if (renewed)
+    say (_ ("The token of the account “%s” at %s was renewed; run the git command again."), account->username,
+         account->provider->display_name);
+  else
+    say (_ ("%s accepts the token of the account “%s”, but the git server refused it: the token may lack "
+            "the scope for repositories (“repo” at GitHub, “write_repository” at GitLab; see "
+            "git-credential-lanyard(1))."),
+         account->provider->display_name, account->username);
+}
+
 /* git's "erase": the password was refused. Nothing is deleted: the
  * daemon is asked to check the token of the account it belongs to (the
  * one whose current token it is), and marks the account as needing
@@ -571,6 +599,8 @@ do_erase (GDBusConnection                   *connection,
       else if (!accepted)
         say (_ ("%s refused the token of the account “%s”; sign in again in Lanyard."),
              account->provider->display_name, account->username);
+      else
+        say_accepted (proxy, account, request->password);
       return 0;
     }
   return 0;
