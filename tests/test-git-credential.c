@@ -234,6 +234,18 @@ test_gitlab (void)
   assert_contains (listed->out, "refs/heads/main");
   g_assert_cmpuint (fake_provider_get_count (lab, "git-accepted"), >=, 1);
 
+  /* Pinned by login (credential.<url>.username=tanuki): GitLab still
+   * wants "oauth2"; another login is not Lanyard's. */
+  {
+    g_autofree char *pinned = request_for (lab, "username=tanuki\n");
+    g_autofree char *other = request_for (lab, "username=someone-else\n");
+    g_autoptr(CtlResult) pinned_got = helper ("get", pinned);
+    g_autoptr(CtlResult) other_got = helper ("get", other);
+
+    g_assert_cmpstr (pinned_got->out, ==, expected);
+    g_assert_cmpstr (other_got->out, ==, "");
+  }
+
   /* The GitHub provider's host is not GitLab's: each answers its own. */
   {
     g_autofree char *hub_request = request_for (hub, NULL);
