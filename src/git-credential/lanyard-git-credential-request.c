@@ -192,7 +192,7 @@ lanyard_git_credential_request_parse (const char *data,
       const char *start = data + position;
       const char *newline = memchr (start, '\n', length - position);
       gsize       line_length = newline != NULL ? (gsize) (newline - start) : length - position;
-      char       *line;
+      char        line[LANYARD_GIT_CREDENTIAL_MAX_LINE + 1];
       gboolean    ok;
 
       position += line_length + (newline != NULL ? 1 : 0);
@@ -214,11 +214,11 @@ lanyard_git_credential_request_parse (const char *data,
           return NULL;
         }
 
-      line = g_strndup (start, line_length);
+      memcpy (line, start, line_length);
+      line[line_length] = '\0';
       ok = read_attribute (self, line, number, error);
-      /* The line may hold the password. */
-      explicit_bzero (line, line_length);
-      g_free (line);
+      /* The line may hold the password (read_attribute() cut it at "="). */
+      explicit_bzero (line, line_length + 1);
       if (!ok)
         return NULL;
     }
