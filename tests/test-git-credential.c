@@ -359,6 +359,24 @@ test_unknown_host (void)
   assert_contains (listed->err, "terminal prompts disabled");
   g_assert_cmpuint (fake_provider_get_count (stranger, "git-accepted"), ==, 0);
 
+  /* The empty line ends the request: the helper does not wait for the
+   * end of its input (a caller may keep it open). */
+  {
+    g_autofree char *binary = helper_path ();
+    g_autoptr(GSubprocess) process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                                        NULL, binary, "get", NULL);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    GOutputStream *in = g_subprocess_get_stdin_pipe (process);
+
+    g_assert_true (g_output_stream_write_all (in, request, strlen (request), NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_subprocess_wait_async (process, NULL, test_store_result, &result);
+    g_assert_true (g_subprocess_wait_finish (process, test_wait_result (&result), &error));
+    g_assert_true (g_subprocess_get_if_exited (process));
+    g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  }
+
   /* Not http(s), or another scheme at the same host: not Lanyard's. */
   {
     g_autofree char *ssh = g_strdup_printf ("protocol=ssh\nhost=%s\n\n", host_of (hub));

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "git-credential-lanyard"
 /* explicit_bzero(): a wipe the compiler may not drop as a dead store. */
 #define _DEFAULT_SOURCE
+/* memmem() */
+#define _GNU_SOURCE
 
 /* git-credential-lanyard: git's credential helper (gitcredentials(7)),
  * answering for the hosts of the GitHub and GitLab providers Lanyard has
@@ -99,14 +101,27 @@ say (const char *format,
   g_printerr ("git-credential-lanyard: %s\n", message);
 }
 
-/* Reads standard input to its end (git closes it), within the bound. */
+/* Whether @data holds the empty line that ends a request (or starts
+ * with it). */
+static gboolean
+has_end (const guint8 *data,
+         gsize         length)
+{
+  if (length > 0 && (data[0] == '\n' || (length > 1 && data[0] == '\r' && data[1] == '\n')))
+    return TRUE;
+  return memmem (data, length, "\n\n", 2) != NULL || memmem (data, length, "\n\r\n", 3) != NULL;
+}
+
+/* Reads standard input up to the empty line that ends git's request, or
+ * its end (git closes it), within the bound. The buffer is never moved
+ * (it may hold a password), and wiped when refused. */
 static GBytes *
 read_input (GError **error)
 {
-  g_autoptr(GByteArray) input = g_byte_array_new ();
+  g_autoptr(GByteArray) input = g_byte_array_sized_new (LANYARD_GIT_CREDENTIAL_MAX_INPUT + 4096);
   guint8 buffer[4096];
 
-  for (;;)
+  while (!has_end (input->data, input->len))
     {
       ssize_t n = read (STDIN_FILENO, buffer, sizeof buffer);
 
@@ -116,6 +131,7 @@ read_input (GError **error)
         {
           int saved = errno;
 
+          explicit_bzero (input->data, input->len);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("git's request cannot be read: %s"),
                        g_strerror (saved));
           return NULL;
