@@ -135,6 +135,52 @@ test_bounds (void)
   g_assert_cmpstr (error->message, ==, "git's request is longer than 65536 bytes");
 }
 
+static gboolean
+is_for (const char *request_text,
+        const char *web_url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardGitCredentialRequest) request = parse (request_text, &error);
+
+  g_assert_no_error (error);
+  return lanyard_git_credential_request_is_for (request, web_url);
+}
+
+/* Which hosts a provider's web address serves, as git names them. */
+static void
+test_is_for (void)
+{
+  g_assert_true (is_for ("protocol=https\nhost=github.com\n", "https://github.com"));
+  g_assert_true (is_for ("protocol=https\nhost=GitHub.com\n", "https://github.com/"));
+  /* The scheme's default port is no port. */
+  g_assert_true (is_for ("protocol=https\nhost=github.com:443\n", "https://github.com"));
+  g_assert_true (is_for ("protocol=https\nhost=github.com\n", "https://github.com:443"));
+  g_assert_false (is_for ("protocol=https\nhost=github.com:8443\n", "https://github.com"));
+  g_assert_false (is_for ("protocol=http\nhost=github.com\n", "https://github.com"));
+  g_assert_false (is_for ("protocol=https\nhost=gist.github.com\n", "https://github.com"));
+  g_assert_false (is_for ("protocol=https\nhost=github.com.evil.example\n", "https://github.com"));
+  g_assert_false (is_for ("protocol=https\n", "https://github.com"));
+  g_assert_false (is_for ("host=github.com\n", "https://github.com"));
+  g_assert_false (is_for ("protocol=https\nhost=github.com\n", "not a url"));
+
+  /* Self-managed, on a port, on loopback, on IPv6. */
+  g_assert_true (is_for ("protocol=https\nhost=gitlab.example.com:8443\n", "https://gitlab.example.com:8443"));
+  g_assert_false (is_for ("protocol=https\nhost=gitlab.example.com\n", "https://gitlab.example.com:8443"));
+  g_assert_true (is_for ("protocol=http\nhost=127.0.0.1:40123\n", "http://127.0.0.1:40123/github"));
+  g_assert_false (is_for ("protocol=http\nhost=127.0.0.1:40124\n", "http://127.0.0.1:40123/github"));
+  g_assert_true (is_for ("protocol=http\nhost=[::1]:8080\n", "http://[::1]:8080"));
+  g_assert_true (is_for ("protocol=http\nhost=[::1]\n", "http://[::1]:80"));
+  g_assert_false (is_for ("protocol=http\nhost=[::1]:8081\n", "http://[::1]:8080"));
+
+  /* A GitLab under a path, when git sends the path (useHttpPath). */
+  g_assert_true (is_for ("protocol=https\nhost=example.com\npath=gitlab/group/repo.git\n", "https://example.com/gitlab/"));
+  g_assert_true (is_for ("protocol=https\nhost=example.com\npath=gitlab\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlabx/repo.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=other/repo.git\n", "https://example.com/gitlab"));
+  g_assert_true (is_for ("protocol=https\nhost=example.com\n", "https://example.com/gitlab"));
+  g_assert_true (is_for ("protocol=https\nhost=github.com\npath=octocat/hello.git\n", "https://github.com"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -144,5 +190,6 @@ main (int   argc,
   g_test_add_func ("/Lanyard/GitCredentialRequest/array-cleared", test_array_cleared);
   g_test_add_func ("/Lanyard/GitCredentialRequest/refused", test_refused);
   g_test_add_func ("/Lanyard/GitCredentialRequest/bounds", test_bounds);
+  g_test_add_func ("/Lanyard/GitCredentialRequest/is-for", test_is_for);
   return g_test_run ();
 }

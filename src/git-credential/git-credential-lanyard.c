@@ -179,77 +179,6 @@ session_bus_exists (void)
   return g_file_test (socket, G_FILE_TEST_EXISTS);
 }
 
-static char *
-default_port (const char *scheme)
-{
-  return g_strdup (g_ascii_strcasecmp (scheme, "https") == 0 ? "443" : g_ascii_strcasecmp (scheme, "http") == 0 ? "80"
-                                                                                                                : "");
-}
-
-/* "host" or "host:port" as git writes it (the port only when the URL has
- * one), lower-cased, without a port that is the scheme's default. IPv6
- * addresses keep their brackets, as in a URL. */
-static char *
-normalize_host (const char *scheme,
-                const char *host)
-{
-  g_autofree char *lower = g_ascii_strdown (host, -1);
-  g_autofree char *port = default_port (scheme);
-  const char      *colon = strrchr (lower, ':');
-
-  /* "[::1]" has colons but no port after its bracket. */
-  if (colon != NULL && (lower[0] != '[' || colon > strrchr (lower, ']')) && g_str_equal (colon + 1, port))
-    return g_strndup (lower, colon - lower);
-  return g_steal_pointer (&lower);
-}
-
-/* Whether the provider whose web address is @web_url serves what git asks
- * about: the same scheme and host (and port), and, when git sends the
- * path (`credential.useHttpPath`) and the address has one (GitLab under
- * a path), a path below it. */
-static gboolean
-serves (const char                        *web_url,
-        const LanyardGitCredentialRequest *request)
-{
-  g_autoptr(GUri) uri = g_uri_parse (web_url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *expected = NULL;
-  g_autofree char *asked = NULL;
-  g_autofree char *host = NULL;
-  const char      *prefix;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL || request->protocol == NULL || request->host == NULL ||
-      g_ascii_strcasecmp (g_uri_get_scheme (uri), request->protocol) != 0)
-    return FALSE;
-
-  host = strchr (g_uri_get_host (uri), ':') != NULL ? g_strdup_printf ("[%s]", g_uri_get_host (uri))
-                                                    : g_strdup (g_uri_get_host (uri));
-  if (g_uri_get_port (uri) > 0)
-    {
-      g_autofree char *with_port = g_strdup_printf ("%s:%d", host, g_uri_get_port (uri));
-      expected = normalize_host (g_uri_get_scheme (uri), with_port);
-    }
-  else
-    expected = normalize_host (g_uri_get_scheme (uri), host);
-  asked = normalize_host (request->protocol, request->host);
-  if (!g_str_equal (expected, asked))
-    return FALSE;
-
-  prefix = g_uri_get_path (uri);
-  while (prefix[0] == '/')
-    prefix++;
-  if (request->path == NULL || prefix[0] == '\0')
-    return TRUE;
-  {
-    g_autofree char *trimmed = g_strdup (prefix);
-    gsize            n;
-
-    while ((n = strlen (trimmed)) > 0 && trimmed[n - 1] == '/')
-      trimmed[n - 1] = '\0';
-    n = strlen (trimmed);
-    return strncmp (request->path, trimmed, n) == 0 && (request->path[n] == '\0' || request->path[n] == '/');
-  }
-}
-
 static const char *
 lookup_string (GVariant   *dict,
                const char *key)
@@ -285,7 +214,8 @@ find_providers (LanyardDBusManager                *manager,
 
       g_variant_lookup (entry, "configured", "b", &configured);
       if (configured && web_url != NULL && type != NULL && lookup_string (entry, "id") != NULL &&
-          (g_str_equal (type, "github") || g_str_equal (type, "gitlab")) && serves (web_url, request))
+          (g_str_equal (type, "github") || g_str_equal (type, "gitlab")) &&
+          lanyard_git_credential_request_is_for (request, web_url))
         {
           Provider *provider = g_new0 (Provider, 1);
 

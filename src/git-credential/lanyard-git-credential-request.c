@@ -240,3 +240,82 @@ lanyard_git_credential_request_has_capability (const LanyardGitCredentialRequest
       return TRUE;
   return FALSE;
 }
+
+static const char *
+default_port (const char *scheme)
+{
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return "443";
+  if (g_ascii_strcasecmp (scheme, "http") == 0)
+    return "80";
+  return "";
+}
+
+/* "host" or "host:port" as git writes it (the port only when the URL has
+ * one), lower-cased, without a port that is the scheme's default. IPv6
+ * addresses keep their brackets, as in a URL. */
+static char *
+normalize_host (const char *scheme,
+                const char *host)
+{
+  g_autofree char *lower = g_ascii_strdown (host, -1);
+  const char      *colon = strrchr (lower, ':');
+  const char      *bracket = strrchr (lower, ']');
+
+  /* "[::1]" has colons but no port after its bracket. */
+  if (colon != NULL && (lower[0] != '[' || (bracket != NULL && colon > bracket)) &&
+      g_str_equal (colon + 1, default_port (scheme)))
+    return g_strndup (lower, colon - lower);
+  return g_steal_pointer (&lower);
+}
+
+/**
+ * lanyard_git_credential_request_is_for:
+ * @web_url: where a provider serves git repositories (ListProviders'
+ *   `web-url`), such as `https://gitlab.example.com:8443/gitlab`
+ *
+ * Whether git asks about what @web_url serves: the same scheme, the same
+ * host and port (a port that is the scheme's default is none, case does
+ * not matter), and, when git sends the path (`credential.useHttpPath`)
+ * and @web_url has one, a path below it.
+ */
+gboolean
+lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
+                                       const char                        *web_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (web_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *host = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *asked = NULL;
+  g_autofree char *prefix = NULL;
+  gsize            n;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || self->protocol == NULL || self->host == NULL ||
+      g_ascii_strcasecmp (g_uri_get_scheme (uri), self->protocol) != 0)
+    return FALSE;
+
+  /* GUri gives an IPv6 address without its brackets. */
+  host = strchr (g_uri_get_host (uri), ':') != NULL ? g_strdup_printf ("[%s]", g_uri_get_host (uri))
+                                                    : g_strdup (g_uri_get_host (uri));
+  if (g_uri_get_port (uri) > 0)
+    {
+      g_autofree char *with_port = g_strdup_printf ("%s:%d", host, g_uri_get_port (uri));
+
+      expected = normalize_host (g_uri_get_scheme (uri), with_port);
+    }
+  else
+    expected = normalize_host (g_uri_get_scheme (uri), host);
+  asked = normalize_host (self->protocol, self->host);
+  if (!g_str_equal (expected, asked))
+    return FALSE;
+
+  /* git sends the path without its leading slash. */
+  prefix = g_strdup (g_uri_get_path (uri));
+  g_strstrip (prefix);
+  while ((n = strlen (prefix)) > 0 && prefix[n - 1] == '/')
+    prefix[n - 1] = '\0';
+  if (self->path == NULL || prefix[0] == '\0')
+    return TRUE;
+  n = strlen (prefix + 1);
+  return strncmp (self->path, prefix + 1, n) == 0 && (self->path[n] == '\0' || self->path[n] == '/');
+}

@@ -69,6 +69,8 @@ LanyardGitCredentialRequest *lanyard_git_credential_request_parse (const char *d
                                                                    GError    **error);
 gboolean                     lanyard_git_credential_request_has_capability (const LanyardGitCredentialRequest *self,
                                                                             const char                        *capability);
+gboolean                     lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
+                                                                    const char                        *web_url);
 void                         lanyard_git_credential_request_free (LanyardGitCredentialRequest *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardGitCredentialRequest, lanyard_git_credential_request_free)

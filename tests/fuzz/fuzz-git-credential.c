@@ -68,5 +68,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   check_array (request->wwwauth);
   check_array (request->capabilities);
   (void) lanyard_git_credential_request_has_capability (request, "authtype");
+  /* Whatever host and path it names, matching them is safe. */
+  (void) lanyard_git_credential_request_is_for (request, "https://github.com");
+  (void) lanyard_git_credential_request_is_for (request, "https://gitlab.example.com:8443/gitlab/");
+  (void) lanyard_git_credential_request_is_for (request, "http://[::1]:8080");
   return 0;
 }
