@@ -22,6 +22,10 @@
  *
  * Authorization auto-approves: the scripted browser in the tests follows
  * the redirect straight back to Lanyard's loopback listener.
+ *
+ * Told to (fake_provider_serve_git()), it is also the forge's git server:
+ * smart HTTP through `git http-backend` at `/github/REPO.git` and
+ * `/gitlab/REPO.git`, for the credentials each forge wants (handle_git()).
  */
 struct _FakeProvider
 {
