@@ -163,8 +163,6 @@ wipe_bytes (GBytes *bytes)
   g_bytes_unref (bytes);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Provider, provider_free)
-
 /* Whether the session bus can be reached without starting one: with no
  * address in the environment and no socket at the usual place, GIO would
  * autolaunch a bus (dbus-launch), which is no business of a git helper. */
