@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the library's files share and apps never see: the generated
+ * proxies (namespace LanyardLibDBus, hidden by -fvisibility=hidden and
+ * left out of the GIR). */
+
+#include "lanyard-lib-dbus-generated.h"
+#include "lanyard-linked-account.h"
+
+G_BEGIN_DECLS
+
+/* Calls that may wait for the person (a consent prompt, bounded by the
+ * daemon at about two minutes) must not give up at GDBus's 25 s. */
+#define LANYARD_CLIENT_CALL_TIMEOUT_MS (180 * 1000)
+
+LanyardLinkedAccount *_lanyard_linked_account_new (LanyardLibDBusAccount *proxy);
+const char           *_lanyard_linked_account_get_object_path (LanyardLinkedAccount *self);
+void                  _lanyard_client_error_from_dbus (GError **error);
+
+G_END_DECLS
