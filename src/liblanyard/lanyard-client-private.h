@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define LANYARD_CLIENT_CALL_TIMEOUT_MS (180 * 1000)
 
 LanyardLinkedAccount *_lanyard_linked_account_new (LanyardLibDBusAccount *proxy);
+void                  _lanyard_linked_account_set_gone (LanyardLinkedAccount *self);
 const char           *_lanyard_linked_account_get_object_path (LanyardLinkedAccount *self);
 void                  _lanyard_client_error_from_dbus (GError **error);
 

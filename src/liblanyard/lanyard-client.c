@@ -55,6 +55,7 @@ struct _LanyardClient
   LanyardLibDBusManager *manager; /* NULL while the daemon is away */
   GListStore            *accounts;
   LanyardLinkedAccount  *current;
+  gboolean               running; /* as last notified */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardClient, lanyard_client, G_TYPE_OBJECT)
@@ -100,9 +101,32 @@ find_by_path (LanyardClient *self,
   return NULL;
 }
 
+/* The daemon's rule, for the moments when its CurrentIdentity and its
+ * list of objects disagree: the primary account, else the one linked
+ * first (the list is oldest first). */
+static LanyardLinkedAccount *
+guess_current (LanyardClient *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  g_autoptr(LanyardLinkedAccount) first = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LanyardLinkedAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      if (lanyard_linked_account_get_primary (account))
+        return account;
+    }
+  first = n > 0 ? g_list_model_get_item (G_LIST_MODEL (self->accounts), 0) : NULL;
+  return first;
+}
+
 /* The current identity is the account the manager's CurrentIdentity
- * names. Its change and the account's arrival are separate messages, in
- * either order: both lead here. */
+ * names. That property and the objects change in separate messages, in
+ * either order (an unlinked current account leaves the bus before the
+ * daemon names the next one): until they agree, the daemon's rule
+ * applied to the accounts there are, so that a change is notified once,
+ * not as a passing NULL and then the new account. */
 static void
 update_current (LanyardClient *self)
 {
@@ -115,6 +139,8 @@ update_current (LanyardClient *self)
 
       if (identity != NULL && g_variant_lookup (identity, "account", "&o", &path))
         current = find_by_path (self, path, NULL);
+      if (current == NULL)
+        current = guess_current (self);
     }
 
   if (current == self->current)
@@ -199,14 +225,19 @@ object_removed_cb (GDBusObjectManager *objects,
                    GDBusObject        *object,
                    gpointer            user_data)
 {
-  LanyardClient *self = user_data;
-  const char    *path = g_dbus_object_get_object_path (object);
-  guint          position;
+  LanyardClient        *self = user_data;
+  const char           *path = g_dbus_object_get_object_path (object);
+  LanyardLinkedAccount *account;
+  guint                 position;
 
   if (g_strcmp0 (path, MANAGER_PATH) == 0)
     set_manager (self, NULL);
-  if (find_by_path (self, path, &position) != NULL)
-    g_list_store_remove (self->accounts, position);
+  account = find_by_path (self, path, &position);
+  if (account != NULL)
+    {
+      _lanyard_linked_account_set_gone (account);
+      g_list_store_remove (self->accounts, position);
+    }
   update_current (self);
 }
 
@@ -216,7 +247,12 @@ name_owner_cb (GObject    *objects,
                gpointer    user_data)
 {
   LanyardClient *self = user_data;
+  gboolean       running = lanyard_client_get_daemon_running (self);
 
+  /* GDBus may say the owner changed more than once for one arrival. */
+  if (running == self->running)
+    return;
+  self->running = running;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DAEMON_RUNNING]);
 }
 
@@ -320,6 +356,7 @@ client_new (GDBusConnection    *connection,
   self->connection = g_object_ref (connection);
   self->peer = peer;
   self->objects = g_object_ref (objects);
+  self->running = lanyard_client_get_daemon_running (self);
   for (GList *l = list; l != NULL; l = l->next)
     add_object (self, l->data);
   g_list_free_full (list, g_object_unref);

@@ -28,6 +28,7 @@ struct _LanyardLinkedAccount
 {
   GObject                parent_instance;
   LanyardLibDBusAccount *proxy;
+  gboolean               gone; /* unlinked, or the daemon went away */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardLinkedAccount, lanyard_linked_account, G_TYPE_OBJECT)
@@ -272,6 +273,26 @@ _lanyard_linked_account_new (LanyardLibDBusAccount *proxy)
   return self;
 }
 
+/* The object left the bus: the account was unlinked (or the daemon
+ * stopped; a new object comes when it is back). Calls fail at once, in
+ * words, rather than with GDBus's "no such interface". */
+void
+_lanyard_linked_account_set_gone (LanyardLinkedAccount *self)
+{
+  self->gone = TRUE;
+}
+
+static gboolean
+return_if_gone (LanyardLinkedAccount *self,
+                GTask                *task)
+{
+  if (!self->gone)
+    return FALSE;
+  g_task_return_new_error (task, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND,
+                           "The account %s is no longer linked in Lanyard", lanyard_linked_account_get_key (self));
+  return TRUE;
+}
+
 const char *
 _lanyard_linked_account_get_object_path (LanyardLinkedAccount *self)
 {
@@ -509,6 +530,8 @@ get_access_token_cb (GObject      *object,
                                                               &access->expires_at, result, &error))
     {
       access_token_free (access);
+      if (return_if_gone (g_task_get_source_object (task), task))
+        return;
       _lanyard_client_error_from_dbus (&error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -546,6 +569,11 @@ lanyard_linked_account_get_access_token_async (LanyardLinkedAccount *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_linked_account_get_access_token_async);
+  if (return_if_gone (self, task))
+    {
+      g_object_unref (task);
+      return;
+    }
   lanyard_lib_dbus_account_call_get_access_token (self->proxy, cancellable, get_access_token_cb, task);
 }
 
@@ -600,6 +628,8 @@ request_access_cb (GObject      *object,
 
   if (!lanyard_lib_dbus_account_call_request_access_finish (LANYARD_LIB_DBUS_ACCOUNT (object), result, &error))
     {
+      if (return_if_gone (g_task_get_source_object (task), task))
+        return;
       _lanyard_client_error_from_dbus (&error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -634,6 +664,11 @@ lanyard_linked_account_request_access_async (LanyardLinkedAccount *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_linked_account_request_access_async);
+  if (return_if_gone (self, task))
+    {
+      g_object_unref (task);
+      return;
+    }
   lanyard_lib_dbus_account_call_request_access (self->proxy, cancellable, request_access_cb, task);
 }
 
