@@ -146,7 +146,7 @@ test_daemon_absent (void)
   client = get_client (&error);
   g_assert_null (client);
   g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE);
-  g_assert_nonnull (strstr (error->message, "is not running and could not be started"));
+  g_assert_nonnull (strstr (error->message, "is not running and could not be started. Check that Lanyard is installed."));
   g_clear_error (&error);
 
   client = lanyard_client_get_default_sync (NULL, &error);
@@ -372,7 +372,7 @@ test_unlinked_account_errors (void)
   token = token_of (account, NULL, &error);
   g_assert_null (token);
   g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, "hub:583231 is no longer linked"));
+  g_assert_nonnull (strstr (error->message, "The account hub:583231 is no longer linked in Lanyard."));
   g_clear_error (&error);
   g_assert_false (request_access (account, &error));
   g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND);
@@ -481,6 +481,8 @@ run_example (const char *const *program,
     g_ptr_array_add (argv, (char *) argument);
   g_ptr_array_add (argv, NULL);
 
+  /* UTF-8 out, whatever the test's locale (the messages have ’). */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   /* The build tree's library and typelib, found as installed ones are. */
   g_subprocess_launcher_setenv (launcher, "GI_TYPELIB_PATH", LIBLANYARD_BUILD_DIR, TRUE);
   g_subprocess_launcher_setenv (launcher, "LD_LIBRARY_PATH", LIBLANYARD_BUILD_DIR, TRUE);
@@ -551,7 +553,7 @@ check_example (const char *const *program)
   daemon_started = FALSE;
   unreachable = run_example (program, NULL);
   g_assert_cmpint (unreachable->status, ==, 2);
-  g_assert_true (g_str_has_prefix (unreachable->err, "Lanyard is not available: The Lanyard daemon"));
+  g_assert_true (g_str_has_prefix (unreachable->err, "Lanyard is not available: Lanyard’s account service (" DAEMON_NAME ") is not running"));
   g_assert_cmpstr (unreachable->out, ==, "");
 
   g_assert_finalize_object (g_steal_pointer (&client));

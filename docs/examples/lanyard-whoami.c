@@ -10,6 +10,7 @@
  *
  * docs/app-developers.md explains it; the test suite builds and runs it. */
 #include <lanyard.h>
+#include <locale.h>
 #include <string.h>
 
 typedef struct
@@ -115,6 +116,9 @@ main (int   argc,
 {
   Whoami whoami = { g_main_loop_new (NULL, FALSE), argc > 1 ? argv[1] : NULL, 0 };
 
+  /* The person's language and character set: liblanyard's messages are
+   * translated, and g_print() writes in the locale's encoding. */
+  setlocale (LC_ALL, "");
   lanyard_client_get_default_async (NULL, got_client, &whoami);
   g_main_loop_run (whoami.loop);
   g_main_loop_unref (whoami.loop);

@@ -1,13 +1,32 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "liblanyard"
 
+#include "config.h"
+
 #include <gio/gio.h>
+#include <libintl.h>
 #include <string.h>
 
 #include "lanyard-client-error.h"
 #include "lanyard-client-private.h"
 
-G_DEFINE_QUARK (lanyard - client - error - quark, lanyard_client_error)
+/* clang-format off */
+G_DEFINE_QUARK (lanyard-client-error-quark, lanyard_client_error)
+/* clang-format on */
+
+const char *
+_lanyard_gettext (const char *msgid)
+{
+  static gsize bound;
+
+  if (g_once_init_enter (&bound))
+    {
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_once_init_leave (&bound, 1);
+    }
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
 
 /* The daemon's error names (docs/dbus-api.md, "Errors";
  * src/daemon/lanyard-dbus-errors.c sends them). Mapped here rather than
@@ -78,7 +97,7 @@ _lanyard_client_error_from_dbus (GError **error)
       g_error_matches (e, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED))
     {
       g_dbus_error_strip_remote_error (e);
-      message = g_strdup_printf ("The Lanyard daemon could not be reached: %s", e->message);
+      message = g_strdup_printf (_ ("Lanyard’s account service could not be reached: %s"), e->message);
       replace (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE, message);
       return;
     }
@@ -104,7 +123,7 @@ _lanyard_client_error_from_dbus (GError **error)
       {
         if (daemon_errors[i].code == LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE)
           {
-            g_autofree char *words = g_strdup_printf ("The Lanyard daemon could not be reached: %s", message);
+            g_autofree char *words = g_strdup_printf (_ ("Lanyard’s account service could not be reached: %s"), message);
 
             replace (error, LANYARD_CLIENT_ERROR, daemon_errors[i].code, words);
           }

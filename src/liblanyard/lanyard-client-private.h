@@ -18,5 +18,10 @@ LanyardLinkedAccount *_lanyard_linked_account_new (LanyardLibDBusAccount *proxy)
 void                  _lanyard_linked_account_set_gone (LanyardLinkedAccount *self);
 const char           *_lanyard_linked_account_get_object_path (LanyardLinkedAccount *self);
 void                  _lanyard_client_error_from_dbus (GError **error);
+const char           *_lanyard_gettext (const char *msgid) G_GNUC_FORMAT (1);
+
+/* The library's words, in Lanyard's translation domain (bound on first
+ * use: a library must not rely on the app to bind it). */
+#define _(String) _lanyard_gettext (String)
 
 G_END_DECLS

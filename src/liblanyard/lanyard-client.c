@@ -384,7 +384,8 @@ check_owner (GDBusObjectManager *objects,
   if (owner != NULL)
     return TRUE;
   g_set_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE,
-               "The Lanyard daemon (%s) is not running and could not be started: is Lanyard installed?",
+               /* Translators: %s is the service's D-Bus name */
+               _ ("Lanyard’s account service (%s) is not running and could not be started. Check that Lanyard is installed."),
                LANYARD_DAEMON_BUS_NAME);
   return FALSE;
 }

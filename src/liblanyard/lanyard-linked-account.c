@@ -289,7 +289,8 @@ return_if_gone (LanyardLinkedAccount *self,
   if (!self->gone)
     return FALSE;
   g_task_return_new_error (task, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND,
-                           "The account %s is no longer linked in Lanyard", lanyard_linked_account_get_key (self));
+                           /* Translators: %s is an account key, such as github:583231 */
+                           _ ("The account %s is no longer linked in Lanyard."), lanyard_linked_account_get_key (self));
   return TRUE;
 }
 
