@@ -466,8 +466,9 @@ expected_example_output (const char *key)
 /* Runs an example (@program, and its argument @argument when not NULL)
  * to its end, the main loop running (the fake provider answers from it). */
 static CtlResult *
-run_example (const char *const *program,
-             const char        *argument)
+run_example_full (const char *const *program,
+                  const char        *argument,
+                  const char        *bus_address)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
@@ -494,9 +495,18 @@ run_example (const char *const *program,
       g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", preload, TRUE);
       g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
     }
+  if (bus_address != NULL)
+    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus_address, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   return ctl_finish (process);
+}
+
+static CtlResult *
+run_example (const char *const *program,
+             const char        *argument)
+{
+  return run_example_full (program, argument, NULL);
 }
 
 static void
@@ -521,6 +531,7 @@ check_example (const char *const *program)
   g_autoptr(CtlResult) missing = NULL;
   g_autoptr(CtlResult) nothing = NULL;
   g_autoptr(CtlResult) unreachable = NULL;
+  g_autoptr(CtlResult) no_bus = NULL;
 
   ensure_daemon ();
   client = get_client (&error);
@@ -555,6 +566,11 @@ check_example (const char *const *program)
   g_assert_cmpint (unreachable->status, ==, 2);
   g_assert_true (g_str_has_prefix (unreachable->err, "Lanyard is not available: Lanyard’s account service (" DAEMON_NAME ") is not running"));
   g_assert_cmpstr (unreachable->out, ==, "");
+
+  /* No session bus at all: the same status, and why. */
+  no_bus = run_example_full (program, NULL, "unix:path=/nonexistent/lanyard-test-bus");
+  g_assert_cmpint (no_bus->status, ==, 2);
+  g_assert_true (g_str_has_prefix (no_bus->err, "Lanyard is not available: Lanyard’s account service could not be reached: "));
 
   g_assert_finalize_object (g_steal_pointer (&client));
 }

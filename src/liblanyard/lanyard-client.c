@@ -390,6 +390,20 @@ check_owner (GDBusObjectManager *objects,
   return FALSE;
 }
 
+/* No connection at all (no session bus, a private socket that refuses):
+ * the daemon cannot be reached, in those words. */
+static void
+unreachable (GError **error)
+{
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  message = g_strdup_printf (_ ("Lanyard’s account service could not be reached: %s"), (*error)->message);
+  g_clear_error (error);
+  g_set_error_literal (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE, message);
+}
+
 static void
 default_client_gone (gpointer data,
                      GObject *where_the_object_was)
@@ -459,7 +473,7 @@ connected_cb (GObject      *source,
 
   if (connection == NULL)
     {
-      _lanyard_client_error_from_dbus (&error);
+      unreachable (&error);
       answer_waiting (NULL, error);
       return;
     }
@@ -551,9 +565,14 @@ lanyard_client_get_default_sync (GCancellable *cancellable,
     return g_object_ref (default_client);
 
   connection = lanyard_client_connect (&name, cancellable, &local);
-  if (connection != NULL)
-    objects = lanyard_lib_dbus_object_manager_client_new_sync (connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                                               name, ROOT_PATH, cancellable, &local);
+  if (connection == NULL)
+    {
+      unreachable (&local);
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  objects = lanyard_lib_dbus_object_manager_client_new_sync (connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                                             name, ROOT_PATH, cancellable, &local);
   if (objects == NULL)
     {
       _lanyard_client_error_from_dbus (&local);
