@@ -156,6 +156,34 @@ test_daemon_absent (void)
 
 /* The list model follows the daemon: items-changed on link and unlink,
  * the account's properties as the provider gave them. */
+/* Callers that ask at the same time share one connection and get the
+ * same client; once it is gone, the next caller makes a new one. */
+static void
+test_one_client (void)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardClient) one = NULL;
+  g_autoptr(LanyardClient) other = NULL;
+
+  ensure_daemon ();
+  lanyard_client_get_default_async (NULL, test_store_result, &first);
+  lanyard_client_get_default_async (NULL, test_store_result, &second);
+  one = lanyard_client_get_default_finish (test_wait_result (&first), &error);
+  g_assert_no_error (error);
+  other = lanyard_client_get_default_finish (test_wait_result (&second), &error);
+  g_assert_no_error (error);
+  g_assert_true (one == other);
+  g_clear_object (&other);
+  g_assert_finalize_object (g_steal_pointer (&one));
+
+  one = get_client (&error);
+  g_assert_no_error (error);
+  g_assert_true (LANYARD_IS_CLIENT (one));
+  g_assert_finalize_object (g_steal_pointer (&one));
+}
+
 static void
 test_accounts_follow_links (void)
 {
@@ -171,7 +199,7 @@ test_accounts_follow_links (void)
   g_assert_no_error (error);
   g_assert_true (lanyard_client_get_daemon_running (client));
   g_assert_cmpstr (lanyard_client_get_daemon_version (client), ==, PACKAGE_VERSION);
-  /* One client per process. */
+  /* One client per process, however it is asked for. */
   again = lanyard_client_get_default_sync (NULL, &error);
   g_assert_no_error (error);
   g_assert_true (again == client);
@@ -378,6 +406,69 @@ test_unlinked_account_errors (void)
   g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND);
 
   g_clear_object (&account);
+  g_assert_finalize_object (g_steal_pointer (&client));
+}
+
+static gboolean
+needs_attention_is (gpointer data)
+{
+  gpointer *pair = data;
+
+  return lanyard_linked_account_get_needs_attention (pair[0]) == GPOINTER_TO_INT (pair[1]);
+}
+
+/* The provider no longer accepts the sign-in: INVALID_GRANT, and the
+ * account's needs-attention (with its reason) notified; signing in again
+ * clears it. */
+static void
+test_invalid_grant (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardClient) client = NULL;
+  g_autofree char      *token = NULL;
+  LanyardLinkedAccount *work;
+  guint                 notified = 0;
+  gpointer              wanted[2];
+
+  ensure_daemon ();
+  client = get_client (&error);
+  g_assert_no_error (error);
+  /* Short-lived: the next token request renews it, and fails. */
+  fake_provider_set_expires_in (fake, 30);
+  link_ok ("work");
+  fake_provider_set_expires_in (fake, 3600);
+  wait_for_accounts (client, 1);
+  work = lanyard_client_find_account (client, "work:4242");
+  g_assert_false (lanyard_linked_account_get_needs_attention (work));
+  g_signal_connect (work, "notify::needs-attention", G_CALLBACK (notify_count_cb), &notified);
+
+  fake_provider_set_failure (fake, FAKE_FAIL_TOKEN_INVALID_GRANT);
+  token = token_of (work, NULL, &error);
+  fake_provider_set_failure (fake, FAKE_FAIL_NONE);
+  g_assert_null (token);
+  g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_INVALID_GRANT);
+  g_assert_false (g_str_has_prefix (error->message, "GDBus.Error"));
+  g_clear_error (&error);
+
+  wanted[0] = work;
+  wanted[1] = GINT_TO_POINTER (TRUE);
+  wait_until (needs_attention_is, wanted);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_nonnull (lanyard_linked_account_get_attention_reason (work));
+
+  link_ok ("work");
+  wanted[1] = GINT_TO_POINTER (FALSE);
+  wait_until (needs_attention_is, wanted);
+  g_assert_cmpuint (notified, ==, 2);
+  /* The same object all along: relinking updates the account. */
+  g_assert_true (lanyard_client_find_account (client, "work:4242") == work);
+  token = token_of (work, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+
+  g_signal_handlers_disconnect_by_data (work, &notified);
+  ctl_ok ("unlink", "work:4242");
+  wait_for_accounts (client, 0);
   g_assert_finalize_object (g_steal_pointer (&client));
 }
 
@@ -602,10 +693,12 @@ main (int   argc,
   fake = fake_provider_new ();
 
   g_test_add_func ("/Lanyard/Liblanyard/daemon-absent", test_daemon_absent);
+  g_test_add_func ("/Lanyard/Liblanyard/one-client", test_one_client);
   g_test_add_func ("/Lanyard/Liblanyard/accounts-follow-links", test_accounts_follow_links);
   g_test_add_func ("/Lanyard/Liblanyard/current-identity-follows-primary", test_current_identity_follows_primary);
   g_test_add_func ("/Lanyard/Liblanyard/access-token", test_access_token);
   g_test_add_func ("/Lanyard/Liblanyard/unlinked-account-errors", test_unlinked_account_errors);
+  g_test_add_func ("/Lanyard/Liblanyard/invalid-grant", test_invalid_grant);
   g_test_add_func ("/Lanyard/Liblanyard/daemon-goes-and-returns", test_daemon_goes_and_returns);
   g_test_add_func ("/Lanyard/Liblanyard/example-c", test_example_c);
   g_test_add_func ("/Lanyard/Liblanyard/example-python", test_example_python);
