@@ -261,6 +261,16 @@ current_is (gpointer data)
   return lanyard_client_get_current_identity (pair[0]) == pair[1];
 }
 
+/* The new primary is current, and says so itself: the manager's
+ * CurrentIdentity and the account's Primary are two messages. */
+static gboolean
+current_is_primary (gpointer data)
+{
+  gpointer *pair = data;
+
+  return current_is (data) && lanyard_linked_account_get_primary (pair[1]);
+}
+
 /* current-identity notifies when another account becomes current: a new
  * primary, the current one unlinked. */
 static void
@@ -296,7 +306,7 @@ test_current_identity_follows_primary (void)
   ctl_ok ("primary", "work:4242");
   wanted[0] = client;
   wanted[1] = work;
-  wait_until (current_is, wanted);
+  wait_until (current_is_primary, wanted);
   g_assert_cmpuint (notified, ==, 2);
   g_assert_true (lanyard_linked_account_get_primary (work));
   g_assert_cmpuint (primary_notified, ==, 1);
@@ -414,7 +424,11 @@ needs_attention_is (gpointer data)
 {
   gpointer *pair = data;
 
-  return lanyard_linked_account_get_needs_attention (pair[0]) == GPOINTER_TO_INT (pair[1]);
+  gboolean wanted = GPOINTER_TO_INT (pair[1]);
+
+  /* Its reason may come in a message of its own. */
+  return lanyard_linked_account_get_needs_attention (pair[0]) == wanted &&
+    (lanyard_linked_account_get_attention_reason (pair[0]) != NULL) == wanted;
 }
 
 /* The provider no longer accepts the sign-in: INVALID_GRANT, and the
@@ -682,6 +696,52 @@ test_example_python (void)
   check_example (program);
 }
 
+/* A daemon that serves its private socket (as in Lanyard's Flatpak,
+ * docs/flatpak.md; LANYARD_PRIVATE_SOCKET=1 outside one): a host program
+ * reaches it there, as lanyardctl does, with no bus name. The examples run
+ * with the socket's runtime directory; this process keeps its own (GLib
+ * reads it once). */
+static void
+test_private_socket (void)
+{
+  const char        *env[] = { "LANYARD_PRIVATE_SOCKET=1", NULL };
+  g_autofree char   *saved = g_strdup (g_getenv ("XDG_RUNTIME_DIR"));
+  g_autofree char   *runtime = g_build_filename (harness.home, "runtime", NULL);
+  const char        *c_program[] = { LANYARD_WHOAMI, NULL };
+  const char        *python_program[] = { PYTHON, LANYARD_WHOAMI_PY, NULL };
+  const char *const *programs[] = { c_program, python_program };
+
+  if (daemon_started)
+    daemon_stop (&daemon_process, SIGTERM);
+  g_mkdir_with_parents (runtime, 0700);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  daemon_start (&daemon_process, fake, env);
+  daemon_started = TRUE;
+
+  link_ok ("hub");
+  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+    {
+      g_autoptr(CtlResult) result = run_example (programs[i], NULL);
+
+      if (result->status != 0)
+        g_test_message ("%s: %s", programs[i][0], result->err);
+      g_assert_cmpint (result->status, ==, 0);
+      g_assert_true (g_str_has_prefix (result->out, "Current identity: hub:583231 (octocat, The Octocat)\n"
+                                                    "Linked accounts: 1\n"
+                                                    "  hub:583231 octocat <octocat@example.com>\n"
+                                                    "Token for hub:583231: "));
+      g_assert_nonnull (strstr (result->out, " characters, expires never\n"));
+    }
+  ctl_ok ("unlink", "hub:583231");
+
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_started = FALSE;
+  if (saved != NULL)
+    g_setenv ("XDG_RUNTIME_DIR", saved, TRUE);
+  else
+    g_unsetenv ("XDG_RUNTIME_DIR");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -702,6 +762,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Liblanyard/daemon-goes-and-returns", test_daemon_goes_and_returns);
   g_test_add_func ("/Lanyard/Liblanyard/example-c", test_example_c);
   g_test_add_func ("/Lanyard/Liblanyard/example-python", test_example_python);
+  g_test_add_func ("/Lanyard/Liblanyard/private-socket", test_private_socket);
 
   status = g_test_run ();
 
