@@ -263,7 +263,10 @@ lanyard_client_dispose (GObject *object)
 
   if (self->objects != NULL)
     g_signal_handlers_disconnect_by_data (self->objects, self);
-  set_manager (self, NULL);
+  /* Not set_manager (): nobody is told of a change while the client goes. */
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
+  g_clear_object (&self->manager);
   g_clear_object (&self->current);
   if (self->accounts != NULL)
     g_list_store_remove_all (self->accounts);
