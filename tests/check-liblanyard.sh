@@ -64,4 +64,18 @@ int main (void) { return LANYARD_TYPE_CLIENT == 0; }' >"$workdir/whole.c"
 }
 check "apps include lanyard.h, and only it" only_lanyard_h
 
+# Every error name the daemon sends has its code in the library (a name
+# added there and forgotten here would reach apps as a bare FAILED).
+every_daemon_error_mapped() {
+  local name missing=0
+  grep -o '"io\.github\.lanyard\.Error\.[A-Za-z]*"' "$source_dir/src/daemon/lanyard-dbus-errors.c" |
+    sort -u >"$workdir/daemon-errors"
+  [ -s "$workdir/daemon-errors" ] || { echo "no error names found in lanyard-dbus-errors.c"; return 1; }
+  while read -r name; do
+    grep -qF "$name" "$source_dir/src/liblanyard/lanyard-client-error.c" || { echo "not mapped: $name"; missing=1; }
+  done <"$workdir/daemon-errors"
+  return $missing
+}
+check "every error name the daemon sends is mapped to LANYARD_CLIENT_ERROR" every_daemon_error_mapped
+
 tap_finish

@@ -29,7 +29,8 @@ _lanyard_gettext (const char *msgid)
 }
 
 /* The daemon's error names (docs/dbus-api.md, "Errors";
- * src/daemon/lanyard-dbus-errors.c sends them). Mapped here rather than
+ * src/daemon/lanyard-dbus-errors.c sends them), every one of them
+ * (tests/check-liblanyard.sh compares). Mapped here rather than
  * registered with g_dbus_error_register_error_domain(): registration is
  * global to the process and one D-Bus name maps to one code only, while
  * several of the daemon's names (those of a sign-in) mean nothing more to
@@ -52,6 +53,11 @@ static const struct
   { "io.github.lanyard.Error.KeyringLocked", LANYARD_CLIENT_ERROR_KEYRING_LOCKED },
   { "io.github.lanyard.Error.NotFound", LANYARD_CLIENT_ERROR_NOT_FOUND },
   { "io.github.lanyard.Error.PermissionDenied", LANYARD_CLIENT_ERROR_PERMISSION_DENIED },
+  /* A sign-in's, which apps do not start: nothing more than FAILED to them. */
+  { "io.github.lanyard.Error.StateMismatch", LANYARD_CLIENT_ERROR_FAILED },
+  { "io.github.lanyard.Error.IssuerMismatch", LANYARD_CLIENT_ERROR_FAILED },
+  { "io.github.lanyard.Error.InvalidCallback", LANYARD_CLIENT_ERROR_FAILED },
+  { "io.github.lanyard.Error.Failed", LANYARD_CLIENT_ERROR_FAILED },
   /* The bus's own: the daemon is gone, or its object is. */
   { "org.freedesktop.DBus.Error.ServiceUnknown", LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE },
   { "org.freedesktop.DBus.Error.NameHasNoOwner", LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE },
