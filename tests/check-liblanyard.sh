@@ -50,8 +50,10 @@ check "the GIR names the public API only" gir_is_public_api
 only_lanyard_h() {
   local cflags
   cflags=$(pkg-config --cflags gio-2.0)
-  echo '#include <lanyard.h>
-int main (void) { return LANYARD_TYPE_CLIENT == 0; }' >"$workdir/whole.c"
+  printf '%s\n' '#include <lanyard.h>' \
+    '#if !LANYARD_CHECK_VERSION (0, 1, 0) || LANYARD_CHECK_VERSION (LANYARD_MAJOR_VERSION + 1, 0, 0)' \
+    '#error "LANYARD_CHECK_VERSION is wrong"' '#endif' \
+    'int main (void) { return LANYARD_TYPE_CLIENT == 0; }' >"$workdir/whole.c"
   # shellcheck disable=SC2086 # pkg-config's words are separate arguments
   cc -c -Werror -o "$workdir/whole.o" -I"$source_dir/src/liblanyard" -I"$lib_dir" $cflags "$workdir/whole.c" || return 1
   echo '#include <lanyard-client.h>' >"$workdir/part.c"

@@ -9,4 +9,5 @@
 #include "lanyard-client.h"
 #include "lanyard-enum-types.h"
 #include "lanyard-linked-account.h"
+#include "lanyard-version.h"
 #undef LANYARD_INSIDE
