@@ -660,6 +660,23 @@ check_example (const char *const *program)
   g_assert_cmpint (missing->status, ==, 1);
   g_assert_cmpstr (missing->err, ==, "No linked account hub:1\n");
 
+  /* No token (the provider refuses the renewal): said in one line, with
+   * status 1 — the example's error path, GError or GLib.Error. */
+  {
+    g_autoptr(CtlResult) refused = NULL;
+
+    fake_provider_set_expires_in (fake, 30);
+    link_ok ("work");
+    fake_provider_set_expires_in (fake, 3600);
+    fake_provider_set_failure (fake, FAKE_FAIL_TOKEN_INVALID_GRANT);
+    refused = run_example (program, "work:4242");
+    fake_provider_set_failure (fake, FAKE_FAIL_NONE);
+    g_assert_cmpint (refused->status, ==, 1);
+    g_assert_true (g_str_has_prefix (refused->err, "No token for work:4242: "));
+    /* One line: its first newline is its end (no traceback). */
+    g_assert_true (strchr (refused->err, '\n') == refused->err + strlen (refused->err) - 1);
+  }
+
   ctl_ok ("unlink", "work:4242");
   ctl_ok ("unlink", "hub:583231");
   wait_for_accounts (client, 0);
