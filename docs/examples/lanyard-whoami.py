@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: CC0-1.0
 """lanyard-whoami, in Python: who the user is in Lanyard, the linked
 accounts, and an access token for one of them, of which it shows only the
 length and the expiry (a token is a secret: never print or log it).
