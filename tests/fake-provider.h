@@ -127,6 +127,12 @@ void          fake_provider_set_userinfo_extra (FakeProvider *self,
                                                 const char   *json);
 gboolean      fake_provider_is_token_live (FakeProvider *self,
                                            const char   *token);
+void          fake_provider_set_github_user (FakeProvider *self,
+                                             gint64        id,
+                                             const char   *login);
+void          fake_provider_serve_git (FakeProvider *self,
+                                       const char   *root);
+void          fake_provider_forget_access_tokens (FakeProvider *self);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 
