@@ -48,7 +48,27 @@ struct _LanyardServerRegistrar
   LanyardProviderRegistry *registry;
   LanyardServerStore      *store;
   gboolean                 allow_registration;
+  GHashTable              *offers; /* address → Offer: the manual path last shown for it */
 };
+
+/* The provider id and port a manual path named, so that the client id
+ * registered with them is added under them. */
+typedef struct
+{
+  char *id;
+  guint port;
+} Offer;
+
+static void
+offer_free (Offer *offer)
+{
+  g_free (offer->id);
+  g_free (offer);
+}
+
+/* Addresses typed in a session are few; a caller that tries thousands
+ * must not grow the daemon. */
+#define MAX_OFFERS 32
 
 G_DEFINE_FINAL_TYPE (LanyardServerRegistrar, lanyard_server_registrar, G_TYPE_OBJECT)
 
@@ -79,6 +99,7 @@ lanyard_server_registrar_dispose (GObject *object)
 
   g_clear_object (&self->registry);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->offers, g_hash_table_unref);
 
   G_OBJECT_CLASS (lanyard_server_registrar_parent_class)->dispose (object);
 }
@@ -93,6 +114,7 @@ static void
 lanyard_server_registrar_init (LanyardServerRegistrar *self)
 {
   self->allow_registration = TRUE;
+  self->offers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) offer_free);
 }
 
 LanyardServerRegistrar *
@@ -504,7 +526,9 @@ static void
 return_manual (GTask *task,
                char  *problem)
 {
-  Add *add = g_task_get_task_data (task);
+  LanyardServerRegistrar *self = g_task_get_source_object (task);
+  Add                    *add = g_task_get_task_data (task);
+  Offer                  *offer;
 
   g_message ("Not registered at %s: %s", add->address, problem);
   if (add->reregister != NULL)
@@ -514,6 +538,13 @@ return_manual (GTask *task,
       return;
     }
   add->outcome->problem = problem;
+
+  if (g_hash_table_size (self->offers) >= MAX_OFFERS)
+    g_hash_table_remove_all (self->offers);
+  offer = g_new0 (Offer, 1);
+  offer->id = g_strdup (add->outcome->suggested_id);
+  offer->port = add->outcome->redirect_port;
+  g_hash_table_replace (self->offers, g_strdup (add->address), offer);
   g_task_return_pointer (task, g_steal_pointer (&add->outcome), (GDestroyNotify) lanyard_server_outcome_free);
 }
 
@@ -699,6 +730,17 @@ lanyard_server_registrar_add_async (LanyardServerRegistrar *self,
   add->client_id = g_strdup (client_id);
   add->wanted_id = g_strdup (provider_id);
   add->wanted_port = redirect_port;
+  if (client_id != NULL && provider_id == NULL && redirect_port == 0)
+    {
+      Offer *offer = g_hash_table_lookup (self->offers, add->address);
+
+      /* What the manual path showed, when it is still free. */
+      if (offer != NULL && lanyard_provider_registry_get_entry (self->registry, offer->id) == NULL)
+        {
+          add->wanted_id = g_strdup (offer->id);
+          add->wanted_port = offer->port;
+        }
+    }
 
   if (provider_id != NULL && lanyard_provider_registry_get_entry (self->registry, provider_id) != NULL)
     {
@@ -1026,7 +1068,7 @@ lanyard_server_registrar_remove_finish (LanyardServerRegistrar *self,
 
   remove = g_task_get_task_data (G_TASK (result));
   if (message != NULL)
-    *message = g_strdup (remove->message);
+    *message = remove != NULL ? g_strdup (remove->message) : NULL;
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
