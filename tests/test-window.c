@@ -18,6 +18,7 @@
 #include "lanyard-account-row.h"
 #include "lanyard-application.h"
 #include "lanyard-provider-row.h"
+#include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
 #include "lanyard-window.h"
 
@@ -1174,6 +1175,96 @@ test_daemon_goes_away_and_comes_back (void)
   g_assert_nonnull (lanyard_window_find_provider_row (window, "work"));
 }
 
+static LanyardServerDialog *
+find_server_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (LANYARD_IS_SERVER_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return LANYARD_SERVER_DIALOG (item);
+    }
+  return NULL;
+}
+
+static gboolean
+server_dialog_on_page (gpointer data)
+{
+  LanyardServerDialog *dialog = find_server_dialog ();
+
+  return dialog != NULL && g_strcmp0 (lanyard_server_dialog_get_page (dialog), data) == 0;
+}
+
+static gboolean
+server_dialog_gone (gpointer data)
+{
+  return find_server_dialog () == NULL;
+}
+
+static gboolean
+provider_listed (gpointer data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (gtk_widget_get_parent (lanyard_window_find_provider_row (window, "work"))));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_PROVIDER_ROW (child) && g_str_has_suffix (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)), data))
+      return TRUE;
+  return FALSE;
+}
+
+/* "Other Server…": the address, then straight on to the sign-in where
+ * the server lets Lanyard register; else the values to register by hand
+ * and the client ID. */
+static void
+test_other_server (void)
+{
+  g_autofree char     *oidc = g_strdup_printf ("%s/oidc", fake_provider_get_base_url (fake));
+  g_autofree char     *gitlab = g_strdup_printf ("%s/gitlab", fake_provider_get_base_url (fake));
+  guint                accounts = lanyard_window_get_n_accounts (window);
+  LanyardServerDialog *dialog;
+  GtkWidget           *content;
+
+  g_assert_true (wait_for (window_ready, NULL, 20));
+  g_assert_true (window_shows_text (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "Other Server…"));
+
+  /* Registration open: the sign-in follows at once. */
+  fake_provider_set_registration (fake, FAKE_REGISTRATION_OPEN);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "other-server", NULL);
+  g_assert_true (wait_for (server_dialog_on_page, (gpointer) "address", 10));
+  dialog = find_server_dialog ();
+  gtk_editable_set_text (lanyard_server_dialog_get_address_entry (dialog), oidc);
+  screenshot (adw_window_get_content (ADW_WINDOW (dialog)), "server-dialog.png");
+  gtk_widget_activate (find_button (adw_window_get_content (ADW_WINDOW (dialog)), "_Connect"));
+  g_assert_true (wait_for (server_dialog_gone, NULL, 20));
+  g_assert_true (wait_for (provider_listed, (gpointer) "-oidc", 20));
+  g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (accounts + 1), 30));
+  g_assert_true (wait_for (dialog_gone, NULL, 30));
+  g_assert_nonnull (strstr (lanyard_window_get_last_toast (window), "is connected"));
+
+  /* Not offered: the manual path, then the sign-in. */
+  fake_provider_set_registration (fake, FAKE_REGISTRATION_NOT_OFFERED);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "other-server", NULL);
+  g_assert_true (wait_for (server_dialog_on_page, (gpointer) "address", 10));
+  dialog = find_server_dialog ();
+  content = adw_window_get_content (ADW_WINDOW (dialog));
+  gtk_editable_set_text (lanyard_server_dialog_get_address_entry (dialog), gitlab);
+  gtk_widget_activate (find_button (content, "_Connect"));
+  g_assert_true (wait_for (server_dialog_on_page, (gpointer) "manual", 20));
+  g_assert_true (shows_text_containing (content, "does not let applications register themselves."));
+  g_assert_true (shows_text_containing (content, "http://127.0.0.1/callback/server-127-0-0-1-"));
+  g_assert_true (shows_text_containing (content, "openid profile email"));
+  g_assert_nonnull (find_button (content, "Open the Server's Applications Page"));
+  screenshot (content, "server-dialog-manual.png");
+  gtk_editable_set_text (lanyard_server_dialog_get_client_id_entry (dialog), FAKE_CLIENT_ID);
+  gtk_widget_activate (find_button (content, "_Add"));
+  g_assert_true (wait_for (server_dialog_gone, NULL, 20));
+  g_assert_true (wait_for (provider_listed, (gpointer) "-gitlab", 20));
+  g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (accounts + 2), 30));
+  g_assert_true (wait_for (dialog_gone, NULL, 30));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1254,6 +1345,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
   g_test_add_func ("/Lanyard/Window/9-window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/Lanyard/Window/9b-narrow-and-dark", test_narrow_and_dark);
+  g_test_add_func ("/Lanyard/Window/9c-other-server", test_other_server);
 
   status = g_test_run ();
 

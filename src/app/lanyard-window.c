@@ -14,6 +14,7 @@
 #include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
 #include "lanyard-provider-row.h"
+#include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
 
 #define ROOT_PATH "/io/github/lanyard/Lanyard"
@@ -61,6 +62,9 @@ struct _LanyardWindow
 };
 
 G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void reload_providers (LanyardWindow *self,
+                              const char    *then_sign_in_to);
 
 /* LANYARD_BENCH=1 (bench/lanyard-window-bench): report when the first frame
  * is drawn and how much memory is resident before and after a sign-in
@@ -279,30 +283,40 @@ object_removed_cb (GDBusObjectManager *objects,
   gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
   self->n_accounts--;
   update_empty_state (self);
+  /* A server added by its address may have gone with its last account. */
+  reload_providers (self, NULL);
 }
 
-static void
-providers_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* "Other Server…": a self-managed GitLab or a company's sign-in, by its
+ * address (lanyard-server-dialog.c). Always the last row. */
+static GtkWidget *
+other_server_row_new (void)
 {
-  g_autoptr(LanyardWindow) self = user_data;
-  g_autoptr(GVariant) providers = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autolist(GDBusObject) list = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("network-server-symbolic");
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Other Server…"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("A self-managed GitLab or your company's sign-in"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.other-server");
+  gtk_widget_set_name (row, "other-server");
+  return row;
+}
+
+/* The provider rows, from ListProviders, and "Other Server…" after them. */
+static void
+fill_providers (LanyardWindow *self,
+                GVariant      *providers)
+{
   GVariantIter iter;
   GVariant    *entry;
+  GtkWidget   *child;
 
-  if (!lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_dbus_error_strip_remote_error (error);
-          adw_status_page_set_description (self->unreachable_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "unreachable");
-        }
-      return;
-    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->providers_list))) != NULL)
+    gtk_list_box_remove (self->providers_list, child);
 
   g_variant_iter_init (&iter, providers);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
@@ -315,6 +329,31 @@ providers_cb (GObject      *object,
       gtk_list_box_append (self->providers_list, lanyard_provider_row_new (entry));
       g_variant_unref (entry);
     }
+  gtk_list_box_append (self->providers_list, other_server_row_new ());
+}
+
+static void
+providers_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GVariant) providers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autolist(GDBusObject) list = NULL;
+
+  if (!lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_dbus_error_strip_remote_error (error);
+          adw_status_page_set_description (self->unreachable_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "unreachable");
+        }
+      return;
+    }
+
+  fill_providers (self, providers);
 
   g_signal_connect_object (self->manager, "notify::current-identity", G_CALLBACK (update_current_identity), self,
                            G_CONNECT_SWAPPED);
@@ -613,6 +652,72 @@ open_signin (LanyardWindow *self,
   g_signal_connect_object (dialog, "linked", G_CALLBACK (linked_cb), self, 0);
 }
 
+typedef struct
+{
+  LanyardWindow *self;
+  char          *provider_id;
+} Reload;
+
+static void
+reloaded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Reload *reload = user_data;
+  g_autoptr(GVariant) providers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
+    {
+      fill_providers (reload->self, providers);
+      /* Straight on to the sign-in at the server just added. */
+      if (reload->provider_id != NULL)
+        open_signin (reload->self, reload->provider_id, NULL);
+    }
+  g_object_unref (reload->self);
+  g_free (reload->provider_id);
+  g_free (reload);
+}
+
+/* The providers again: a server was added or removed. */
+static void
+reload_providers (LanyardWindow *self,
+                  const char    *then_sign_in_to)
+{
+  Reload *reload;
+
+  if (self->manager == NULL)
+    return;
+  reload = g_new0 (Reload, 1);
+  reload->self = g_object_ref (self);
+  reload->provider_id = g_strdup (then_sign_in_to);
+  lanyard_dbus_manager_call_list_providers (self->manager, self->cancellable, reloaded_cb, reload);
+}
+
+static void
+server_added_cb (LanyardServerDialog *dialog,
+                 const char          *provider_id,
+                 const char          *message,
+                 LanyardWindow       *self)
+{
+  toast (self, message);
+  reload_providers (self, provider_id);
+}
+
+static void
+other_server_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  LanyardWindow       *self = user_data;
+  LanyardServerDialog *dialog;
+
+  if (self->manager == NULL)
+    return;
+  dialog = lanyard_server_dialog_new (GTK_WINDOW (self), self->manager);
+  g_signal_connect_object (dialog, "added", G_CALLBACK (server_added_cb), self, 0);
+}
+
 static void
 connect_activated (GSimpleAction *action,
                    GVariant      *parameter,
@@ -866,6 +971,7 @@ provider_problem_activated (GSimpleAction *action,
 
 static const GActionEntry window_actions[] = {
   { "connect", connect_activated, "s", NULL, NULL, { 0 } },
+  { "other-server", other_server_activated, NULL, NULL, NULL, { 0 } },
   { "sign-in-again", sign_in_again_activated, "s", NULL, NULL, { 0 } },
   { "show-account-page", show_account_page_activated, "s", NULL, NULL, { 0 } },
   { "back", back_activated, NULL, NULL, NULL, { 0 } },
