@@ -528,7 +528,7 @@ test_bad_addresses (void)
     { "https://user:pw@example.com", G_DBUS_ERROR_INVALID_ARGS, "must not contain a user name" },
     { "https://example.com/?x=1", G_DBUS_ERROR_INVALID_ARGS, "has a query part" },
     { "exa mple.com", G_DBUS_ERROR_INVALID_ARGS, "no spaces" },
-    { "", G_DBUS_ERROR_INVALID_ARGS, "must be 1 to 512 bytes long" },
+    { "", G_DBUS_ERROR_INVALID_ARGS, "“address” must be 1 to 512 bytes long" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -496,7 +496,7 @@ finish_add (GTask *task)
 
   g_message ("Added the server %s as “%s” (client %s%s)", add->address, outcome->suggested_id,
              lanyard_provider_get_client_id (entry->provider),
-             add->registration != NULL ? _ (", registered by Lanyard") : _ (", registered by hand"));
+             add->registration != NULL ? ", registered by Lanyard" : ", registered by hand");
   outcome->provider_id = g_strdup (outcome->suggested_id);
   outcome->registered = add->registration != NULL;
   g_task_return_pointer (task, g_steal_pointer (&add->outcome), (GDestroyNotify) lanyard_server_outcome_free);

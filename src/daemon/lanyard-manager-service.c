@@ -565,7 +565,7 @@ check_text_argument (const char *value,
 
   if (length == 0 || length > max)
     {
-      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, _ ("The %s must be 1 to %u bytes long."), what,
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, _ ("“%s” must be 1 to %u bytes long."), what,
                    (guint) max);
       return FALSE;
     }
@@ -576,8 +576,8 @@ check_text_argument (const char *value,
       if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT || (ascii && (c <= 0x20 || c > 0x7e)))
         {
           g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                       ascii ? _ ("The %s must be printable ASCII without spaces.")
-                             : _ ("The %s must not contain control or formatting characters."),
+                       ascii ? _ ("“%s” must be printable ASCII without spaces.")
+                             : _ ("“%s” must not contain control or formatting characters."),
                        what);
           return FALSE;
         }
@@ -647,7 +647,7 @@ lanyard_manager_service_handle_add_server (LanyardDBusManager    *manager,
   LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
   g_autoptr(GError) error = NULL;
 
-  if (!check_text_argument (address, _ ("address"), 512, FALSE, &error))
+  if (!check_text_argument (address, "address", 512, FALSE, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -690,8 +690,8 @@ lanyard_manager_service_handle_add_server_with_client_id (LanyardDBusManager    
   const char *provider_id = NULL;
   guint32     port = 0;
 
-  if (!check_text_argument (address, _ ("address"), 512, FALSE, &error) ||
-      !check_text_argument (client_id, _ ("client ID"), 256, TRUE, &error))
+  if (!check_text_argument (address, "address", 512, FALSE, &error) ||
+      !check_text_argument (client_id, "client_id", 256, TRUE, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -724,7 +724,7 @@ lanyard_manager_service_handle_rename_provider (LanyardDBusManager    *manager,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strstrip (g_strdup (display_name));
 
-  if (!check_text_argument (name, _ ("name"), 100, FALSE, &error))
+  if (!check_text_argument (name, "display_name", 100, FALSE, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
