@@ -442,6 +442,342 @@ test_demo_always_labelled (void)
   g_assert_cmpstr (lanyard_provider_get_display_name (lanyard_provider_registry_lookup (registry, "try")), ==, "Sandbox (Demo)");
 }
 
+/* An administrator's files: the system's providers are merged under the
+ * user's; a locked one is the administrator's whatever the user's file or
+ * environment say, and the window is told it is managed. */
+static void
+test_system_locked_and_merged (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *user_dir = g_build_filename (root, "user", NULL);
+  g_autofree char *site_dir = g_build_filename (root, "site", NULL);
+  g_autofree char *vendor_dir = g_build_filename (root, "vendor", NULL);
+  g_autofree char *user_path = NULL;
+  g_autofree char *site_path = NULL;
+  g_autofree char *vendor_path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char                 *dirs[] = { user_dir, site_dir, vendor_dir, NULL };
+  const char                 *envp[] = { "LANYARD_PROVIDER_CORP=oidc client_id=env issuer=https://env.example.com",
+                                         "LANYARD_PROVIDER_ODD=gitlab client_id=\"unterminated", NULL };
+  const char *const          *problems;
+  const LanyardProviderEntry *entry;
+
+  g_assert_no_error (error);
+  site_path = write_config (site_dir,
+                            "[provider corp]\n"
+                            "type=oidc\n"
+                            "client_id=site\n"
+                            "issuer=https://sso.example.com\n"
+                            "locked=true\n"
+                            "\n"
+                            "[provider hub]\n"
+                            "type=github\n"
+                            "client_id=site-hub\n"
+                            "client_secret=s\n"
+                            "\n"
+                            "[provider odd]\n"
+                            "type=gitlab\n"
+                            "client_id=site-odd\n"
+                            "locked=yes\n");
+  vendor_path = write_config (vendor_dir,
+                              "[provider corp]\n"
+                              "type=oidc\n"
+                              "client_id=vendor\n"
+                              "issuer=https://vendor.example.com\n"
+                              "\n"
+                              "[provider lab]\n"
+                              "type=gitlab\n"
+                              "client_id=vendor-lab\n");
+  user_path = write_config (user_dir,
+                            "[provider corp]\n"
+                            "type=oidc\n"
+                            "client_id=user\n"
+                            "issuer=https://user.example.com\n"
+                            "\n"
+                            "[provider hub]\n"
+                            "type=github\n"
+                            "client_id=user-hub\n"
+                            "client_secret=u\n"
+                            "\n"
+                            "[provider mine]\n"
+                            "type=gitlab\n"
+                            "client_id=mine\n"
+                            "locked=true\n");
+
+  lanyard_provider_registry_load (registry, dirs, envp);
+
+  /* corp: the first system file's, locked: neither the user's file nor
+   * the environment replace it. */
+  entry = lanyard_provider_registry_get_entry (registry, "corp");
+  g_assert_nonnull (entry->provider);
+  g_assert_true (entry->locked);
+  g_assert_cmpstr (entry->source, ==, site_path);
+  g_assert_cmpstr (lanyard_provider_get_client_id (entry->provider), ==, "site");
+
+  /* hub: not locked, so the user's file wins, as before. */
+  entry = lanyard_provider_registry_get_entry (registry, "hub");
+  g_assert_false (entry->locked);
+  g_assert_cmpstr (entry->source, ==, user_path);
+  g_assert_cmpstr (lanyard_provider_get_client_id (entry->provider), ==, "user-hub");
+
+  /* lab: a lower system file's provider is merged in. */
+  entry = lanyard_provider_registry_get_entry (registry, "lab");
+  g_assert_cmpstr (entry->source, ==, vendor_path);
+  g_assert_cmpstr (lanyard_provider_get_client_id (entry->provider), ==, "vendor-lab");
+
+  /* odd: locked=yes locks (the administrator meant it) and says why the
+   * provider is unusable; not even an unreadable variable replaces it. */
+  entry = lanyard_provider_registry_get_entry (registry, "odd");
+  g_assert_true (entry->locked);
+  g_assert_null (entry->provider);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “odd” (%s): “locked” must be true or false, not “yes”", site_path);
+  g_assert_cmpstr (entry->problem, ==, expected);
+
+  /* mine: locked is the administrator's word, not the user's. */
+  entry = lanyard_provider_registry_get_entry (registry, "mine");
+  g_assert_null (entry->provider);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “mine” (%s): “locked” is only read from a system file (in $XDG_CONFIG_DIRS, such as /etc/xdg/lanyard/providers.conf); remove it here", user_path);
+  g_assert_cmpstr (entry->problem, ==, expected);
+
+  g_assert_cmpuint (lanyard_provider_registry_get_entries (registry)->len, ==, 5);
+
+  problems = lanyard_provider_registry_get_problems (registry);
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 3);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “corp” (%s) is not used: the administrator locked the provider “corp” in %s", user_path, site_path);
+  g_assert_cmpstr (problems[0], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “corp” (environment variable LANYARD_PROVIDER_CORP) is not used: the administrator locked the provider “corp” in %s", site_path);
+  g_assert_cmpstr (problems[1], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “odd” (environment variable LANYARD_PROVIDER_ODD) is not used: the administrator locked the provider “odd” in %s", site_path);
+  g_assert_cmpstr (problems[2], ==, expected);
+
+  remove_tree (root);
+}
+
+static void
+test_policy_only_system_providers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *user_dir = g_build_filename (root, "user", NULL);
+  g_autofree char *system_dir = g_build_filename (root, "system", NULL);
+  g_autofree char *user_path = NULL;
+  g_autofree char *system_path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char                 *dirs[] = { user_dir, system_dir, NULL };
+  const char                 *envp[] = { "LANYARD_PROVIDER_TRY=gitlab client_id=try", NULL };
+  const char *const          *problems;
+  const LanyardProviderEntry *entry;
+
+  g_assert_no_error (error);
+  system_path = write_config (system_dir,
+                              "[policy]\n"
+                              "only_system_providers=true\n"
+                              "\n"
+                              "[provider lab]\n"
+                              "type=gitlab\n"
+                              "client_id=system-lab\n");
+  user_path = write_config (user_dir,
+                            "[policy]\n"
+                            "only_system_providers=false\n"
+                            "\n"
+                            "[provider lab]\n"
+                            "type=gitlab\n"
+                            "client_id=user-lab\n"
+                            "\n"
+                            "[provider mine]\n"
+                            "type=gitlab\n"
+                            "client_id=mine\n"
+                            "display_name=Mine\n");
+
+  lanyard_provider_registry_load (registry, dirs, envp);
+  g_assert_true (lanyard_config_policy_get_boolean (lanyard_provider_registry_get_policy (registry), "only_system_providers"));
+  g_assert_cmpstr (lanyard_config_policy_get_source (lanyard_provider_registry_get_policy (registry), "only_system_providers"), ==, system_path);
+
+  entry = lanyard_provider_registry_get_entry (registry, "lab");
+  g_assert_cmpstr (lanyard_provider_get_client_id (entry->provider), ==, "system-lab");
+
+  /* The user's own providers stay listed, saying why they cannot be used. */
+  entry = lanyard_provider_registry_get_entry (registry, "mine");
+  g_assert_null (entry->provider);
+  g_assert_cmpstr (entry->display_name, ==, "Mine");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “mine” (%s): not available; the administrator allows only the providers of the system configuration (%s sets [policy] only_system_providers=true)", user_path, system_path);
+  g_assert_cmpstr (entry->problem, ==, expected);
+
+  entry = lanyard_provider_registry_get_entry (registry, "try");
+  g_assert_null (entry->provider);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “try” (environment variable LANYARD_PROVIDER_TRY): not available; the administrator allows only the providers of the system configuration (%s sets [policy] only_system_providers=true)", system_path);
+  g_assert_cmpstr (entry->problem, ==, expected);
+
+  problems = lanyard_provider_registry_get_problems (registry);
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 2);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s: the group [policy] is only read from a system file (in $XDG_CONFIG_DIRS, such as /etc/xdg/lanyard/providers.conf); it is ignored here", user_path);
+  g_assert_cmpstr (problems[0], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “lab” (%s): not available; the administrator allows only the providers of the system configuration (%s sets [policy] only_system_providers=true)", user_path, system_path);
+  g_assert_cmpstr (problems[1], ==, expected);
+
+  remove_tree (root);
+}
+
+static void
+test_policy_no_demo_providers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *system_dir = g_build_filename (root, "system", NULL);
+  g_autofree char *system_path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char                 *dirs[] = { root, system_dir, NULL };
+  const char                 *envp[] = { "LANYARD_PROVIDER_TRY=demo", NULL };
+  const char *const          *problems;
+  const LanyardProviderEntry *entry;
+
+  g_assert_no_error (error);
+  system_path = write_config (system_dir, "[policy]\nallow_demo_providers=false\n");
+  lanyard_provider_registry_load (registry, dirs, envp);
+  lanyard_provider_registry_add_demo_providers (registry);
+
+  entry = lanyard_provider_registry_get_entry (registry, "try");
+  g_assert_null (entry->provider);
+  expected = g_strdup_printf ("Provider “try” (environment variable LANYARD_PROVIDER_TRY): demo providers are turned off by the administrator (%s sets [policy] allow_demo_providers=false)", system_path);
+  g_assert_cmpstr (entry->problem, ==, expected);
+  g_assert_null (lanyard_provider_registry_get_entry (registry, "demo-github"));
+  g_assert_cmpuint (lanyard_provider_registry_get_entries (registry)->len, ==, 1);
+
+  problems = lanyard_provider_registry_get_problems (registry);
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 1);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Demo mode is not available: the administrator turned demo providers off (%s sets [policy] allow_demo_providers=false)", system_path);
+  g_assert_cmpstr (problems[0], ==, expected);
+
+  remove_tree (root);
+}
+
+static void
+test_policy_messages (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *first_dir = g_build_filename (root, "first", NULL);
+  g_autofree char *second_dir = g_build_filename (root, "second", NULL);
+  g_autofree char *first_path = NULL;
+  g_autofree char *second_path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char          *dirs[] = { root, first_dir, second_dir, NULL };
+  const char *const   *problems;
+  LanyardConfigPolicy *policy;
+
+  g_assert_no_error (error);
+  first_path = write_config (first_dir,
+                             "[policy]\n"
+                             "only_system_providers=yes\n"
+                             "allow_demo=false\n");
+  second_path = write_config (second_dir,
+                              "[policy]\n"
+                              "only_system_providers=true\n"
+                              "allow_demo_providers=false\n");
+  lanyard_provider_registry_load (registry, dirs, NULL);
+  policy = lanyard_provider_registry_get_policy (registry);
+
+  /* A value not understood is reported and leaves the key to the next
+   * file; a key set by an earlier file is not changed by a later one. */
+  g_assert_true (lanyard_config_policy_get_boolean (policy, "only_system_providers"));
+  g_assert_cmpstr (lanyard_config_policy_get_source (policy, "only_system_providers"), ==, second_path);
+  g_assert_false (lanyard_config_policy_get_boolean (policy, "allow_demo_providers"));
+
+  problems = lanyard_provider_registry_get_problems (registry);
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 2);
+  expected = g_strdup_printf ("%s: [policy]: “only_system_providers” must be true or false, not “yes”; it stays false", first_path);
+  g_assert_cmpstr (problems[0], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s: [policy]: unknown key “allow_demo” (the policy knows: allow_demo_providers, only_system_providers)", first_path);
+  g_assert_cmpstr (problems[1], ==, expected);
+
+  remove_tree (root);
+}
+
+/* Old spellings are read as the new ones, each with a warning naming the
+ * new one; the provider is usable. */
+static void
+test_old_spellings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("lanyard-config-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char *dirs[] = { root, NULL };
+  const char *envp[] = {
+    "LANYARD_PROVIDER_MS=azure client_id=a tenant_id=contoso.com name=Contoso",
+    "LANYARD_PROVIDER_BOTH=gitlab client_id=a name=Old display_name=New",
+    NULL,
+  };
+  const char *const          *problems;
+  const LanyardProviderEntry *entry;
+
+  g_assert_no_error (error);
+  path = write_config (root,
+                       "[provider hub]\n"
+                       "type=github\n"
+                       "client_id=a\n"
+                       "secret=s3cr3t\n"
+                       "[provider sso]\n"
+                       "type=openid\n"
+                       "client_id=a\n"
+                       "issuer=https://sso.example.com\n"
+                       "display_name=New\n"
+                       "name=Old\n");
+  lanyard_provider_registry_load (registry, dirs, envp);
+
+  entry = lanyard_provider_registry_get_entry (registry, "hub");
+  g_assert_nonnull (entry->provider);
+  entry = lanyard_provider_registry_get_entry (registry, "sso");
+  g_assert_nonnull (entry->provider);
+  g_assert_cmpstr (entry->type_name, ==, "oidc");
+  g_assert_cmpstr (entry->display_name, ==, "New");
+  entry = lanyard_provider_registry_get_entry (registry, "ms");
+  g_assert_nonnull (entry->provider);
+  g_assert_cmpstr (entry->type_name, ==, "microsoft");
+  g_assert_cmpstr (entry->display_name, ==, "Contoso");
+  entry = lanyard_provider_registry_get_entry (registry, "both");
+  g_assert_nonnull (entry->provider);
+  g_assert_cmpstr (entry->display_name, ==, "New");
+
+  problems = lanyard_provider_registry_get_problems (registry);
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 8);
+  expected = g_strdup_printf ("Provider “hub” (%s): “secret” is an old spelling of “client_secret”; it is read as “client_secret”, write that instead", path);
+  g_assert_cmpstr (problems[0], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “sso” (%s): the type “openid” is an old spelling of “oidc”; it is read as “oidc”, write that instead", path);
+  g_assert_cmpstr (problems[1], ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Provider “sso” (%s): “name” is an old spelling of “display_name”, which is set too; “name” is ignored", path);
+  g_assert_cmpstr (problems[2], ==, expected);
+  g_assert_cmpstr (problems[3], ==, "Provider “both” (environment variable LANYARD_PROVIDER_BOTH): “name” is an old spelling of “display_name”; it is read as “display_name”, write that instead");
+  g_assert_cmpstr (problems[4], ==, "Provider “both” (environment variable LANYARD_PROVIDER_BOTH): “name” is an old spelling of “display_name”, which is set too; “name” is ignored");
+  g_assert_cmpstr (problems[5], ==, "Provider “ms” (environment variable LANYARD_PROVIDER_MS): the type “azure” is an old spelling of “microsoft”; it is read as “microsoft”, write that instead");
+  g_assert_cmpstr (problems[6], ==, "Provider “ms” (environment variable LANYARD_PROVIDER_MS): “tenant_id” is an old spelling of “tenant”; it is read as “tenant”, write that instead");
+  g_assert_cmpstr (problems[7], ==, "Provider “ms” (environment variable LANYARD_PROVIDER_MS): “name” is an old spelling of “display_name”; it is read as “display_name”, write that instead");
+  /* A secret's value is never in a warning. */
+  for (guint i = 0; problems[i] != NULL; i++)
+    g_assert_null (strstr (problems[i], "s3cr3t"));
+
+  remove_tree (root);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +797,11 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Config/not-utf8", test_not_utf8);
   g_test_add_func ("/Lanyard/Config/demo-only-when-asked", test_demo_only_when_asked);
   g_test_add_func ("/Lanyard/Config/demo-always-labelled", test_demo_always_labelled);
+  g_test_add_func ("/Lanyard/Config/system-locked-and-merged", test_system_locked_and_merged);
+  g_test_add_func ("/Lanyard/Config/policy-only-system-providers", test_policy_only_system_providers);
+  g_test_add_func ("/Lanyard/Config/policy-no-demo-providers", test_policy_no_demo_providers);
+  g_test_add_func ("/Lanyard/Config/policy-messages", test_policy_messages);
+  g_test_add_func ("/Lanyard/Config/old-spellings", test_old_spellings);
 
   return g_test_run ();
 }

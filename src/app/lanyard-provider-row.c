@@ -132,7 +132,7 @@ lanyard_provider_row_new (GVariant *provider)
 {
   LanyardProviderRow *self = g_object_new (LANYARD_TYPE_PROVIDER_ROW, NULL);
   const char         *type = "", *problem = "", *server = "";
-  gboolean            configured = FALSE, demo = FALSE;
+  gboolean            configured = FALSE, demo = FALSE, managed = FALSE;
   g_autoptr(GString) subtitle = g_string_new (NULL);
 
   g_variant_lookup (provider, "id", "s", &self->id);
@@ -142,6 +142,7 @@ lanyard_provider_row_new (GVariant *provider)
   g_variant_lookup (provider, "problem", "&s", &problem);
   g_variant_lookup (provider, "configured", "b", &configured);
   g_variant_lookup (provider, "demo", "b", &demo);
+  g_variant_lookup (provider, "managed", "b", &managed);
   /* The server of a self-hosted GitLab or OpenID Connect provider, so that
    * two of a kind can be told apart, when the daemon says it. */
   g_variant_lookup (provider, "server", "&s", &server);
@@ -153,6 +154,16 @@ lanyard_provider_row_new (GVariant *provider)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->display_name);
   self->icon_name = g_strdup (lanyard_provider_row_icon_name (type, self->id));
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), lanyard_provider_row_new_icon (type, self->id));
+
+  /* Locked by the administrator: the person knows whom to ask about it,
+   * and that their own file cannot change it. */
+  if (managed)
+    {
+      GtkWidget *tag = tag_new (_ ("Managed"));
+
+      gtk_widget_set_tooltip_text (tag, _ ("Set up by your administrator"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self), tag);
+    }
 
   if (!configured)
     {

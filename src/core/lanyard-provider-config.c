@@ -29,7 +29,26 @@ struct _LanyardProviderConfig
   char       *source;
   GHashTable *values;
   GHashTable *known;
+  GPtrArray  *warnings; /* char*: old spellings read as new ones */
+  GHashTable *aliased; /* new keys whose value came from an old spelling */
 };
+
+/* Keys and types that were renamed, or that people commonly write for
+ * ours: the old spelling is read as the new one, with a warning that names
+ * the new one. A rename is a row here, never a break of someone's file. */
+static const struct
+{
+  const char *old_spelling;
+  const char *new_spelling;
+} key_aliases[] = {
+  { "name", "display_name" },
+  { "secret", "client_secret" },
+  { "tenant_id", "tenant" },
+},
+  type_aliases[] = {
+    { "openid", "oidc" },
+    { "azure", "microsoft" },
+  };
 
 G_DEFINE_FINAL_TYPE (LanyardProviderConfig, lanyard_provider_config, G_TYPE_OBJECT)
 
@@ -42,6 +61,8 @@ lanyard_provider_config_finalize (GObject *object)
   g_free (self->source);
   g_hash_table_unref (self->values);
   g_hash_table_unref (self->known);
+  g_ptr_array_unref (self->warnings);
+  g_hash_table_unref (self->aliased);
 
   G_OBJECT_CLASS (lanyard_provider_config_parent_class)->finalize (object);
 }
@@ -57,6 +78,16 @@ lanyard_provider_config_init (LanyardProviderConfig *self)
 {
   self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->warnings, NULL);
+  self->aliased = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+add_warning (LanyardProviderConfig *self,
+             char                  *warning)
+{
+  g_ptr_array_insert (self->warnings, self->warnings->len - 1, warning);
 }
 
 /**
@@ -117,6 +148,7 @@ lanyard_provider_config_new_from_compound (const char *id,
 {
   g_autoptr(LanyardProviderConfig) self = NULL;
   g_autoptr(GError) shell_error = NULL;
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto(GStrv) words = NULL;
 
   g_return_val_if_fail (compound != NULL, NULL);
@@ -168,8 +200,8 @@ lanyard_provider_config_new_from_compound (const char *id,
         }
 
       key = g_strndup (words[i], eq - words[i]);
-      if (g_strcmp0 (key, "type") == 0 ||
-          lanyard_provider_config_peek (self, key) != NULL)
+      /* As written: an old spelling and the new one are not "twice". */
+      if (g_strcmp0 (key, "type") == 0 || !g_hash_table_add (written, g_strdup (key)))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
                        _ ("%s sets “%s” twice"), source, key);
@@ -182,6 +214,14 @@ lanyard_provider_config_new_from_compound (const char *id,
   return g_steal_pointer (&self);
 }
 
+/**
+ * lanyard_provider_config_set:
+ *
+ * Sets @key to @value. An old spelling of a key or a type (the tables
+ * above) is stored as the new one, with a warning
+ * (lanyard_provider_config_get_warnings()); where the new spelling is set
+ * as well, it wins.
+ */
 void
 lanyard_provider_config_set (LanyardProviderConfig *self,
                              const char            *key,
@@ -190,7 +230,52 @@ lanyard_provider_config_set (LanyardProviderConfig *self,
   g_return_if_fail (LANYARD_IS_PROVIDER_CONFIG (self));
   g_return_if_fail (key != NULL && value != NULL);
 
+  if (g_str_equal (key, "type"))
+    for (guint i = 0; i < G_N_ELEMENTS (type_aliases); i++)
+      if (g_str_equal (value, type_aliases[i].old_spelling))
+        {
+          add_warning (self, g_strdup_printf (_ ("the type “%s” is an old spelling of “%s”; it is read as “%s”, write that instead"), value, type_aliases[i].new_spelling, type_aliases[i].new_spelling));
+          value = type_aliases[i].new_spelling;
+          break;
+        }
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_aliases); i++)
+    if (g_str_equal (key, key_aliases[i].old_spelling))
+      {
+        const char *new_key = key_aliases[i].new_spelling;
+
+        /* Said without the value: it may be a secret. */
+        if (g_hash_table_contains (self->values, new_key))
+          {
+            add_warning (self, g_strdup_printf (_ ("“%s” is an old spelling of “%s”, which is set too; “%s” is ignored"), key, new_key, key));
+            return;
+          }
+        add_warning (self, g_strdup_printf (_ ("“%s” is an old spelling of “%s”; it is read as “%s”, write that instead"), key, new_key, new_key));
+        g_hash_table_replace (self->values, g_strdup (new_key), g_strdup (value));
+        g_hash_table_add (self->aliased, g_strdup (new_key));
+        return;
+      }
+
+  /* The new spelling after the old one: the new one wins. */
+  if (g_hash_table_remove (self->aliased, key))
+    for (guint i = 0; i < G_N_ELEMENTS (key_aliases); i++)
+      if (g_str_equal (key, key_aliases[i].new_spelling))
+        add_warning (self, g_strdup_printf (_ ("“%s” is an old spelling of “%s”, which is set too; “%s” is ignored"), key_aliases[i].old_spelling, key, key_aliases[i].old_spelling));
+
   g_hash_table_replace (self->values, g_strdup (key), g_strdup (value));
+}
+
+/**
+ * lanyard_provider_config_get_warnings:
+ *
+ * Returns: (transfer none): what is worth telling but no reason to refuse
+ *   the provider: old spellings, each naming the new one
+ */
+const char *const *
+lanyard_provider_config_get_warnings (LanyardProviderConfig *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_CONFIG (self), NULL);
+  return (const char *const *) self->warnings->pdata;
 }
 
 const char *

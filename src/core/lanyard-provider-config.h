@@ -17,6 +17,7 @@ LanyardProviderConfig *lanyard_provider_config_new_from_compound (const char *id
 void                   lanyard_provider_config_set (LanyardProviderConfig *self,
                                                     const char            *key,
                                                     const char            *value);
+const char *const     *lanyard_provider_config_get_warnings (LanyardProviderConfig *self);
 const char            *lanyard_provider_config_get_id (LanyardProviderConfig *self);
 const char            *lanyard_provider_config_get_source (LanyardProviderConfig *self);
 const char            *lanyard_provider_config_peek (LanyardProviderConfig *self,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "lanyard-config-policy.h"
 #include "lanyard-provider.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,8 @@ G_BEGIN_DECLS
  *   misconfigured
  * @problem: (nullable): why it is misconfigured, in words that name the
  *   provider and the key
+ * @locked: whether the administrator locked it in a system file
+ *   (`locked=true`): the user's file and environment cannot replace it
  *
  * One configured provider instance, usable or not. Owned by the registry.
  */
@@ -26,6 +29,7 @@ typedef struct
   char            *source;
   LanyardProvider *provider;
   char            *problem;
+  gboolean         locked;
 } LanyardProviderEntry;
 
 #define LANYARD_TYPE_PROVIDER_REGISTRY (lanyard_provider_registry_get_type ())
@@ -49,5 +53,6 @@ LanyardProvider            *lanyard_provider_registry_lookup (LanyardProviderReg
                                                               const char              *id);
 const char *const          *lanyard_provider_registry_get_problems (LanyardProviderRegistry *self);
 const char *const          *lanyard_provider_registry_get_type_names (void);
+LanyardConfigPolicy        *lanyard_provider_registry_get_policy (LanyardProviderRegistry *self);
 
 G_END_DECLS

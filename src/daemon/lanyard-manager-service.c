@@ -163,6 +163,7 @@ lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
       g_variant_dict_insert (&dict, "configured", "b", entry->provider != NULL);
       g_variant_dict_insert (&dict, "problem", "s", entry->problem ?: "");
       g_variant_dict_insert (&dict, "demo", "b", entry->provider != NULL && lanyard_provider_get_is_demo (entry->provider));
+      g_variant_dict_insert (&dict, "managed", "b", entry->locked);
       g_variant_dict_insert (&dict, "browser-policy", "s", browser_policy_nick (entry->provider));
       g_variant_dict_insert (&dict, "added", "b", lanyard_server_registrar_is_added (self->servers, entry->id));
       {

@@ -2,7 +2,8 @@
 /* libFuzzer target: provider configuration, as the registry loads it: a
  * `providers.conf` (GKeyFile) in a configuration directory and a
  * `LANYARD_PROVIDER_FUZZ` variable in the compound form (shell quoting),
- * each instance validated by its provider type. Every usable provider then
+ * each instance validated by its provider type, under the file's own
+ * [policy] and locks (it is read as a system file too). Every usable provider then
  * builds an authorize URL, as a sign-in does first.
  *
  * Input: the file; a line "@@env@@" may separate it from the variable's
@@ -62,7 +63,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   g_autofree char *variable = NULL;
   g_autofree char *text = NULL;
-  const char      *dirs[] = { NULL, NULL };
+  const char      *dirs[] = { NULL, NULL, NULL };
   const char      *envp[] = { NULL, NULL };
   const char      *separator;
   gsize            file_length = size;
@@ -88,7 +89,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (!g_file_set_contents (config_file, (const char *) data, file_length, &error))
     g_error ("%s", error->message);
 
+  /* The same file as the user's and as a system file: its [policy] and
+   * locked providers are read, and the user's copy meets the locks. */
   dirs[0] = config_dir;
+  dirs[1] = config_dir;
   registry = lanyard_provider_registry_new ();
   lanyard_provider_registry_load (registry, dirs, envp);
 
