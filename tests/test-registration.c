@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
 #include "daemon-harness.h"
@@ -557,6 +558,46 @@ test_bad_addresses (void)
   }
 }
 
+/* An administrator forbids registration in the system's providers.conf:
+ * the manual path, with words that name the file; the person's own file
+ * cannot allow it again. */
+static void
+test_policy_forbids (void)
+{
+  g_autofree char *address = address_of ("oidc");
+  g_autofree char *system_dir = g_dir_make_tmp ("lanyard-registration-system-XXXXXX", NULL);
+  g_autofree char *lanyard_dir = g_build_filename (system_dir, LANYARD_USER_DIR_NAME, NULL);
+  g_autofree char *policy = g_build_filename (lanyard_dir, "providers.conf", NULL);
+  g_autofree char *user_dir = g_build_filename (daemon_process.config_home, LANYARD_USER_DIR_NAME, NULL);
+  g_autofree char *user_file = g_build_filename (user_dir, "providers.conf", NULL);
+  g_autofree char *dirs = g_strdup_printf ("XDG_CONFIG_DIRS=%s", system_dir);
+  g_autofree char *id = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GVariant) details = NULL;
+  g_autoptr(GError) error = NULL;
+  guint registers = fake_provider_get_count (fake, "register");
+
+  g_assert_cmpint (g_mkdir_with_parents (lanyard_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (policy, "[policy]\nallow_registration=false\n", -1, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (user_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (user_file, "[policy]\nallow_registration=true\n", -1, NULL));
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, fake, (const char *const[]){ dirs, NULL });
+
+  fake_provider_set_registration (fake, FAKE_REGISTRATION_OPEN);
+  id = add_server (address, &details, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "");
+  assert_contains (detail (details, "problem"), "An administrator has turned off registering Lanyard with servers (");
+  assert_contains (detail (details, "problem"), policy);
+  assert_contains (detail (details, "problem"), "sets [policy] allow_registration=false)");
+  g_assert_cmpuint (fake_provider_get_count (fake, "register"), ==, registers);
+
+  command = g_strdup_printf ("rm -rf '%s'", system_dir);
+  g_assert_cmpint (system (command), ==, 0);
+  g_unlink (user_file);
+}
+
 /* Nothing of a registration access token in anything the daemon said. */
 static void
 test_no_secret_in_logs (void)
@@ -595,6 +636,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Registration/11-gitlab-mcp-only", test_gitlab_mcp_only);
   g_test_add_func ("/Lanyard/Registration/12-bad-addresses", test_bad_addresses);
   g_test_add_func ("/Lanyard/Registration/13-no-secret-in-logs", test_no_secret_in_logs);
+  g_test_add_func ("/Lanyard/Registration/14-policy-forbids", test_policy_forbids);
 
   status = g_test_run ();
 

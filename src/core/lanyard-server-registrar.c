@@ -47,7 +47,6 @@ struct _LanyardServerRegistrar
   /* Owned references */
   LanyardProviderRegistry *registry;
   LanyardServerStore      *store;
-  gboolean                 allow_registration;
   GHashTable              *offers; /* address → Offer: the manual path last shown for it */
 };
 
@@ -113,7 +112,6 @@ lanyard_server_registrar_class_init (LanyardServerRegistrarClass *klass)
 static void
 lanyard_server_registrar_init (LanyardServerRegistrar *self)
 {
-  self->allow_registration = TRUE;
   self->offers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) offer_free);
 }
 
@@ -126,21 +124,6 @@ lanyard_server_registrar_new (LanyardProviderRegistry *registry,
   self->registry = g_object_ref (registry);
   self->store = g_object_ref (store);
   return self;
-}
-
-/**
- * lanyard_server_registrar_set_allow_registration:
- *
- * `[policy] allow_registration` of providers.conf: when %FALSE, Lanyard
- * never registers itself, and a server can only be added with a client id
- * registered by hand.
- */
-void
-lanyard_server_registrar_set_allow_registration (LanyardServerRegistrar *self,
-                                                 gboolean                allow)
-{
-  g_return_if_fail (LANYARD_IS_SERVER_REGISTRAR (self));
-  self->allow_registration = allow;
 }
 
 LanyardServerStore *
@@ -654,12 +637,14 @@ decide (GTask *task)
       finish_add (task);
       return;
     }
-  if (!self->allow_registration)
+  /* `[policy] allow_registration` of the system's providers.conf
+   * (lanyard-config-policy.c): the administrator's, not the person's. */
+  if (!lanyard_config_policy_get_boolean (lanyard_provider_registry_get_policy (self->registry), "allow_registration"))
     {
       return_manual (task, g_strdup_printf (_ ("An administrator has turned off registering Lanyard with servers "
-                                               "(“allow_registration=false” in providers.conf), so it must be "
+                                               "(%s sets [policy] allow_registration=false), so it must be "
                                                "registered at %s by hand."),
-                                            add->label));
+                                            lanyard_config_policy_get_source (lanyard_provider_registry_get_policy (self->registry), "allow_registration"), add->label));
       return;
     }
   if (metadata->registration_endpoint == NULL)
@@ -740,6 +725,16 @@ lanyard_server_registrar_add_async (LanyardServerRegistrar *self,
           add->wanted_id = g_strdup (offer->id);
           add->wanted_port = offer->port;
         }
+    }
+
+  /* Nothing the person adds would be usable: say so before registering. */
+  if (lanyard_config_policy_get_boolean (lanyard_provider_registry_get_policy (self->registry), "only_system_providers"))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
+                               _ ("The administrator allows only the providers of the system configuration (%s sets "
+                                  "[policy] only_system_providers=true), so no server can be added here."),
+                               lanyard_config_policy_get_source (lanyard_provider_registry_get_policy (self->registry), "only_system_providers"));
+      return;
     }
 
   if (provider_id != NULL && lanyard_provider_registry_get_entry (self->registry, provider_id) != NULL)

@@ -47,8 +47,6 @@ G_DECLARE_FINAL_TYPE (LanyardServerRegistrar, lanyard_server_registrar, LANYARD,
 
 LanyardServerRegistrar *lanyard_server_registrar_new (LanyardProviderRegistry *registry,
                                                       LanyardServerStore      *store);
-void                    lanyard_server_registrar_set_allow_registration (LanyardServerRegistrar *self,
-                                                                         gboolean                allow);
 LanyardServerStore     *lanyard_server_registrar_get_store (LanyardServerRegistrar *self);
 void                    lanyard_server_registrar_load (LanyardServerRegistrar *self);
 
