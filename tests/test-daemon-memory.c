@@ -65,6 +65,11 @@ static const Call calls[] = {
   { "GetAccessToken", NULL, "io.github.lanyard.Account", "GetAccessToken", NULL, FALSE },
   { "EnsureCredentials", NULL, "io.github.lanyard.Account", "EnsureCredentials", NULL, FALSE },
   { "Introspect", MANAGER_PATH, "org.freedesktop.DBus.Introspectable", "Introspect", NULL, FALSE },
+  /* Servers added by their address: refused before any request leaves. */
+  { "AddServer (plain http)", MANAGER_PATH, "io.github.lanyard.Manager", "AddServer",
+    "('http://gitlab.example.com', @a{sv} {})", TRUE },
+  { "RenameProvider (configured)", MANAGER_PATH, "io.github.lanyard.Manager", "RenameProvider", "('work', 'Work')", TRUE },
+  { "RemoveProvider (configured)", MANAGER_PATH, "io.github.lanyard.Manager", "RemoveProvider", "('work',)", TRUE },
 };
 
 static gsize

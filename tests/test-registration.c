@@ -506,6 +506,8 @@ test_gitlab_mcp_only (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
 
+  guint deleted = fake_provider_get_count (fake, "register-deleted");
+
   fake_provider_set_registration (fake, FAKE_REGISTRATION_MCP_ONLY);
   id = add_server (address, &details, &error);
   g_assert_no_error (error);
@@ -513,6 +515,11 @@ test_gitlab_mcp_only (void)
   g_assert_cmpstr (detail (details, "kind"), ==, "gitlab");
   assert_contains (detail (details, "problem"), "only the permission “mcp”");
   g_assert_cmpstr (detail (details, "applications-url"), ==, page);
+  /* The useless registration is deleted at the server, not left behind. */
+  for (guint i = 0; i < 400 && fake_provider_get_n_clients (fake) > 0; i++)
+    pause_a_moment ();
+  g_assert_cmpuint (fake_provider_get_n_clients (fake), ==, 0);
+  g_assert_cmpuint (fake_provider_get_count (fake, "register-deleted"), ==, deleted + 1);
   fake_provider_set_registration (fake, FAKE_REGISTRATION_OPEN);
 }
 
@@ -598,6 +605,44 @@ test_policy_forbids (void)
   g_unlink (user_file);
 }
 
+/* Two additions of one address at once: one registers, the other is told
+ * to wait (both registering would leave one registration nobody keeps). */
+static void
+test_concurrent_add (void)
+{
+  g_autofree char *address = address_of ("gitlab");
+  GDBusConnection *connection = daemon_connection ();
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GVariant) first_reply = NULL;
+  g_autoptr(GVariant) second_reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint       registers = fake_provider_get_count (fake, "register");
+  const char *id = NULL;
+
+  fake_provider_set_registration (fake, FAKE_REGISTRATION_OPEN);
+  g_dbus_connection_call (connection, DAEMON_NAME, MANAGER_PATH, MANAGER, "AddServer",
+                          g_variant_new ("(s@a{sv})", address, g_variant_new ("a{sv}", NULL)), G_VARIANT_TYPE ("(sa{sv})"),
+                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, test_store_result, &first);
+  g_dbus_connection_call (connection, DAEMON_NAME, MANAGER_PATH, MANAGER, "AddServer",
+                          g_variant_new ("(s@a{sv})", address, g_variant_new ("a{sv}", NULL)), G_VARIANT_TYPE ("(sa{sv})"),
+                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, test_store_result, &second);
+  first_reply = g_dbus_connection_call_finish (connection, test_wait_result (&first), &error);
+  g_assert_no_error (error);
+  second_reply = g_dbus_connection_call_finish (connection, test_wait_result (&second), &error);
+  g_assert_null (second_reply);
+  assert_contains (error->message, "is being added already; wait for that to finish.");
+  g_assert_cmpuint (fake_provider_get_count (fake, "register"), ==, registers + 1);
+
+  g_variant_get (first_reply, "(&s@a{sv})", &id, NULL);
+  g_clear_error (&error);
+  {
+    g_autoptr(GVariant) removed = daemon_call (MANAGER_PATH, MANAGER, "RemoveProvider", g_variant_new ("(s)", id),
+                                                G_VARIANT_TYPE ("(bs)"), &error);
+    g_assert_no_error (error);
+  }
+}
+
 /* Nothing of a registration access token in anything the daemon said. */
 static void
 test_no_secret_in_logs (void)
@@ -635,6 +680,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Registration/10-ctl-gitlab", test_ctl_gitlab);
   g_test_add_func ("/Lanyard/Registration/11-gitlab-mcp-only", test_gitlab_mcp_only);
   g_test_add_func ("/Lanyard/Registration/12-bad-addresses", test_bad_addresses);
+  g_test_add_func ("/Lanyard/Registration/12b-concurrent-add", test_concurrent_add);
   g_test_add_func ("/Lanyard/Registration/13-no-secret-in-logs", test_no_secret_in_logs);
   g_test_add_func ("/Lanyard/Registration/14-policy-forbids", test_policy_forbids);
 

@@ -47,6 +47,7 @@ struct _LanyardServerRegistrar
   /* Owned references */
   LanyardProviderRegistry *registry;
   LanyardServerStore      *store;
+  GHashTable              *pending; /* addresses and provider ids being added now */
   GHashTable              *offers; /* address → Offer: the manual path last shown for it */
 };
 
@@ -68,6 +69,10 @@ offer_free (Offer *offer)
 /* Addresses typed in a session are few; a caller that tries thousands
  * must not grow the daemon. */
 #define MAX_OFFERS 32
+
+/* More servers than anyone signs in to; each is a provider, a file entry
+ * and perhaps a registration somewhere. */
+#define MAX_SERVERS 64
 
 G_DEFINE_FINAL_TYPE (LanyardServerRegistrar, lanyard_server_registrar, G_TYPE_OBJECT)
 
@@ -99,6 +104,7 @@ lanyard_server_registrar_dispose (GObject *object)
   g_clear_object (&self->registry);
   g_clear_object (&self->store);
   g_clear_pointer (&self->offers, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
 
   G_OBJECT_CLASS (lanyard_server_registrar_parent_class)->dispose (object);
 }
@@ -113,6 +119,7 @@ static void
 lanyard_server_registrar_init (LanyardServerRegistrar *self)
 {
   self->offers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) offer_free);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 LanyardServerRegistrar *
@@ -282,20 +289,31 @@ client_name (void)
 
 typedef struct
 {
-  char                  *address;
-  char                  *label;
-  char                  *client_id; /* given by hand, or NULL */
-  char                  *wanted_id; /* given by hand, or NULL */
-  guint                  wanted_port;
-  char                  *reregister; /* the id being registered again, or NULL */
-  LanyardServerMetadata *metadata;
-  LanyardRegistration   *registration;
-  LanyardServerOutcome  *outcome;
+  LanyardServerRegistrar *registrar; /* for its pending set */
+  char                   *pending_id; /* this addition's id in it, once chosen */
+  char                   *address;
+  char                   *label;
+  char                   *client_id; /* given by hand, or NULL */
+  char                   *wanted_id; /* given by hand, or NULL */
+  guint                   wanted_port;
+  char                   *reregister; /* the id being registered again, or NULL */
+  LanyardServerMetadata  *metadata;
+  LanyardRegistration    *registration;
+  LanyardServerOutcome   *outcome;
 } Add;
 
 static void
 add_free (Add *add)
 {
+  if (add->registrar != NULL && add->registrar->pending != NULL)
+    {
+      if (add->address != NULL)
+        g_hash_table_remove (add->registrar->pending, add->address);
+      if (add->pending_id != NULL)
+        g_hash_table_remove (add->registrar->pending, add->pending_id);
+    }
+  g_clear_object (&add->registrar);
+  g_free (add->pending_id);
   g_free (add->address);
   g_free (add->label);
   g_free (add->client_id);
@@ -486,6 +504,47 @@ finish_add (GTask *task)
 }
 
 static void
+orphan_deleted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client_id = user_data;
+
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply != NULL && (reply->status == 204 || reply->status == 200))
+    g_message ("Deleted the unused registration of client %s", client_id);
+  else
+    g_message ("The unused registration of client %s could not be deleted (%s)", client_id,
+               reply != NULL ? soup_status_get_phrase (reply->status) : error->message);
+}
+
+/* A registration Lanyard will not keep (of no use, or its key could not
+ * be stored): deleted at the server where it can be (RFC 7592), so that
+ * nothing is left registered in the person's name. */
+static void
+delete_unkept_registration (LanyardServerRegistrar *self,
+                            Add                    *add)
+{
+  LanyardRegistration *registration = add->registration;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *bearer = NULL;
+
+  if (registration == NULL || registration->registration_client_uri == NULL ||
+      registration->registration_access_token == NULL)
+    return;
+  message = soup_message_new (SOUP_METHOD_DELETE, registration->registration_client_uri);
+  if (message == NULL)
+    return;
+  bearer = g_strconcat ("Bearer ", registration->registration_access_token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", bearer);
+  memset (bearer, 0, strlen (bearer));
+  lanyard_http_send_async (lanyard_provider_registry_get_session (self->registry), message, add->label, NULL,
+                           orphan_deleted_cb, g_strdup (registration->client_id));
+}
+
+static void
 token_saved_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -498,6 +557,7 @@ token_saved_cb (GObject      *object,
       /* Without its token the registration could never be deleted: say
        * so rather than keep one Lanyard cannot manage. */
       g_prefix_error (&error, _ ("Lanyard registered itself, but could not keep the registration's key: "));
+      delete_unkept_registration (g_task_get_source_object (task), g_task_get_task_data (task));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -573,6 +633,7 @@ registered_cb (GObject      *object,
        * is of no use; it is not kept. */
       g_message ("%s registered client %s for the scope “%s” only; not kept", add->address,
                  add->registration->client_id, shown);
+      delete_unkept_registration (self, add);
       return_manual (task, g_strdup_printf (_ ("%s lets applications that register themselves have only the "
                                                "permission “%s”, which does not tell Lanyard who signs in."),
                                             add->label, shown));
@@ -629,6 +690,12 @@ decide (GTask *task)
     }
   outcome->redirect_uri = redirect_uri_for (outcome->suggested_id, outcome->redirect_port);
   outcome->scopes = g_strdup (NEEDED_SCOPES);
+  if (add->reregister == NULL)
+    {
+      /* Two additions at once do not pick the same id. */
+      add->pending_id = g_strdup (outcome->suggested_id);
+      g_hash_table_add (self->pending, g_strdup (add->pending_id));
+    }
   if (gitlab)
     outcome->applications_url = g_strconcat (add->address, "/-/user_settings/applications", NULL);
 
@@ -737,7 +804,15 @@ lanyard_server_registrar_add_async (LanyardServerRegistrar *self,
       return;
     }
 
-  if (provider_id != NULL && lanyard_provider_registry_get_entry (self->registry, provider_id) != NULL)
+  if (lanyard_server_store_get_records (self->store)->len >= MAX_SERVERS)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
+                               _ ("Lanyard keeps at most %d servers added by their address; remove one first."),
+                               MAX_SERVERS);
+      return;
+    }
+
+  if (provider_id != NULL && (lanyard_provider_registry_get_entry (self->registry, provider_id) != NULL || g_hash_table_contains (self->pending, provider_id)))
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
                                _ ("A provider is already called “%s”; choose another id."), provider_id);
@@ -766,6 +841,16 @@ lanyard_server_registrar_add_async (LanyardServerRegistrar *self,
       g_task_return_pointer (task, outcome, (GDestroyNotify) lanyard_server_outcome_free);
       return;
     }
+
+  /* One addition of a server at a time: two would both register. */
+  if (g_hash_table_contains (self->pending, add->address))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
+                               _ ("%s is being added already; wait for that to finish."), add->label);
+      return;
+    }
+  g_hash_table_add (self->pending, g_strdup (add->address));
+  add->registrar = g_object_ref (self);
 
   url = g_strconcat (add->address, "/.well-known/openid-configuration", NULL);
   message = new_get (url);
