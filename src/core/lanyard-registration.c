@@ -479,5 +479,15 @@ lanyard_registration_normalize_address (const char *address,
       g_propagate_error (error, g_steal_pointer (&reason));
       return NULL;
     }
-  return g_steal_pointer (&url);
+
+  /* Scheme and host in lower case, as servers write their issuer
+   * ("HTTPS://GitLab.Example.com" is https://gitlab.example.com). */
+  {
+    g_autofree char *scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
+    g_autofree char *host = g_ascii_strdown (g_uri_get_host (uri), -1);
+    g_autoptr(GUri) lowered = g_uri_build (G_URI_FLAGS_NONE, scheme, NULL, host, g_uri_get_port (uri),
+                                           g_uri_get_path (uri), NULL, NULL);
+
+    return g_uri_to_string (lowered);
+  }
 }

@@ -396,6 +396,10 @@ oauth_metadata_cb (GObject      *object,
                                add->label);
       return;
     }
+  /* Without an OpenID document the provider could not read one either:
+   * only GitLab, whose endpoints Lanyard knows, works from RFC 8414. */
+  if (metadata->kind == LANYARD_SERVER_OPENID)
+    metadata->kind = LANYARD_SERVER_OAUTH_ONLY;
   add->metadata = g_steal_pointer (&metadata);
   decide (task);
 }
