@@ -427,6 +427,12 @@ test_ctl_manual (void)
   file = servers_file ();
   assert_contains (file, "client_id=" FAKE_CLIENT_ID "\n");
   assert_contains (file, "registered=false\n");
+  {
+    g_autoptr(GVariant) entry = listed_provider (id);
+    gboolean            is_added = FALSE;
+
+    g_assert_true (g_variant_lookup (entry, "added", "b", &is_added) && is_added);
+  }
 
   linked = link_with_ctl (id);
   g_assert_cmpint (linked->status, ==, 0);

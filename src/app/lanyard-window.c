@@ -969,9 +969,176 @@ provider_problem_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Servers added by their address: renamed and removed here. */
+
+typedef struct
+{
+  LanyardWindow *self;
+  char          *provider_id;
+  char          *name;
+} ServerCall;
+
+static ServerCall *
+server_call_new (LanyardWindow *self,
+                 const char    *provider_id,
+                 const char    *name)
+{
+  ServerCall *call = g_new0 (ServerCall, 1);
+
+  call->self = g_object_ref (self);
+  call->provider_id = g_strdup (provider_id);
+  call->name = g_strdup (name);
+  return call;
+}
+
+static void
+server_call_free (ServerCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->provider_id);
+  g_free (call->name);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ServerCall, server_call_free)
+
+static void
+renamed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ServerCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_dbus_manager_call_rename_provider_finish (LANYARD_DBUS_MANAGER (object), result, &error))
+    {
+      toast_error (call->self, error);
+      return;
+    }
+  reload_providers (call->self, NULL);
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    LanyardWindow    *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char  *provider_id = g_object_get_data (G_OBJECT (dialog), "provider-id");
+
+  if (g_strcmp0 (response, "rename") != 0 || self->manager == NULL)
+    return;
+  lanyard_dbus_manager_call_rename_provider (self->manager, provider_id, gtk_editable_get_text (entry),
+                                             self->cancellable, renamed_cb, server_call_new (self, provider_id, NULL));
+}
+
+static void
+rename_provider_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  LanyardWindow   *self = user_data;
+  const char      *provider_id = g_variant_get_string (parameter, NULL);
+  GtkWidget       *row = lanyard_window_find_provider_row (self, provider_id);
+  GtkWidget       *entry = gtk_entry_new ();
+  g_autofree char *heading = NULL;
+  GtkWidget       *dialog;
+
+  if (row == NULL)
+    return;
+  heading = g_strdup_printf (_ ("Rename %s"), lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, _ ("The name Lanyard shows for this server."));
+  gtk_editable_set_text (GTK_EDITABLE (entry), lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)));
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 100);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "rename", _ ("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "provider-id", g_strdup (provider_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+provider_removed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ServerCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+  gboolean         deleted = FALSE;
+
+  if (!lanyard_dbus_manager_call_remove_provider_finish (LANYARD_DBUS_MANAGER (object), &deleted, &message, result,
+                                                         &error))
+    {
+      toast_error (call->self, error);
+      return;
+    }
+  if (deleted)
+    text = g_strdup_printf (_ ("%s was removed, and Lanyard's registration there deleted."), call->name);
+  else if (message[0] != '\0')
+    text = g_strdup_printf (_ ("%s was removed. %s"), call->name, message);
+  else
+    text = g_strdup_printf (_ ("%s was removed."), call->name);
+  toast (call->self, text);
+  reload_providers (call->self, NULL);
+}
+
+static void
+remove_provider_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             LanyardWindow    *self)
+{
+  const char *provider_id = g_object_get_data (G_OBJECT (dialog), "provider-id");
+  const char *name = g_object_get_data (G_OBJECT (dialog), "name");
+
+  if (g_strcmp0 (response, "remove") != 0 || self->manager == NULL)
+    return;
+  lanyard_dbus_manager_call_remove_provider (self->manager, provider_id, self->cancellable, provider_removed_cb,
+                                             server_call_new (self, provider_id, name));
+}
+
+static void
+remove_provider_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  LanyardWindow   *self = user_data;
+  const char      *provider_id = g_variant_get_string (parameter, NULL);
+  GtkWidget       *row = lanyard_window_find_provider_row (self, provider_id);
+  const char      *name;
+  g_autofree char *heading = NULL;
+  GtkWidget       *dialog;
+
+  if (row == NULL)
+    return;
+  name = lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row));
+  heading = g_strdup_printf (_ ("Remove %s?"), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _ ("Lanyard deletes its registration at the server, where the server allows it, "
+                                      "and forgets the server on this computer. Its accounts must be removed first."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove", _ ("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "provider-id", g_strdup (provider_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_provider_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry window_actions[] = {
   { "connect", connect_activated, "s", NULL, NULL, { 0 } },
   { "other-server", other_server_activated, NULL, NULL, NULL, { 0 } },
+  { "rename-provider", rename_provider_activated, "s", NULL, NULL, { 0 } },
+  { "remove-provider", remove_provider_activated, "s", NULL, NULL, { 0 } },
   { "sign-in-again", sign_in_again_activated, "s", NULL, NULL, { 0 } },
   { "show-account-page", show_account_page_activated, "s", NULL, NULL, { 0 } },
   { "back", back_activated, NULL, NULL, NULL, { 0 } },
