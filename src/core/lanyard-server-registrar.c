@@ -457,6 +457,17 @@ openid_metadata_cb (GObject      *object,
 }
 
 static void
+stale_token_deleted_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_server_store_delete_token_finish (LANYARD_SERVER_STORE (object), result, &error))
+    g_message ("The key of a forgotten registration stays in the keyring: %s", error->message);
+}
+
+static void
 finish_add (GTask *task)
 {
   LanyardServerRegistrar *self = g_task_get_source_object (task);
@@ -467,6 +478,11 @@ finish_add (GTask *task)
   g_autoptr(GError) error = NULL;
   LanyardServerRecord        *old = add->reregister != NULL ? lanyard_server_store_lookup (self->store, add->reregister) : NULL;
   const LanyardProviderEntry *entry;
+
+  /* Registered again without a registration access token this time: the
+   * old one, for a registration the server forgot, goes. */
+  if (old != NULL && add->registration != NULL && add->registration->registration_access_token == NULL)
+    lanyard_server_store_delete_token_async (self->store, old->id, NULL, stale_token_deleted_cb, NULL);
 
   record->id = g_strdup (outcome->suggested_id);
   record->type = g_strdup (add->metadata->kind == LANYARD_SERVER_GITLAB ? "gitlab" : "oidc");
