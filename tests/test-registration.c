@@ -429,7 +429,7 @@ test_ctl_manual (void)
   assert_contains (file, "registered=false\n");
   {
     g_autoptr(GVariant) entry = listed_provider (id);
-    gboolean            is_added = FALSE;
+    gboolean is_added = FALSE;
 
     g_assert_true (g_variant_lookup (entry, "added", "b", &is_added) && is_added);
   }

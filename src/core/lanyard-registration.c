@@ -486,7 +486,7 @@ lanyard_registration_normalize_address (const char *address,
     g_autofree char *scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
     g_autofree char *host = g_ascii_strdown (g_uri_get_host (uri), -1);
     g_autoptr(GUri) lowered = g_uri_build (G_URI_FLAGS_NONE, scheme, NULL, host, g_uri_get_port (uri),
-                                           g_uri_get_path (uri), NULL, NULL);
+                                            g_uri_get_path (uri), NULL, NULL);
 
     return g_uri_to_string (lowered);
   }
