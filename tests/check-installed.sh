@@ -54,7 +54,9 @@ check "the installed settings schema is compiled" \
 export HOME=$workdir/home XDG_DATA_HOME=$workdir/home/data XDG_CONFIG_HOME=$workdir/home/config \
   XDG_CACHE_HOME=$workdir/home/cache XDG_RUNTIME_DIR=$workdir/runtime
 export XDG_DATA_DIRS=$prefix/share:/usr/local/share:/usr/share
-export LANYARD_DEMO=1 GTK_A11Y=none GDK_BACKEND=x11
+# LANYARD_DEMO_AUTO_APPROVE: the demo sign-in below approves itself (as
+# user "installed"), with nobody at the page.
+export LANYARD_DEMO=1 LANYARD_DEMO_AUTO_APPROVE=installed GTK_A11Y=none GDK_BACKEND=x11
 unset GSETTINGS_SCHEMA_DIR LANYARD_MODULE_DIR
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
@@ -103,6 +105,19 @@ activated_daemon() {
 }
 check "the installed daemon is D-Bus activated and answers" activated_daemon
 
+# git finds the installed helper on the PATH (as for credential.helper=lanyard);
+# with only demo providers it serves no host and says nothing.
+git_helper_quiet() {
+  local out
+  out=$(printf 'protocol=https\nhost=github.com\n\n' |
+    PATH="$prefix/bin:$PATH" git credential-lanyard get) || return 1
+  [ -z "$out" ] || {
+    echo "git-credential-lanyard answered: $out"
+    return 1
+  }
+}
+check "git finds the installed git-credential-lanyard, which serves no demo host" git_helper_quiet
+
 # The window, under Xvfb: its actions are on the bus once it has started
 # (the preference action is made from the settings), and it is still alive
 # after it has shown its window.
@@ -140,5 +155,60 @@ window_starts() {
 if command -v xvfb-run >/dev/null; then
   check "the installed window starts under Xvfb" window_starts
 fi
+
+# An app built against the installed liblanyard-1 as its developer would
+# build it (pkg-config and the installed headers only), and the Python
+# example over the installed typelib: both run against the installed
+# daemon, with a demo account linked, and say the same.
+libdir=$(meson introspect "$build" --buildoptions |
+  python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "libdir"][0])')
+export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
+app_builds_against_installed_library() {
+  # shellcheck disable=SC2046 # pkg-config's words are separate arguments
+  cc "$source_dir/docs/examples/lanyard-whoami.c" -o "$workdir/lanyard-whoami" \
+    $(pkg-config --cflags --libs liblanyard-1) || return 1
+  # Nothing of the build tree: the headers, library and typelib are the
+  # prefix's.
+  pkg-config --variable=includedir liblanyard-1 | grep -qx "$prefix/include" || return 1
+  test -s "$prefix/$libdir/girepository-1.0/Lanyard-1.typelib"
+}
+check "an app builds against the installed liblanyard-1 (pkg-config)" app_builds_against_installed_library
+
+link_demo_account() {
+  local url
+  "$prefix/bin/lanyardctl" link demo-github --browser=none >"$workdir/link.log" 2>&1 &
+  local link_pid=$!
+  for _ in $(seq 100); do
+    url=$(sed -n 's/^Open this URL to sign in: //p' "$workdir/link.log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$workdir/link.log"; return 1; }
+  curl -sSL -o /dev/null "$url" || return 1
+  wait "$link_pid" || { cat "$workdir/link.log"; return 1; }
+  grep -q '^Linked demo-github:' "$workdir/link.log"
+}
+check "a demo account is linked through the installed daemon" link_demo_account
+
+installed_app_runs() {
+  LD_LIBRARY_PATH=$prefix/$libdir "$workdir/lanyard-whoami" >"$workdir/whoami-c.txt" || return 1
+  cat "$workdir/whoami-c.txt"
+  grep -q '^Current identity: demo-github:.* (installed, ' "$workdir/whoami-c.txt" &&
+    grep -q '^Token for demo-github:.*: [1-9][0-9]* characters, expires ' "$workdir/whoami-c.txt"
+}
+check "the app built against the installed library runs" installed_app_runs
+
+# PyGObject: the first python3 that has it (a python3 of one's own on PATH
+# may not).
+python_example_runs() {
+  local python
+  for python in python3 /usr/bin/python3; do
+    "$python" -c 'import gi' 2>/dev/null && break
+  done
+  GI_TYPELIB_PATH=$prefix/$libdir/girepository-1.0 LD_LIBRARY_PATH=$prefix/$libdir \
+    "$python" "$source_dir/docs/examples/lanyard-whoami.py" >"$workdir/whoami-py.txt" || return 1
+  diff -u "$workdir/whoami-c.txt" "$workdir/whoami-py.txt"
+}
+check "the Python example runs over the installed typelib, and says the same" python_example_runs
 
 tap_finish

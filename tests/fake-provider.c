@@ -22,6 +22,10 @@
  *
  * Authorization auto-approves: the scripted browser in the tests follows
  * the redirect straight back to Lanyard's loopback listener.
+ *
+ * Told to (fake_provider_serve_git()), it is also the forge's git server:
+ * smart HTTP through `git http-backend` at `/github/REPO.git` and
+ * `/gitlab/REPO.git`, for the credentials each forge wants (handle_git()).
  */
 struct _FakeProvider
 {
@@ -53,6 +57,9 @@ struct _FakeProvider
   guint            elsewhere_count;
   FakeQuirks       quirks;
   char            *exact_redirect; /* the one redirect URI registered, or NULL for any loopback port */
+  gint64           github_id; /* who the next GitHub sign-in signs in as */
+  char            *github_login;
+  char            *git_root; /* where the git repositories served are, or NULL */
   FakeRegistration registration; /* how /register answers */
   GHashTable      *clients; /* registered client id → Client */
   char            *last_registration; /* the last registration request's body */
@@ -99,6 +106,8 @@ typedef struct
   char           *nonce;
   char           *scope;
   char           *client_id;
+  gint64          github_id; /* who signed in, at GitHub */
+  char           *github_login;
 } Grant;
 
 G_DEFINE_FINAL_TYPE (FakeProvider, fake_provider, G_TYPE_OBJECT)
@@ -121,6 +130,7 @@ grant_unref (Grant *grant)
   g_free (grant->nonce);
   g_free (grant->scope);
   g_free (grant->client_id);
+  g_free (grant->github_login);
   g_free (grant);
 }
 
@@ -155,6 +165,8 @@ fake_provider_finalize (GObject *object)
   g_free (self->exact_redirect);
   g_hash_table_unref (self->clients);
   g_free (self->last_registration);
+  g_free (self->github_login);
+  g_free (self->git_root);
   g_clear_pointer (&self->signing_key, test_key_unref);
   g_ptr_array_unref (self->published);
   g_free (self->jwks_override);
@@ -705,6 +717,8 @@ handle_authorize (FakeProvider      *self,
       grant->nonce = g_strdup (g_hash_table_lookup (query, "nonce"));
       grant->scope = g_strdup (g_hash_table_lookup (query, "scope"));
       grant->client_id = g_strdup (g_hash_table_lookup (query, "client_id"));
+      grant->github_id = self->github_id;
+      grant->github_login = g_strdup (self->github_login);
       code = g_strdup_printf ("code_%u", ++self->serial);
       g_hash_table_insert (self->codes, g_strdup (code), grant);
       g_hash_table_insert (answer, (char *) "code", code);
@@ -884,9 +898,9 @@ handle_userinfo (FakeProvider      *self,
     {
       /* No public e-mail: it comes from /user/emails. */
       json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, 583231);
+      json_builder_add_int_value (builder, grant->github_id);
       json_builder_set_member_name (builder, "login");
-      json_builder_add_string_value (builder, "octocat");
+      json_builder_add_string_value (builder, grant->github_login);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, "The Octocat");
       json_builder_set_member_name (builder, "email");
@@ -1226,6 +1240,155 @@ handle_endless_avatar (FakeProvider      *self,
   soup_server_message_pause (message);
 }
 
+/* Smart HTTP git (git-http-backend(1) as a CGI program) for the
+ * repositories under git_root, behind the credentials a forge wants: an
+ * access token this fake issued as the password, with the login of its
+ * account as the user name at GitHub and "oauth2" at GitLab. Anything
+ * else is answered 401 with a Basic challenge, as the forges do.
+ * "git" counts the requests, "git-refused" the 401s, "git-accepted" the
+ * requests let through. */
+typedef struct
+{
+  FakeProvider      *self;
+  SoupServerMessage *message;
+} GitRequest;
+
+static void
+git_backend_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GitRequest         *request = user_data;
+  SoupServerMessage  *message = request->message;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  const char *end;
+  gsize       size = 0;
+  guint       status = SOUP_STATUS_OK;
+
+  if (!g_subprocess_communicate_finish (G_SUBPROCESS (object), result, &out, NULL, &error))
+    {
+      g_test_message ("git http-backend: %s", error->message);
+      soup_server_message_set_status (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      goto done;
+    }
+
+  /* The CGI answer: header lines, an empty line, the body. */
+  data = g_bytes_get_data (out, &size);
+  end = data + size;
+  while (data < end)
+    {
+      const char      *newline = memchr (data, '\n', end - data);
+      g_autofree char *line = NULL;
+      char            *colon;
+
+      if (newline == NULL)
+        break;
+      line = g_strndup (data, newline - data);
+      g_strchomp (line);
+      data = newline + 1;
+      if (line[0] == '\0')
+        break;
+      colon = strchr (line, ':');
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      if (g_ascii_strcasecmp (line, "Status") == 0)
+        status = (guint) g_ascii_strtoull (g_strchug (colon + 1), NULL, 10);
+      else
+        soup_message_headers_replace (headers, line, g_strchug (colon + 1));
+    }
+  soup_server_message_set_status (message, status, NULL);
+  soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_COPY, data, end - data);
+
+done:
+  soup_server_message_unpause (message);
+  g_object_unref (message);
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+static void
+handle_git (FakeProvider      *self,
+            SoupServerMessage *message,
+            const char        *dialect,
+            const char        *rest)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  const char         *authorization = soup_message_headers_get_one (request_headers, "Authorization");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) backend = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *path_info = NULL;
+  Grant           *grant = NULL;
+  GitRequest      *request;
+  const char      *query = g_uri_get_query (soup_server_message_get_uri (message));
+
+  count (self, "git");
+  if (authorization != NULL && g_str_has_prefix (authorization, "Basic "))
+    {
+      gsize            length = 0;
+      g_autofree char *decoded = (char *) g_base64_decode (authorization + strlen ("Basic "), &length);
+      g_autofree char *text = g_strndup (decoded, length);
+      char            *colon = strchr (text, ':');
+
+      if (colon != NULL)
+        {
+          *colon = '\0';
+          grant = g_hash_table_lookup (self->access_tokens, colon + 1);
+          user = g_strdup (text);
+        }
+    }
+  if (grant == NULL || !g_str_equal (grant->dialect, dialect) ||
+      g_strcmp0 (user, g_str_equal (dialect, "github") ? grant->github_login : "oauth2") != 0)
+    {
+      count (self, "git-refused");
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "WWW-Authenticate",
+                                    "Basic realm=\"fake git\"");
+      reply (message, SOUP_STATUS_UNAUTHORIZED, "text/plain", "Invalid username or token");
+      return;
+    }
+  count (self, "git-accepted");
+
+  path_info = g_strconcat ("/", rest, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "GIT_PROJECT_ROOT", self->git_root, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIT_HTTP_EXPORT_ALL", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "PATH_INFO", path_info, TRUE);
+  g_subprocess_launcher_setenv (launcher, "QUERY_STRING", query != NULL ? query : "", TRUE);
+  g_subprocess_launcher_setenv (launcher, "REQUEST_METHOD", soup_server_message_get_method (message), TRUE);
+  g_subprocess_launcher_setenv (launcher, "REMOTE_USER", user, TRUE);
+  g_subprocess_launcher_setenv (launcher, "REMOTE_ADDR", "127.0.0.1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIT_CONFIG_NOSYSTEM", "1", TRUE);
+  if (soup_message_headers_get_one (request_headers, "Content-Type") != NULL)
+    g_subprocess_launcher_setenv (launcher, "CONTENT_TYPE", soup_message_headers_get_one (request_headers, "Content-Type"), TRUE);
+  if (soup_message_headers_get_one (request_headers, "Content-Encoding") != NULL)
+    g_subprocess_launcher_setenv (launcher, "HTTP_CONTENT_ENCODING",
+                                  soup_message_headers_get_one (request_headers, "Content-Encoding"), TRUE);
+  body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  {
+    g_autofree char *length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (body));
+    g_subprocess_launcher_setenv (launcher, "CONTENT_LENGTH", length, TRUE);
+  }
+  backend = g_subprocess_launcher_spawn (launcher, &error, "git", "http-backend", NULL);
+  if (backend == NULL)
+    {
+      g_test_message ("git http-backend cannot start: %s", error->message);
+      soup_server_message_set_status (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      return;
+    }
+
+  request = g_new0 (GitRequest, 1);
+  request->self = g_object_ref (self);
+  request->message = g_object_ref (message);
+  soup_server_message_pause (message);
+  g_subprocess_communicate_async (backend, body, NULL, git_backend_cb, request);
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *message,
@@ -1254,6 +1417,13 @@ handle_request (SoupServer        *server,
   if (g_str_equal (dialect, "avatars") && g_str_equal (rest, "endless"))
     {
       handle_endless_avatar (self, message);
+      return;
+    }
+
+  if (self->git_root != NULL && (g_str_equal (dialect, "github") || g_str_equal (dialect, "gitlab")) &&
+      (strstr (rest, ".git/") != NULL || g_str_has_suffix (rest, ".git")))
+    {
+      handle_git (self, message, dialect, rest);
       return;
     }
 
@@ -1332,6 +1502,8 @@ fake_provider_init (FakeProvider *self)
   g_ptr_array_add (self->published, test_key_ref (self->signing_key));
   self->jwks_cache_control = g_strdup ("max-age=3600");
   self->expires_in = 3600;
+  self->github_id = 583231;
+  self->github_login = g_strdup ("octocat");
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) answer_free);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) client_free);
 
@@ -1642,4 +1814,50 @@ const char *
 fake_provider_get_last_registration (FakeProvider *self)
 {
   return self->last_registration;
+}
+
+/**
+ * fake_provider_set_github_user:
+ * @login: the account's login
+ *
+ * Who the next GitHub sign-ins sign in as (583231, octocat unless told).
+ */
+void
+fake_provider_set_github_user (FakeProvider *self,
+                               gint64        id,
+                               const char   *login)
+{
+  self->github_id = id;
+  g_free (self->github_login);
+  self->github_login = g_strdup (login);
+}
+
+/**
+ * fake_provider_serve_git:
+ * @root: a directory of git repositories (bare), as
+ *   `git http-backend` takes in `GIT_PROJECT_ROOT`
+ *
+ * Serves the repositories under @root over smart HTTP, as the forges do,
+ * at `/github/REPO.git` and `/gitlab/REPO.git`, to the credentials each
+ * wants (see handle_git()).
+ */
+void
+fake_provider_serve_git (FakeProvider *self,
+                         const char   *root)
+{
+  g_free (self->git_root);
+  self->git_root = g_strdup (root);
+}
+
+/**
+ * fake_provider_forget_access_tokens:
+ *
+ * Every access token issued so far is refused from now on, as when the
+ * person revoked Lanyard's access at the provider or the tokens expired
+ * early; refresh tokens still work.
+ */
+void
+fake_provider_forget_access_tokens (FakeProvider *self)
+{
+  g_hash_table_remove_all (self->access_tokens);
 }

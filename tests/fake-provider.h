@@ -138,6 +138,12 @@ void          fake_provider_set_registration (FakeProvider    *self,
 void          fake_provider_forget_registrations (FakeProvider *self);
 guint         fake_provider_get_n_clients (FakeProvider *self);
 const char   *fake_provider_get_last_registration (FakeProvider *self);
+void          fake_provider_set_github_user (FakeProvider *self,
+                                             gint64        id,
+                                             const char   *login);
+void          fake_provider_serve_git (FakeProvider *self,
+                                       const char   *root);
+void          fake_provider_forget_access_tokens (FakeProvider *self);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
 

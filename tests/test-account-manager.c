@@ -506,6 +506,115 @@ test_invalid_grant_needs_attention (ManagerFixture *f,
   g_assert_true (contains (f->changed, "work:4242 needs-attention"));
 }
 
+typedef struct
+{
+  guint   answered;
+  guint   accepted;
+  GError *error;
+} Checks;
+
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Checks  *checks = user_data;
+  gboolean accepted = FALSE;
+
+  checks->answered++;
+  g_clear_error (&checks->error);
+  if (lanyard_account_manager_check_credentials_finish (LANYARD_ACCOUNT_MANAGER (object), result, &accepted,
+                                                        &checks->error) &&
+      accepted)
+    checks->accepted++;
+}
+
+/* @n checks at once, answered. */
+static void
+check_credentials (ManagerFixture *f,
+                   LanyardAccount *account,
+                   guint           n,
+                   Checks         *checks)
+{
+  guint expected = checks->answered + n;
+
+  for (guint i = 0; i < n; i++)
+    lanyard_account_manager_check_credentials_async (f->manager, account, NULL, checked_cb, checks);
+  while (checks->answered < expected)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_check_accepted_limited (ManagerFixture *f,
+                             gconstpointer   data)
+{
+  LanyardAccount *account = sign_in_and_link (f, "work", "gitlab");
+  guint           userinfo = fake_provider_get_count (f->flow.fake, "userinfo");
+  Checks          checks = { 0 };
+
+  /* Three at once: one request to the provider, three answers. */
+  check_credentials (f, account, 3, &checks);
+  g_assert_no_error (checks.error);
+  g_assert_cmpuint (checks.accepted, ==, 3);
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "userinfo"), ==, userinfo + 1);
+  /* Within the interval: the same answer, not asked again. */
+  check_credentials (f, account, 2, &checks);
+  g_assert_cmpuint (checks.accepted, ==, 5);
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "userinfo"), ==, userinfo + 1);
+  g_assert_false (lanyard_account_get_needs_attention (account));
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "refresh"), ==, 0);
+}
+
+static void
+test_check_refused (ManagerFixture *f,
+                    gconstpointer   data)
+{
+  LanyardAccount *account = sign_in_and_link (f, "work", "gitlab");
+  g_autoptr(LanyardTokenSet) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  guint  userinfo, refreshes;
+  Checks checks = { 0 };
+
+  /* The token is refused and so is the renewal: the account needs
+   * attention, with the renewal's refusal as the reason. */
+  fake_provider_forget_access_tokens (f->flow.fake);
+  fake_provider_set_failure (f->flow.fake, FAKE_FAIL_TOKEN_INVALID_GRANT);
+  userinfo = fake_provider_get_count (f->flow.fake, "userinfo");
+  refreshes = fake_provider_get_count (f->flow.fake, "refresh");
+  check_credentials (f, account, 1, &checks);
+  g_assert_no_error (checks.error);
+  g_assert_cmpuint (checks.accepted, ==, 0);
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "userinfo"), ==, userinfo + 1);
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "refresh"), ==, refreshes + 1);
+  g_assert_true (lanyard_account_get_needs_attention (account));
+  g_assert_nonnull (strstr (lanyard_account_get_attention_reason (account), "invalid_grant"));
+
+  /* Nothing deleted; the provider is not asked again. */
+  stored = keyring_tokens (account, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  check_credentials (f, account, 1, &checks);
+  g_assert_cmpuint (checks.accepted, ==, 0);
+  g_assert_cmpuint (fake_provider_get_count (f->flow.fake, "userinfo"), ==, userinfo + 1);
+  fake_provider_set_failure (f->flow.fake, FAKE_FAIL_NONE);
+}
+
+static void
+test_check_unreachable (ManagerFixture *f,
+                        gconstpointer   data)
+{
+  LanyardAccount *account = sign_in_and_link (f, "work", "gitlab");
+  Checks          checks = { 0 };
+
+  /* The provider cannot say: an error, nothing marked. */
+  fake_provider_set_raw_answer (f->flow.fake, "userinfo", 503, "text/plain", "down for maintenance");
+  check_credentials (f, account, 1, &checks);
+  g_assert_error (checks.error, LANYARD_ERROR, LANYARD_ERROR_SERVER);
+  g_assert_false (lanyard_account_get_needs_attention (account));
+  g_clear_error (&checks.error);
+  fake_provider_set_answer (f->flow.fake, "userinfo", FAKE_ANSWER_NORMAL);
+}
+
 static void
 test_keyring_locked_unavailable (ManagerFixture *f,
                                  gconstpointer   data)
@@ -938,6 +1047,9 @@ main (int   argc,
   ADD ("scheduled-refresh", test_scheduled_refresh);
   ADD ("invalid-grant-needs-attention", test_invalid_grant_needs_attention);
   ADD ("keyring-locked-unavailable", test_keyring_locked_unavailable);
+  ADD ("check-accepted-limited", test_check_accepted_limited);
+  ADD ("check-refused", test_check_refused);
+  ADD ("check-unreachable", test_check_unreachable);
   ADD ("unlink-revokes-deletes-forgets", test_unlink_revokes_deletes_forgets);
   ADD ("unlink-keeps-account-when-delete-fails", test_unlink_keeps_account_when_delete_fails);
   ADD ("primary-and-current", test_primary_and_current);

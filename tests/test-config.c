@@ -203,6 +203,33 @@ test_provider_policies (void)
   g_assert_true (g_str_has_prefix (url, "https://ghe.example.com/login/oauth/authorize?"));
 }
 
+/* Where a provider serves git repositories (ListProviders' web-url, for
+ * git-credential-lanyard): GitHub and GitLab only. */
+static void
+test_web_url (void)
+{
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  const char *envp[] = {
+    "LANYARD_PROVIDER_GITHUB=github client_id=a client_secret=b",
+    "LANYARD_PROVIDER_GHE=github client_id=a client_secret=b base_url=https://ghe.example.com:8443",
+    "LANYARD_PROVIDER_GITLAB=gitlab client_id=a",
+    "LANYARD_PROVIDER_WORK=gitlab client_id=a base_url=https://example.com/gitlab/",
+    "LANYARD_PROVIDER_GOOGLE=google client_id=a client_secret=b",
+    NULL,
+  };
+
+  lanyard_provider_registry_load (registry, NULL, envp);
+  g_assert_cmpstr (lanyard_provider_get_web_url (lanyard_provider_registry_lookup (registry, "github")), ==,
+                   "https://github.com");
+  g_assert_cmpstr (lanyard_provider_get_web_url (lanyard_provider_registry_lookup (registry, "ghe")), ==,
+                   "https://ghe.example.com:8443");
+  g_assert_cmpstr (lanyard_provider_get_web_url (lanyard_provider_registry_lookup (registry, "gitlab")), ==,
+                   "https://gitlab.com");
+  g_assert_cmpstr (lanyard_provider_get_web_url (lanyard_provider_registry_lookup (registry, "work")), ==,
+                   "https://example.com/gitlab");
+  g_assert_null (lanyard_provider_get_web_url (lanyard_provider_registry_lookup (registry, "google")));
+}
+
 static void
 test_authorize_url_escaping (void)
 {
@@ -791,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Config/validation-messages", test_validation_messages);
   g_test_add_func ("/Lanyard/Config/valid-configurations", test_valid_configurations);
   g_test_add_func ("/Lanyard/Config/provider-policies", test_provider_policies);
+  g_test_add_func ("/Lanyard/Config/web-url", test_web_url);
   g_test_add_func ("/Lanyard/Config/authorize-url-escaping", test_authorize_url_escaping);
   g_test_add_func ("/Lanyard/Config/key-files-and-environment", test_key_files_and_environment);
   g_test_add_func ("/Lanyard/Config/unreadable-file", test_unreadable_file);

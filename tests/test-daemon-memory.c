@@ -64,6 +64,7 @@ static const Call calls[] = {
   { "Account GetAll", NULL, "org.freedesktop.DBus.Properties", "GetAll", "('io.github.lanyard.Account',)", FALSE },
   { "GetAccessToken", NULL, "io.github.lanyard.Account", "GetAccessToken", NULL, FALSE },
   { "EnsureCredentials", NULL, "io.github.lanyard.Account", "EnsureCredentials", NULL, FALSE },
+  { "CheckCredentials", NULL, "io.github.lanyard.Account", "CheckCredentials", NULL, FALSE },
   { "Introspect", MANAGER_PATH, "org.freedesktop.DBus.Introspectable", "Introspect", NULL, FALSE },
   /* Servers added by their address: refused before any request leaves. */
   { "AddServer (plain http)", MANAGER_PATH, "io.github.lanyard.Manager", "AddServer",

@@ -127,6 +127,24 @@ test_command_is_installed (void)
   g_assert_true (is_installed (path));
 }
 
+/* docs/git.md tells git on the host to run
+ * `flatpak run --command=git-credential-lanyard`: the helper must be in
+ * /app/bin and survive the manifest's cleanup. */
+static void
+test_git_helper_is_kept (void)
+{
+  JsonArray *cleanup = json_object_get_array_member (manifest.manifest, "cleanup");
+
+  g_assert_true (is_installed ("bin/git-credential-lanyard"));
+  for (guint i = 0; cleanup != NULL && i < json_array_get_length (cleanup); i++)
+    {
+      const char *pattern = json_array_get_string_element (cleanup, i);
+
+      g_assert_false (g_str_equal (pattern, "/bin") || g_str_equal (pattern, "/bin/git-credential-lanyard") ||
+                      g_str_equal (pattern, "/bin/*") || g_str_equal (pattern, "git-credential-*"));
+    }
+}
+
 static void
 test_service_files_are_exported (void)
 {
@@ -280,6 +298,7 @@ main (int   argc,
 
   g_test_add_func ("/Lanyard/Flatpak/identity-and-runtime", test_identity_and_runtime);
   g_test_add_func ("/Lanyard/Flatpak/command-is-installed", test_command_is_installed);
+  g_test_add_func ("/Lanyard/Flatpak/git-helper-is-kept", test_git_helper_is_kept);
   g_test_add_func ("/Lanyard/Flatpak/service-files-are-exported", test_service_files_are_exported);
   g_test_add_func ("/Lanyard/Flatpak/finish-args-are-the-least", test_finish_args_are_the_least);
   g_test_add_func ("/Lanyard/Flatpak/finish-args-are-explained", test_finish_args_are_explained);

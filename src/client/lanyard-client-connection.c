@@ -54,6 +54,23 @@ lanyard_client_connect (const char  **name,
                         GCancellable *cancellable,
                         GError      **error)
 {
+  return lanyard_client_connect_full (name, -1, cancellable, error);
+}
+
+/**
+ * lanyard_client_connect_full:
+ * @start_timeout_msec: how long starting the daemon (D-Bus activation) may
+ *   take, -1 for D-Bus's default (25 s); git-credential-lanyard, which
+ *   must not hold up git, waits less
+ *
+ * lanyard_client_connect() with a bound on the start.
+ */
+GDBusConnection *
+lanyard_client_connect_full (const char  **name,
+                             int           start_timeout_msec,
+                             GCancellable *cancellable,
+                             GError      **error)
+{
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, cancellable, error);
   g_autoptr(GVariant) started = NULL;
   g_autofree char *path = socket_path ();
@@ -71,7 +88,7 @@ lanyard_client_connect (const char  **name,
       started = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                              "org.freedesktop.DBus", "StartServiceByName",
                                              g_variant_new ("(su)", LANYARD_DAEMON_BUS_NAME, 0), NULL,
-                                             G_DBUS_CALL_FLAGS_NONE, -1, cancellable, NULL);
+                                             G_DBUS_CALL_FLAGS_NONE, start_timeout_msec, cancellable, NULL);
       if (started != NULL)
         connection = connect_socket (path, cancellable);
     }

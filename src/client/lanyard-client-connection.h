@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 GDBusConnection *lanyard_client_connect (const char  **name,
                                          GCancellable *cancellable,
                                          GError      **error);
+GDBusConnection *lanyard_client_connect_full (const char  **name,
+                                              int           start_timeout_msec,
+                                              GCancellable *cancellable,
+                                              GError      **error);
 void             lanyard_client_connect_async (GCancellable       *cancellable,
                                                GAsyncReadyCallback callback,
                                                gpointer            user_data);

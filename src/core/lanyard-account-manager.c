@@ -32,6 +32,7 @@ struct _LanyardAccountManager
   GHashTable              *unlinking; /* keys of accounts being unlinked */
   GHashTable              *renewed_at; /* key → monotonic µs of its last refresh here */
   GHashTable              *fresh; /* key → CachedToken: access tokens handed out from memory */
+  GHashTable              *checks; /* key → CredentialCheck: the last or running check at the provider */
   LockWatch               *lock_watch; /* NULL until a token is cached */
 
   /* Borrowed references: the store owns the accounts */
@@ -94,6 +95,32 @@ cached_token_is_fresh (const CachedToken *token,
                        gint64             now)
 {
   return token->expires_at == 0 || now + LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS < token->expires_at;
+}
+
+/* A check of an account's access token at the provider
+ * (lanyard_account_manager_check_credentials_async()). Kept after it ends,
+ * so that checks asked for within LANYARD_ACCOUNT_MANAGER_CHECK_INTERVAL_SECONDS
+ * get its answer without asking the provider again. */
+typedef struct
+{
+  LanyardAccountManager *manager; /* owned while running, else NULL */
+  LanyardAccount        *account; /* owned while running, else NULL */
+  LanyardTokenSet       *tokens; /* what is being checked, while running */
+  char                  *key;
+  GPtrArray             *tasks; /* GTask: the callers waiting; NULL once done */
+  gint64                 started; /* monotonic µs */
+  gboolean               renewed; /* the one renewal after a refusal was tried */
+  gboolean               accepted;
+  GError                *error; /* how the last check failed, if it did */
+} CredentialCheck;
+
+static void
+credential_check_free (CredentialCheck *check)
+{
+  g_assert (check->tasks == NULL);
+  g_free (check->key);
+  g_clear_error (&check->error);
+  g_free (check);
 }
 
 struct _LockWatch
@@ -302,6 +329,7 @@ lanyard_account_manager_finalize (GObject *object)
   g_clear_pointer (&self->unlinking, g_hash_table_unref);
   g_clear_pointer (&self->renewed_at, g_hash_table_unref);
   g_clear_pointer (&self->fresh, g_hash_table_unref);
+  g_clear_pointer (&self->checks, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->tokens);
   g_clear_object (&self->registry);
@@ -373,6 +401,7 @@ lanyard_account_manager_init (LanyardAccountManager *self)
   self->unlinking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->renewed_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_token_free);
+  self->checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) credential_check_free);
   self->tokens = lanyard_token_store_new ();
 }
 
@@ -419,6 +448,13 @@ store_account_removed_cb (LanyardAccountStore   *store,
   g_hash_table_remove (self->by_key, key);
   g_hash_table_remove (self->renewed_at, key);
   forget_token (self, key);
+  {
+    CredentialCheck *check = g_hash_table_lookup (self->checks, key);
+
+    /* A running check ends by itself, finding the account gone. */
+    if (check != NULL && check->tasks == NULL)
+      g_hash_table_remove (self->checks, key);
+  }
   g_signal_handlers_disconnect_by_func (account, account_notify_cb, self);
   lanyard_refresh_scheduler_remove (self->scheduler, key);
   g_signal_emit (self, signals[ACCOUNT_REMOVED], 0, account);
@@ -1162,6 +1198,219 @@ lanyard_account_manager_ensure_credentials_finish (LanyardAccountManager *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_ensure_credentials_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Checking an access token a program says was refused (git's "erase"):
+ * the provider's word, one renewal when it refuses, and the account needs
+ * attention when that does not help. */
+
+static void
+check_finish (CredentialCheck *check,
+              gboolean         accepted,
+              const GError    *error)
+{
+  g_autoptr(GPtrArray) tasks = g_steal_pointer (&check->tasks);
+  g_autoptr(LanyardAccountManager) manager = g_steal_pointer (&check->manager);
+  g_autoptr(LanyardAccount) account = g_steal_pointer (&check->account);
+  g_autofree char *key = g_strdup (check->key);
+
+  g_clear_object (&check->tokens);
+  check->accepted = accepted;
+  g_clear_error (&check->error);
+  if (error != NULL)
+    check->error = g_error_copy (error);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, accepted);
+    }
+  /* The account went while the check ran: nothing to remember it for. */
+  if (!is_ours (manager, account))
+    g_hash_table_remove (manager->checks, key);
+}
+
+/* The provider refused the access token, renewed or not: the person has
+ * to sign in again. Nothing is deleted. */
+static void
+check_refused (CredentialCheck *check,
+               const GError    *refusal)
+{
+  LanyardAccountManager *self = check->manager;
+
+  if (is_ours (self, check->account) && !g_hash_table_contains (self->unlinking, check->key))
+    {
+      g_message ("The provider refused the access token of %s: %s", check->key, refusal->message);
+      forget_token (self, check->key);
+      lanyard_account_set_attention (check->account, refusal->message);
+      lanyard_refresh_scheduler_report (self->scheduler, check->key, LANYARD_REFRESH_NEEDS_ATTENTION, 0);
+      save_accounts_or_log (self);
+    }
+  check_finish (check, FALSE, NULL);
+}
+
+static void check_tokens_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+static void
+check_answered_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CredentialCheck *check = user_data;
+  g_autoptr(GError) error = NULL;
+  LanyardTokenSet *tokens = check->tokens;
+
+  if (lanyard_provider_check_access_token_finish (LANYARD_PROVIDER (object), result, &error))
+    {
+      check_finish (check, TRUE, NULL);
+      return;
+    }
+  if (!g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT))
+    {
+      check_finish (check, FALSE, error);
+      return;
+    }
+
+  /* Refused: renewed once, when there is a refresh token, and asked
+   * again; the renewal's own refusal (invalid_grant) marks the account. */
+  if (!check->renewed && tokens != NULL && lanyard_token_set_get_refresh_token (tokens) != NULL &&
+      is_ours (check->manager, check->account))
+    {
+      check->renewed = TRUE;
+      lanyard_account_manager_get_tokens_async (check->manager, check->account, TRUE, NULL, check_tokens_cb, check);
+      return;
+    }
+  check_refused (check, error);
+}
+
+static void
+check_tokens_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CredentialCheck       *check = user_data;
+  LanyardAccountManager *self = LANYARD_ACCOUNT_MANAGER (object);
+  g_autoptr(LanyardTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardProvider *provider;
+
+  tokens = lanyard_account_manager_get_tokens_finish (self, result, &error);
+  if (tokens == NULL)
+    {
+      /* A renewal refused (invalid_grant) marked the account already. */
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT))
+        check_finish (check, FALSE, NULL);
+      else
+        check_finish (check, FALSE, error);
+      return;
+    }
+
+  provider = lanyard_provider_registry_lookup (self->registry, lanyard_account_get_provider_id (check->account));
+  if (provider == NULL)
+    {
+      g_autoptr(GError) gone = g_error_new (LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                                             _ ("The provider “%s” is no longer configured, so this account's token cannot be checked."),
+                                             lanyard_account_get_provider_id (check->account));
+      check_finish (check, FALSE, gone);
+      return;
+    }
+  /* Kept for the decision to renew. */
+  g_set_object (&check->tokens, tokens);
+  lanyard_provider_check_access_token_async (provider, tokens, NULL, check_answered_cb, check);
+}
+
+void
+lanyard_account_manager_check_credentials_async (LanyardAccountManager *self,
+                                                 LanyardAccount        *account,
+                                                 GCancellable          *cancellable,
+                                                 GAsyncReadyCallback    callback,
+                                                 gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  CredentialCheck *check;
+  gint64           now = g_get_monotonic_time ();
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_account_manager_check_credentials_async);
+  if (!is_ours (self, account))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND, _ ("This account is no longer linked"));
+      return;
+    }
+  /* Refused already: the provider is not asked until the person signed
+   * in again. */
+  if (lanyard_account_get_needs_attention (account))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  key = lanyard_account_dup_key (account);
+  check = g_hash_table_lookup (self->checks, key);
+  if (check != NULL && check->tasks != NULL)
+    {
+      g_ptr_array_add (check->tasks, g_steal_pointer (&task));
+      return;
+    }
+  /* A loop of checks (a script retrying, git erasing at every failure)
+   * costs the provider one request per interval. A refusal remembered
+   * from before a new sign-in does not count: the account was fine. */
+  if (check != NULL && now - check->started < LANYARD_ACCOUNT_MANAGER_CHECK_INTERVAL_SECONDS * G_USEC_PER_SEC &&
+      (check->accepted || check->error != NULL))
+    {
+      g_debug ("The token of %s was checked less than %d s ago", key, LANYARD_ACCOUNT_MANAGER_CHECK_INTERVAL_SECONDS);
+      if (check->error != NULL)
+        g_task_return_error (task, g_error_copy (check->error));
+      else
+        g_task_return_boolean (task, check->accepted);
+      return;
+    }
+
+  if (check == NULL)
+    {
+      check = g_new0 (CredentialCheck, 1);
+      check->key = g_strdup (key);
+      g_hash_table_insert (self->checks, g_strdup (key), check);
+    }
+  check->manager = g_object_ref (self);
+  check->account = g_object_ref (account);
+  check->tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  check->started = now;
+  check->renewed = FALSE;
+  g_ptr_array_add (check->tasks, g_steal_pointer (&task));
+  lanyard_account_manager_get_tokens_async (self, account, FALSE, NULL, check_tokens_cb, check);
+}
+
+gboolean
+lanyard_account_manager_check_credentials_finish (LanyardAccountManager *self,
+                                                  GAsyncResult          *result,
+                                                  gboolean              *accepted,
+                                                  GError               **error)
+{
+  GError  *local = NULL;
+  gboolean answer;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_manager_check_credentials_async, FALSE);
+
+  answer = g_task_propagate_boolean (G_TASK (result), &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (accepted != NULL)
+    *accepted = answer;
+  return TRUE;
 }
 
 /* The scheduler hears back whatever happened to a refresh it asked for:

@@ -19,6 +19,15 @@ G_BEGIN_DECLS
 #define LANYARD_ACCOUNT_MANAGER_FRESH_MARGIN_SECONDS 60
 
 /**
+ * LANYARD_ACCOUNT_MANAGER_CHECK_INTERVAL_SECONDS:
+ *
+ * How often at most lanyard_account_manager_check_credentials_async()
+ * asks the provider about one account; checks in between get the last
+ * answer.
+ */
+#define LANYARD_ACCOUNT_MANAGER_CHECK_INTERVAL_SECONDS 60
+
+/**
  * LanyardAccountManager:
  *
  * The linked accounts and their tokens, without D-Bus: the accounts file
@@ -299,6 +308,44 @@ void lanyard_account_manager_ensure_credentials_async (LanyardAccountManager *se
 gboolean lanyard_account_manager_ensure_credentials_finish (LanyardAccountManager *self,
                                                             GAsyncResult          *result,
                                                             GError               **error);
+
+/**
+ * lanyard_account_manager_check_credentials_async:
+ * @account: one of this manager's accounts
+ * @cancellable: (nullable): unused, for the shape (a check under way goes
+ *   on for the others waiting)
+ * @callback: (scope async):
+ *
+ * A program says the account's access token was refused (git's `erase`):
+ * asks the provider's userinfo endpoint whether it accepts the token.
+ * When it refuses (HTTP 401), the tokens are renewed once, where there is
+ * a refresh token, and the provider asked again; when it still refuses,
+ * or the renewal is refused, the account needs attention, with the
+ * provider's refusal as the reason. Nothing is deleted. An account that
+ * needs attention already is answered at once, without asking. At most
+ * one check per account per %LANYARD_ACCOUNT_MANAGER_CHECK_INTERVAL_SECONDS
+ * reaches the provider; checks in between, and those that arrive while
+ * one runs, get its answer.
+ */
+void lanyard_account_manager_check_credentials_async (LanyardAccountManager *self,
+                                                      LanyardAccount        *account,
+                                                      GCancellable          *cancellable,
+                                                      GAsyncReadyCallback    callback,
+                                                      gpointer               user_data);
+
+/**
+ * lanyard_account_manager_check_credentials_finish:
+ * @accepted: (out) (optional): whether the provider accepts the account's
+ *   (possibly renewed) token; %FALSE when the account needs attention
+ *
+ * Returns: %TRUE when the provider answered (accepting or refusing);
+ *   %FALSE with @error set when it could not be asked (network, HTTP 5xx,
+ *   the keyring), in which case nothing was marked
+ */
+gboolean lanyard_account_manager_check_credentials_finish (LanyardAccountManager *self,
+                                                           GAsyncResult          *result,
+                                                           gboolean              *accepted,
+                                                           GError               **error);
 
 /**
  * lanyard_account_manager_link_async:

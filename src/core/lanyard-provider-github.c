@@ -65,6 +65,9 @@ lanyard_provider_github_configure (LanyardProvider       *provider,
     g_autofree char *page = _lanyard_provider_join_url (base_url, "settings/applications");
     _lanyard_provider_set_revoke_page (provider, page);
   }
+  /* Git repositories are served from the web address, github.com or a
+   * GitHub Enterprise Server. */
+  _lanyard_provider_set_web_url (provider, base_url);
 
   return TRUE;
 }

@@ -56,6 +56,8 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   page = _lanyard_provider_join_url (base, "-/user_settings/applications");
   _lanyard_provider_set_revoke_page (provider, page);
   _lanyard_provider_set_jwks_uri (provider, keys);
+  /* Git repositories are served below the base URL, over HTTPS. */
+  _lanyard_provider_set_web_url (provider, base);
 
   return TRUE;
 }

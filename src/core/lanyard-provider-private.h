@@ -30,6 +30,8 @@ void             _lanyard_provider_set_client_id (LanyardProvider *self,
 const char      *_lanyard_provider_get_client_secret (LanyardProvider *self);
 const char      *_lanyard_provider_get_userinfo_url (LanyardProvider *self);
 const char      *_lanyard_provider_get_revocation_url (LanyardProvider *self);
+void             _lanyard_provider_set_web_url (LanyardProvider *self,
+                                                const char      *url);
 void             _lanyard_provider_set_revoke_page (LanyardProvider *self,
                                                     const char      *page);
 GError          *_lanyard_provider_new_revoke_error (LanyardProvider *self,

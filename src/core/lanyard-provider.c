@@ -34,6 +34,7 @@ typedef struct
   char                *userinfo_url;
   char                *revocation_url;
   char                *revoke_page; /* where a person revokes Lanyard's access by hand */
+  char                *web_url; /* where it serves git repositories (GitHub, GitLab) */
   char                *issuer;
   char                *redirect_host;
   LanyardBrowserPolicy browser_policy;
@@ -76,6 +77,7 @@ lanyard_provider_finalize (GObject *object)
   g_free (priv->userinfo_url);
   g_free (priv->revocation_url);
   g_free (priv->revoke_page);
+  g_free (priv->web_url);
   g_free (priv->issuer);
   g_free (priv->redirect_host);
   g_clear_object (&priv->session);
@@ -1074,6 +1076,36 @@ lanyard_provider_get_revoke_page (LanyardProvider *self)
   return priv->revoke_page;
 }
 
+/**
+ * _lanyard_provider_set_web_url:
+ * @url: (nullable): the provider's web address, where it serves git
+ *   repositories over HTTPS (GitHub, GitLab); %NULL for others
+ */
+void
+_lanyard_provider_set_web_url (LanyardProvider *self,
+                               const char      *url)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->web_url, url);
+}
+
+/**
+ * lanyard_provider_get_web_url:
+ *
+ * Returns: (nullable): the provider's web address, where it serves git
+ *   repositories (`https://github.com`, a GitLab's base URL), for
+ *   git-credential-lanyard; %NULL for providers that serve none
+ */
+const char *
+lanyard_provider_get_web_url (LanyardProvider *self)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return priv->web_url;
+}
+
 const char *
 _lanyard_provider_get_revocation_url (LanyardProvider *self)
 {
@@ -1596,6 +1628,71 @@ lanyard_provider_refresh_finish (LanyardProvider *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+check_access_token_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  GError *error = NULL;
+
+  answer = _lanyard_provider_get_json_finish (LANYARD_PROVIDER (object), result, &error);
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * lanyard_provider_check_access_token_async:
+ * @tokens: the tokens whose access token to check
+ *
+ * Asks the provider's userinfo endpoint whether it still accepts the
+ * access token, and nothing more: no ID token is looked at (a stored one
+ * has expired long ago), no identity made. A refusal (HTTP 401) is
+ * %LANYARD_ERROR_INVALID_GRANT; a provider without a userinfo endpoint
+ * cannot be asked (%LANYARD_ERROR_NOT_SUPPORTED).
+ */
+void
+lanyard_provider_check_access_token_async (LanyardProvider    *self,
+                                           LanyardTokenSet    *tokens,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  GTask                  *task;
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_check_access_token_async);
+  if (priv->userinfo_url == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
+                               _ ("%s offers no way to check an access token"), priv->display_name);
+      g_object_unref (task);
+      return;
+    }
+  _lanyard_provider_get_json_async (self, priv->userinfo_url, tokens, cancellable, check_access_token_cb, task);
+}
+
+/**
+ * lanyard_provider_check_access_token_finish:
+ *
+ * Returns: %TRUE when the provider accepts the access token
+ */
+gboolean
+lanyard_provider_check_access_token_finish (LanyardProvider *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

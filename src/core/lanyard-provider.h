@@ -132,6 +132,7 @@ gboolean             lanyard_provider_get_is_demo (LanyardProvider *self);
 gboolean             lanyard_provider_get_uses_nonce (LanyardProvider *self);
 gboolean             lanyard_provider_can_revoke (LanyardProvider *self);
 const char          *lanyard_provider_get_revoke_page (LanyardProvider *self);
+const char          *lanyard_provider_get_web_url (LanyardProvider *self);
 SoupSession         *lanyard_provider_get_session (LanyardProvider *self);
 void                 lanyard_provider_set_jwks_cache (LanyardProvider  *self,
                                                       LanyardJwksCache *cache);
@@ -176,6 +177,14 @@ void             lanyard_provider_fetch_identity_async (LanyardProvider    *self
 LanyardIdentity *lanyard_provider_fetch_identity_finish (LanyardProvider *self,
                                                          GAsyncResult    *result,
                                                          GError         **error);
+void             lanyard_provider_check_access_token_async (LanyardProvider    *self,
+                                                            LanyardTokenSet    *tokens,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+gboolean         lanyard_provider_check_access_token_finish (LanyardProvider *self,
+                                                             GAsyncResult    *result,
+                                                             GError         **error);
 void             lanyard_provider_revoke_async (LanyardProvider    *self,
                                                 LanyardTokenSet    *tokens,
                                                 GCancellable       *cancellable,

@@ -120,6 +120,32 @@ lanyard_bus_account_handle_ensure_credentials (LanyardDBusAccount    *iface,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean accepted = FALSE;
+
+  if (!lanyard_account_manager_check_credentials_finish (LANYARD_ACCOUNT_MANAGER (object), result, &accepted, &error))
+    lanyard_dbus_errors_return (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", accepted));
+}
+
+static gboolean
+lanyard_bus_account_handle_check_credentials (LanyardDBusAccount    *iface,
+                                              GDBusMethodInvocation *invocation)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
+
+  lanyard_account_manager_check_credentials_async (self->manager, self->account, NULL, checked_cb,
+                                                   g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* The policy let the caller through (TOKEN_READER): a host program,
  * which needs nobody's consent, so there is nothing left to ask. */
 static gboolean
@@ -163,6 +189,7 @@ lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface)
 {
   iface->handle_get_access_token = lanyard_bus_account_handle_get_access_token;
   iface->handle_ensure_credentials = lanyard_bus_account_handle_ensure_credentials;
+  iface->handle_check_credentials = lanyard_bus_account_handle_check_credentials;
   iface->handle_unlink = lanyard_bus_account_handle_unlink;
   iface->handle_request_access = lanyard_bus_account_handle_request_access;
 }

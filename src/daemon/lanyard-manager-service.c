@@ -172,6 +172,9 @@ lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
         if (server != NULL)
           g_variant_dict_insert (&dict, "server", "s", server);
       }
+      /* Where git-credential-lanyard answers for this provider. */
+      if (entry->provider != NULL && lanyard_provider_get_web_url (entry->provider) != NULL)
+        g_variant_dict_insert (&dict, "web-url", "s", lanyard_provider_get_web_url (entry->provider));
       g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
     }
 

@@ -92,6 +92,7 @@ static const LanyardPolicyRule rules[] = {
   METHOD (MANAGER, "RemoveProvider", HOST_PROGRAM),
   METHOD (ACCOUNT, "Unlink", HOST_PROGRAM),
   METHOD (ACCOUNT, "EnsureCredentials", HOST_PROGRAM),
+  METHOD (ACCOUNT, "CheckCredentials", HOST_PROGRAM),
   METHOD (ACCOUNT, "GetAccessToken", TOKEN_READER),
   METHOD (ACCOUNT, "RequestAccess", TOKEN_READER),
 
