@@ -15,6 +15,7 @@
 #include "daemon-harness.h"
 
 static KeyringHarness harness;
+static guint          providers_changed; /* ProvidersChanged signals seen */
 static Daemon         daemon_process;
 static FakeProvider  *fake;
 
@@ -235,6 +236,18 @@ test_add_again_is_the_same (void)
 }
 
 static void
+providers_changed_cb (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *path,
+                      const char      *interface,
+                      const char      *signal,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  providers_changed++;
+}
+
+static void
 test_rename (void)
 {
   g_autoptr(GError) error = NULL;
@@ -247,6 +260,10 @@ test_rename (void)
   g_assert_no_error (error);
   entry = listed_provider (oidc_id);
   g_assert_cmpstr (detail (entry, "display-name"), ==, "Work sign-in");
+  /* Programs showing the providers are told (added, then renamed). */
+  for (guint i = 0; i < 400 && providers_changed < 2; i++)
+    pause_a_moment ();
+  g_assert_cmpuint (providers_changed, ==, 2);
   file = servers_file ();
   assert_contains (file, "display_name=Work sign-in\n");
 
@@ -673,6 +690,8 @@ main (int   argc,
    * renewal. */
   fake_provider_set_expires_in (fake, 5);
   daemon_start (&daemon_process, fake, NULL);
+  g_dbus_connection_signal_subscribe (daemon_connection (), NULL, MANAGER, "ProvidersChanged", MANAGER_PATH, NULL,
+                                      G_DBUS_SIGNAL_FLAGS_NONE, providers_changed_cb, NULL, NULL);
 
   /* In this order: each leaves the stage for the next. */
   g_test_add_func ("/Lanyard/Registration/01-register-and-link", test_register_and_link);

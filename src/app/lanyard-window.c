@@ -283,8 +283,6 @@ object_removed_cb (GDBusObjectManager *objects,
   gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
   self->n_accounts--;
   update_empty_state (self);
-  /* A server added by its address may have gone with its last account. */
-  reload_providers (self, NULL);
 }
 
 /* "Other Server…": a self-managed GitLab or a company's sign-in, by its
@@ -333,6 +331,12 @@ fill_providers (LanyardWindow *self,
 }
 
 static void
+providers_changed_cb (LanyardWindow *self)
+{
+  reload_providers (self, NULL);
+}
+
+static void
 providers_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -356,6 +360,9 @@ providers_cb (GObject      *object,
   fill_providers (self, providers);
 
   g_signal_connect_object (self->manager, "notify::current-identity", G_CALLBACK (update_current_identity), self,
+                           G_CONNECT_SWAPPED);
+  /* A server added, renamed or removed, by this window or anyone. */
+  g_signal_connect_object (self->manager, "providers-changed", G_CALLBACK (providers_changed_cb), self,
                            G_CONNECT_SWAPPED);
   update_current_identity (self);
 

@@ -76,6 +76,14 @@ offer_free (Offer *offer)
 
 G_DEFINE_FINAL_TYPE (LanyardServerRegistrar, lanyard_server_registrar, G_TYPE_OBJECT)
 
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* What Lanyard needs to tell who signed in: the type's default scopes
  * (lanyard-provider-gitlab.c, lanyard-provider-oidc.c). */
 #define NEEDED_SCOPES "openid profile email"
@@ -113,6 +121,15 @@ static void
 lanyard_server_registrar_class_init (LanyardServerRegistrarClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = lanyard_server_registrar_dispose;
+
+  /**
+   * LanyardServerRegistrar::changed:
+   *
+   * A server was added, registered again, renamed or removed: the
+   * registry's providers changed.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void
@@ -520,6 +537,7 @@ finish_add (GTask *task)
              add->registration != NULL ? ", registered by Lanyard" : ", registered by hand");
   outcome->provider_id = g_strdup (outcome->suggested_id);
   outcome->registered = add->registration != NULL;
+  g_signal_emit (self, signals[CHANGED], 0);
   g_task_return_pointer (task, g_steal_pointer (&add->outcome), (GDestroyNotify) lanyard_server_outcome_free);
 }
 
@@ -996,6 +1014,7 @@ forget (GTask *task)
       return;
     }
   lanyard_provider_registry_remove (self->registry, remove->id);
+  g_signal_emit (self, signals[CHANGED], 0);
   g_message ("Removed the server “%s”%s", remove->id,
              remove->deleted ? " and its registration there" : "");
   g_task_return_boolean (task, remove->deleted);
@@ -1208,5 +1227,6 @@ lanyard_server_registrar_rename (LanyardServerRegistrar *self,
     }
   config = lanyard_server_store_make_config (self->store, record);
   lanyard_provider_registry_add_config (self->registry, config);
+  g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }

@@ -927,6 +927,8 @@ lanyard_manager_service_new (LanyardAccountManager    *accounts,
   self->servers = g_object_ref (servers);
   g_signal_connect_object (accounts, "account-removed", G_CALLBACK (account_removed_cb), self, 0);
   g_signal_connect_object (accounts, "client-refused", G_CALLBACK (client_refused_cb), self, 0);
+  g_signal_connect_object (servers, "changed", G_CALLBACK (lanyard_dbus_manager_emit_providers_changed), self,
+                           G_CONNECT_SWAPPED);
   self->callers = g_object_ref (callers);
   lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, NULL);
   self->objects = objects;
