@@ -451,6 +451,14 @@ test_ctl_manual (void)
     g_assert_true (g_variant_lookup (entry, "added", "b", &is_added) && is_added);
   }
 
+  /* Another client id for the same server is refused, in words. */
+  {
+    g_autoptr(CtlResult) again = ctl ("add", address, "--client-id=another", NULL);
+
+    g_assert_cmpint (again->status, ==, 1);
+    assert_contains (again->err, "with another client ID; remove it first to use this one.");
+  }
+
   linked = link_with_ctl (id);
   g_assert_cmpint (linked->status, ==, 0);
 

@@ -863,6 +863,15 @@ lanyard_server_registrar_add_async (LanyardServerRegistrar *self,
       g_autofree char *slash = g_strconcat (add->address, "/", NULL);
       existing = lanyard_server_store_find_address (self->store, slash);
     }
+  if (existing != NULL && lanyard_provider_registry_get_entry (self->registry, existing->id) != NULL &&
+      client_id != NULL && g_strcmp0 (client_id, existing->client_id) != 0)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
+                               _ ("%s is added already, as “%s”, with another client ID; remove it first to use "
+                                  "this one."),
+                               add->label, existing->id);
+      return;
+    }
   if (existing != NULL && lanyard_provider_registry_get_entry (self->registry, existing->id) != NULL)
     {
       LanyardServerOutcome *outcome = g_new0 (LanyardServerOutcome, 1);
