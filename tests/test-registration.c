@@ -213,6 +213,15 @@ test_register_and_link (void)
   g_assert_true (g_variant_lookup (entry, "added", "b", &added) && added);
   g_assert_cmpstr (detail (entry, "type"), ==, "oidc");
 
+  {
+    g_autoptr(CtlResult) providers = ctl ("providers", NULL);
+    g_autofree char *line = g_strdup_printf ("%s oidc", oidc_id);
+
+    assert_contains (providers->out, line);
+    assert_contains (providers->out, "127.0.0.1:");
+    assert_contains (providers->out, "/oidc (added by its address)\n");
+  }
+
   linked = link_with_ctl (oidc_id);
   g_assert_cmpint (linked->status, ==, 0);
   assert_contains (linked->out, "Linked ");

@@ -150,17 +150,19 @@ cmd_providers (LanyardDBusManager *manager)
   g_variant_iter_init (&iter, providers);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
     {
-      gboolean configured = FALSE, demo = FALSE;
+      gboolean configured = FALSE, demo = FALSE, added = FALSE;
 
       g_variant_lookup (entry, "configured", "b", &configured);
       g_variant_lookup (entry, "demo", "b", &demo);
+      g_variant_lookup (entry, "added", "b", &added);
       if (configured)
-        g_print ("%-16s %-10s %s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
+        g_print ("%-16s %-10s %s%s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "display-name"),
                  lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lookup_string (entry, "browser-policy"),
                                               LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM
                    ? " (signs in with your web browser)"
-                   : "");
+                   : "",
+                 added ? " (added by its address)" : "");
       else
         g_print ("%-16s %-10s not usable: %s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "problem"));
