@@ -31,39 +31,58 @@ struct _FakeProvider
 {
   GObject parent_instance;
 
-  SoupServer *server;
-  char       *base_url;
-  FakeFailure failure;
-  GHashTable *codes; /* code → Grant */
-  GHashTable *access_tokens; /* token → Grant */
-  GHashTable *refresh_tokens; /* token → Grant */
-  GHashTable *counts; /* endpoint → count */
-  GHashTable *last_authorize;
-  char       *last_revoked;
-  GPtrArray  *paused;
-  guint       serial;
-  TestKey    *signing_key;
-  GPtrArray  *published; /* TestKey */
-  char       *jwks_override;
-  char       *jwks_cache_control;
-  char       *discovery_cache_control;
-  JsonObject *claim_changes;
-  char       *header_override;
-  gboolean    corrupt_signature;
-  gint64      expires_in;
-  GHashTable *answers; /* endpoint → Answer */
-  SoupServer *elsewhere; /* where FAKE_ANSWER_REDIRECT sends clients */
-  char       *elsewhere_url;
-  guint       elsewhere_count;
-  FakeQuirks  quirks;
-  char       *exact_redirect; /* the one redirect URI registered, or NULL for any loopback port */
-  char       *orgs_json; /* GitHub's /user/orgs answer */
-  GStrv       memberships; /* organisations /user/memberships/orgs/{org} calls active */
-  JsonObject *userinfo_extra; /* more userinfo members (groups, hd, email_verified) */
-  gint64      github_id; /* who the next GitHub sign-in signs in as */
-  char       *github_login;
-  char       *git_root; /* where the git repositories served are, or NULL */
+  SoupServer      *server;
+  char            *base_url;
+  FakeFailure      failure;
+  GHashTable      *codes; /* code → Grant */
+  GHashTable      *access_tokens; /* token → Grant */
+  GHashTable      *refresh_tokens; /* token → Grant */
+  GHashTable      *counts; /* endpoint → count */
+  GHashTable      *last_authorize;
+  char            *last_revoked;
+  GPtrArray       *paused;
+  guint            serial;
+  TestKey         *signing_key;
+  GPtrArray       *published; /* TestKey */
+  char            *jwks_override;
+  char            *jwks_cache_control;
+  char            *discovery_cache_control;
+  JsonObject      *claim_changes;
+  char            *header_override;
+  gboolean         corrupt_signature;
+  gint64           expires_in;
+  GHashTable      *answers; /* endpoint → Answer */
+  SoupServer      *elsewhere; /* where FAKE_ANSWER_REDIRECT sends clients */
+  char            *elsewhere_url;
+  guint            elsewhere_count;
+  FakeQuirks       quirks;
+  char            *exact_redirect; /* the one redirect URI registered, or NULL for any loopback port */
+  char            *orgs_json; /* GitHub's /user/orgs answer */
+  GStrv            memberships; /* organisations /user/memberships/orgs/{org} calls active */
+  JsonObject      *userinfo_extra; /* more userinfo members (groups, hd, email_verified) */
+  gint64           github_id; /* who the next GitHub sign-in signs in as */
+  char            *github_login;
+  char            *git_root; /* where the git repositories served are, or NULL */
+  FakeRegistration registration; /* how /register answers */
+  GHashTable      *clients; /* registered client id → Client */
+  char            *last_registration; /* the last registration request's body */
+  guint            client_serial;
 };
+
+/* A client registered dynamically (RFC 7591). */
+typedef struct
+{
+  char *token; /* its registration access token */
+  char *redirect_uri;
+} Client;
+
+static void
+client_free (Client *client)
+{
+  g_free (client->token);
+  g_free (client->redirect_uri);
+  g_free (client);
+}
 
 typedef struct
 {
@@ -89,6 +108,7 @@ typedef struct
   char           *redirect_uri;
   char           *nonce;
   char           *scope;
+  char           *client_id;
   gint64          github_id; /* who signed in, at GitHub */
   char           *github_login;
 } Grant;
@@ -112,6 +132,7 @@ grant_unref (Grant *grant)
   g_free (grant->redirect_uri);
   g_free (grant->nonce);
   g_free (grant->scope);
+  g_free (grant->client_id);
   g_free (grant->github_login);
   g_free (grant);
 }
@@ -148,6 +169,8 @@ fake_provider_finalize (GObject *object)
   g_strfreev (self->memberships);
   g_clear_pointer (&self->userinfo_extra, json_object_unref);
   g_free (self->exact_redirect);
+  g_hash_table_unref (self->clients);
+  g_free (self->last_registration);
   g_free (self->github_login);
   g_free (self->git_root);
   g_clear_pointer (&self->signing_key, test_key_unref);
@@ -264,7 +287,7 @@ claims_json (FakeProvider *self,
   json_builder_set_member_name (claims, "iss");
   json_builder_add_string_value (claims, self->failure == FAKE_FAIL_ID_TOKEN_ISSUER ? "https://evil.example" : issuer);
   json_builder_set_member_name (claims, "aud");
-  json_builder_add_string_value (claims, self->failure == FAKE_FAIL_ID_TOKEN_AUDIENCE ? "other-client" : FAKE_CLIENT_ID);
+  json_builder_add_string_value (claims, self->failure == FAKE_FAIL_ID_TOKEN_AUDIENCE ? "other-client" : grant->client_id);
   json_builder_set_member_name (claims, "sub");
   json_builder_add_string_value (claims, g_str_equal (grant->dialect, "ms") ? "per-app-subject" : "4242");
   json_builder_set_member_name (claims, "iat");
@@ -583,6 +606,37 @@ issue_tokens (FakeProvider      *self,
   reply_json (message, SOUP_STATUS_OK, builder);
 }
 
+/* The built-in client, or one registered and not forgotten. */
+static gboolean
+client_is_known (FakeProvider *self,
+                 const char   *client_id)
+{
+  return g_strcmp0 (client_id, FAKE_CLIENT_ID) == 0 || (client_id != NULL && g_hash_table_contains (self->clients, client_id));
+}
+
+/* A registered client's redirect URI, compared as GitLab does (any port
+ * on loopback, RFC 8252 §7.3) or, for other servers, exactly, as glewlwyd
+ * does: Lanyard registers a port with those. */
+static gboolean
+client_allows_redirect (FakeProvider *self,
+                        const char   *client_id,
+                        const char   *redirect_uri,
+                        const char   *dialect)
+{
+  Client *client = client_id != NULL ? g_hash_table_lookup (self->clients, client_id) : NULL;
+  g_autoptr(GUri) registered = NULL;
+  g_autoptr(GUri) used = NULL;
+
+  if (client == NULL)
+    return TRUE;
+  if (!g_str_equal (dialect, "gitlab"))
+    return g_strcmp0 (client->redirect_uri, redirect_uri) == 0;
+  registered = g_uri_parse (client->redirect_uri, G_URI_FLAGS_NONE, NULL);
+  used = redirect_uri != NULL ? g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  return registered != NULL && used != NULL && g_strcmp0 (g_uri_get_host (registered), g_uri_get_host (used)) == 0 &&
+    g_strcmp0 (g_uri_get_path (registered), g_uri_get_path (used)) == 0;
+}
+
 static gboolean
 is_loopback_redirect (const char *redirect_uri,
                       const char *dialect)
@@ -632,7 +686,8 @@ handle_authorize (FakeProvider      *self,
     }
 
   if (query == NULL ||
-      g_strcmp0 (g_hash_table_lookup (query, "client_id"), FAKE_CLIENT_ID) != 0 ||
+      !client_is_known (self, g_hash_table_lookup (query, "client_id")) ||
+      !client_allows_redirect (self, g_hash_table_lookup (query, "client_id"), redirect_uri, dialect) ||
       !is_loopback_redirect (redirect_uri, dialect) ||
       g_strcmp0 (g_hash_table_lookup (query, "response_type"), "code") != 0 ||
       g_strcmp0 (g_hash_table_lookup (query, "code_challenge_method"), "S256") != 0 ||
@@ -667,6 +722,7 @@ handle_authorize (FakeProvider      *self,
       grant->redirect_uri = g_strdup (redirect_uri);
       grant->nonce = g_strdup (g_hash_table_lookup (query, "nonce"));
       grant->scope = g_strdup (g_hash_table_lookup (query, "scope"));
+      grant->client_id = g_strdup (g_hash_table_lookup (query, "client_id"));
       grant->github_id = self->github_id;
       grant->github_login = g_strdup (self->github_login);
       code = g_strdup_printf ("code_%u", ++self->serial);
@@ -732,8 +788,9 @@ handle_token (FakeProvider      *self,
       break;
     }
 
-  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), FAKE_CLIENT_ID) != 0)
+  if (!client_is_known (self, g_hash_table_lookup (form, "client_id")))
     {
+      count (self, "token-unknown-client");
       reply_error (message, SOUP_STATUS_UNAUTHORIZED, "invalid_client", "Unknown client");
       return;
     }
@@ -764,6 +821,7 @@ handle_token (FakeProvider      *self,
       challenge = lanyard_pkce_challenge_s256 (g_hash_table_lookup (form, "code_verifier"));
 
       if (grant == NULL || !g_str_equal (grant->dialect, dialect) ||
+          g_strcmp0 (grant->client_id, g_hash_table_lookup (form, "client_id")) != 0 ||
           g_strcmp0 (grant->redirect_uri, g_hash_table_lookup (form, "redirect_uri")) != 0 ||
           g_strcmp0 (challenge, grant->challenge) != 0)
         reply_error (message, g_str_equal (dialect, "github") ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST,
@@ -783,7 +841,8 @@ handle_token (FakeProvider      *self,
       /* Rotation: the old refresh token dies with its use. */
       if (refresh_token != NULL)
         g_hash_table_steal_extended (self->refresh_tokens, refresh_token, (gpointer *) &stolen_key, (gpointer *) &grant);
-      if (grant == NULL || !g_str_equal (grant->dialect, dialect))
+      if (grant == NULL || !g_str_equal (grant->dialect, dialect) ||
+          g_strcmp0 (grant->client_id, g_hash_table_lookup (form, "client_id")) != 0)
         reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Unknown refresh token");
       else
         issue_tokens (self, message, grant);
@@ -1022,10 +1081,13 @@ handle_revoke (FakeProvider      *self,
 
 static void
 handle_discovery (FakeProvider      *self,
-                  SoupServerMessage *message)
+                  SoupServerMessage *message,
+                  const char        *dialect,
+                  gboolean           oauth_metadata)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *issuer = issuer_for (self, "oidc");
+  g_autofree char *issuer = issuer_for (self, dialect);
+  gboolean         gitlab = g_str_equal (dialect, "gitlab");
   const struct
   {
     const char *member;
@@ -1038,7 +1100,7 @@ handle_discovery (FakeProvider      *self,
     { "jwks_uri", "jwks" },
   };
 
-  count (self, "discovery");
+  count (self, oauth_metadata ? "oauth-metadata" : "discovery");
   if (misbehave (self, message, "discovery"))
     return;
   if (self->discovery_cache_control != NULL)
@@ -1050,13 +1112,27 @@ handle_discovery (FakeProvider      *self,
   json_builder_add_string_value (builder, self->failure == FAKE_FAIL_DISCOVERY_ISSUER ? "https://evil.example" : issuer);
   for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
     {
-      g_autofree char *url = g_strdup_printf ("%s/%s", issuer, endpoints[i].path);
+      /* GitLab's endpoints are below /oauth, its keys at /oauth/discovery/keys. */
+      g_autofree char *url = g_strdup_printf ("%s/%s%s", issuer, gitlab ? "oauth/" : "",
+                                              gitlab && g_str_equal (endpoints[i].path, "jwks") ? "discovery/keys" : endpoints[i].path);
 
       json_builder_set_member_name (builder, endpoints[i].member);
       json_builder_add_string_value (builder, url);
     }
-  json_builder_set_member_name (builder, "authorization_response_iss_parameter_supported");
-  json_builder_add_boolean_value (builder, TRUE);
+  if (!gitlab)
+    {
+      json_builder_set_member_name (builder, "authorization_response_iss_parameter_supported");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  /* GitLab names its registration endpoint in the RFC 8414 document
+   * only; the OpenID provider in both. */
+  if (self->registration != FAKE_REGISTRATION_NOT_OFFERED && (oauth_metadata || !gitlab))
+    {
+      g_autofree char *url = g_strdup_printf ("%s/%sregister", issuer, gitlab ? "oauth/" : "");
+
+      json_builder_set_member_name (builder, "registration_endpoint");
+      json_builder_add_string_value (builder, url);
+    }
   if (self->quirks & FAKE_QUIRK_UNDER_REPORTING_DISCOVERY)
     {
       /* What glewlwyd lists: neither "none" nor "refresh_token", though it
@@ -1078,6 +1154,109 @@ handle_discovery (FakeProvider      *self,
   json_builder_end_object (builder);
 
   reply_json (message, SOUP_STATUS_OK, builder);
+}
+
+/* POST /register (RFC 7591): as self->registration says. */
+static void
+handle_register (FakeProvider      *self,
+                 SoupServerMessage *message,
+                 const char        *dialect)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *client_id = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *uri = NULL;
+  JsonObject      *request;
+  JsonArray       *redirects;
+  Client          *client;
+
+  count (self, "register");
+  g_free (self->last_registration);
+  self->last_registration = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (misbehave (self, message, "register"))
+    return;
+
+  switch (self->registration)
+    {
+    case FAKE_REGISTRATION_REFUSED:
+      reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_client_metadata", "Registration is closed here");
+      return;
+    case FAKE_REGISTRATION_INITIAL_TOKEN:
+      reply (message, SOUP_STATUS_UNAUTHORIZED, "application/json", "{\"error\":\"invalid_token\"}");
+      return;
+    default:
+      break;
+    }
+
+  if (!json_parser_load_from_data (parser, self->last_registration, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_client_metadata", "Not JSON");
+      return;
+    }
+  request = json_node_get_object (json_parser_get_root (parser));
+  redirects = json_object_has_member (request, "redirect_uris") ? json_object_get_array_member (request, "redirect_uris") : NULL;
+  if (redirects == NULL || json_array_get_length (redirects) != 1 ||
+      g_strcmp0 (json_object_get_string_member_with_default (request, "token_endpoint_auth_method", ""), "none") != 0)
+    {
+      reply_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_redirect_uri", "One redirect URI, public clients only");
+      return;
+    }
+
+  client_id = g_strdup_printf ("dyn-%s-%u", dialect, ++self->client_serial);
+  token = g_strdup_printf ("rat-secret-%u-%s", self->client_serial, dialect);
+  uri = g_strdup_printf ("%s/%s/%sregister/%s", self->base_url, dialect, g_str_equal (dialect, "gitlab") ? "oauth/" : "", client_id);
+  client = g_new0 (Client, 1);
+  client->token = g_strdup (token);
+  client->redirect_uri = g_strdup (json_array_get_string_element (redirects, 0));
+  g_hash_table_insert (self->clients, g_strdup (client_id), client);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, client_id);
+  json_builder_set_member_name (builder, "client_id_issued_at");
+  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "registration_access_token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "registration_client_uri");
+  json_builder_add_string_value (builder, uri);
+  json_builder_set_member_name (builder, "client_name");
+  json_builder_add_string_value (builder, json_object_get_string_member_with_default (request, "client_name", ""));
+  json_builder_set_member_name (builder, "redirect_uris");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, client->redirect_uri);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "token_endpoint_auth_method");
+  json_builder_add_string_value (builder, "none");
+  json_builder_set_member_name (builder, "scope");
+  /* GitLab gives dynamic applications its "mcp" scope only. */
+  json_builder_add_string_value (builder, self->registration == FAKE_REGISTRATION_MCP_ONLY ? "mcp" : json_object_get_string_member_with_default (request, "scope", ""));
+  json_builder_end_object (builder);
+  reply_json (message, SOUP_STATUS_CREATED, builder);
+}
+
+/* DELETE /register/CLIENT_ID (RFC 7592 §2.3), with its registration
+ * access token. */
+static void
+handle_register_delete (FakeProvider      *self,
+                        SoupServerMessage *message,
+                        const char        *client_id)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Authorization");
+  Client     *client = g_hash_table_lookup (self->clients, client_id);
+
+  count (self, "register-delete");
+  if (client == NULL || authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") ||
+      g_strcmp0 (authorization + strlen ("Bearer "), client->token) != 0)
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_UNAUTHORIZED, NULL);
+      return;
+    }
+  count (self, "register-deleted");
+  g_hash_table_remove (self->clients, client_id);
+  soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
 static gboolean
@@ -1292,6 +1471,18 @@ handle_request (SoupServer        *server,
   const char *dialect = parts[0];
   const char *rest = parts[1] != NULL ? parts[1] : "";
 
+  /* RFC 8414 §3: /.well-known/oauth-authorization-server/DIALECT. */
+  if (g_str_equal (dialect, ".well-known") && g_str_has_prefix (rest, "oauth-authorization-server/"))
+    {
+      const char *of = rest + strlen ("oauth-authorization-server/");
+
+      if (g_str_equal (of, "gitlab") || g_str_equal (of, "oidc"))
+        handle_discovery (self, message, of, TRUE);
+      else
+        soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
   if (g_str_equal (dialect, "avatars") && g_str_equal (rest, "endless"))
     {
       handle_endless_avatar (self, message);
@@ -1353,8 +1544,14 @@ handle_request (SoupServer        *server,
     handle_userinfo (self, message, dialect, "user");
   else if (method == SOUP_METHOD_POST && g_str_equal (rest, "revoke"))
     handle_revoke (self, message, dialect);
-  else if (g_str_equal (dialect, "oidc") && g_str_equal (rest, ".well-known/openid-configuration"))
-    handle_discovery (self, message);
+  else if ((g_str_equal (dialect, "oidc") || g_str_equal (dialect, "gitlab")) && g_str_equal (rest, ".well-known/openid-configuration"))
+    handle_discovery (self, message, dialect, FALSE);
+  else if ((g_str_equal (dialect, "oidc") || g_str_equal (dialect, "gitlab")) && method == SOUP_METHOD_POST &&
+           g_str_equal (rest, "register") && self->registration != FAKE_REGISTRATION_NOT_OFFERED)
+    handle_register (self, message, dialect);
+  else if ((g_str_equal (dialect, "oidc") || g_str_equal (dialect, "gitlab")) && method == SOUP_METHOD_DELETE &&
+           g_str_has_prefix (rest, "register/"))
+    handle_register_delete (self, message, rest + strlen ("register/"));
   else
     soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -1381,6 +1578,7 @@ fake_provider_init (FakeProvider *self)
   self->github_id = 583231;
   self->github_login = g_strdup ("octocat");
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) answer_free);
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) client_free);
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_listen (self->server, address, 0, &error);
@@ -1705,6 +1903,53 @@ fake_provider_set_memberships (FakeProvider      *self,
 {
   g_strfreev (self->memberships);
   self->memberships = g_strdupv ((GStrv) orgs);
+}
+
+/**
+ * fake_provider_set_registration:
+ *
+ * How the GitLab and OpenID dialects answer dynamic client registration
+ * (RFC 7591); by default they do not offer it.
+ */
+void
+fake_provider_set_registration (FakeProvider    *self,
+                                FakeRegistration registration)
+{
+  self->registration = registration;
+}
+
+/**
+ * fake_provider_forget_registrations:
+ *
+ * Forgets every registered client, as a server that was reset does: their
+ * client ids are then refused with invalid_client.
+ */
+void
+fake_provider_forget_registrations (FakeProvider *self)
+{
+  g_hash_table_remove_all (self->clients);
+}
+
+/**
+ * fake_provider_get_n_clients:
+ *
+ * Returns: how many registered clients the server knows
+ */
+guint
+fake_provider_get_n_clients (FakeProvider *self)
+{
+  return g_hash_table_size (self->clients);
+}
+
+/**
+ * fake_provider_get_last_registration:
+ *
+ * Returns: (nullable): the body of the last registration request
+ */
+const char *
+fake_provider_get_last_registration (FakeProvider *self)
+{
+  return self->last_registration;
 }
 
 /**

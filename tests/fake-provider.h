@@ -76,6 +76,20 @@ typedef enum
   FAKE_QUIRK_UNDER_REPORTING_DISCOVERY = 1 << 3,
 } FakeQuirks;
 
+/**
+ * FakeRegistration:
+ *
+ * How the server answers dynamic client registration (RFC 7591).
+ */
+typedef enum
+{
+  FAKE_REGISTRATION_NOT_OFFERED, /* no registration_endpoint */
+  FAKE_REGISTRATION_OPEN, /* anyone may register a public client */
+  FAKE_REGISTRATION_REFUSED, /* 400 invalid_client_metadata */
+  FAKE_REGISTRATION_INITIAL_TOKEN, /* 401: an initial access token is required */
+  FAKE_REGISTRATION_MCP_ONLY, /* registers, for the scope "mcp" only (GitLab) */
+} FakeRegistration;
+
 #define FAKE_TYPE_PROVIDER (fake_provider_get_type ())
 G_DECLARE_FINAL_TYPE (FakeProvider, fake_provider, FAKE, PROVIDER, GObject)
 
@@ -127,6 +141,11 @@ void          fake_provider_set_userinfo_extra (FakeProvider *self,
                                                 const char   *json);
 gboolean      fake_provider_is_token_live (FakeProvider *self,
                                            const char   *token);
+void          fake_provider_set_registration (FakeProvider    *self,
+                                              FakeRegistration registration);
+void          fake_provider_forget_registrations (FakeProvider *self);
+guint         fake_provider_get_n_clients (FakeProvider *self);
+const char   *fake_provider_get_last_registration (FakeProvider *self);
 void          fake_provider_set_github_user (FakeProvider *self,
                                              gint64        id,
                                              const char   *login);

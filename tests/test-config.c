@@ -730,7 +730,7 @@ test_policy_messages (void)
   expected = g_strdup_printf ("%s: [policy]: “only_system_providers” must be true or false, not “yes”; it stays false", first_path);
   g_assert_cmpstr (problems[0], ==, expected);
   g_clear_pointer (&expected, g_free);
-  expected = g_strdup_printf ("%s: [policy]: unknown key “allow_demo” (the policy knows: allow_demo_providers, only_system_providers)", first_path);
+  expected = g_strdup_printf ("%s: [policy]: unknown key “allow_demo” (the policy knows: allow_demo_providers, allow_registration, only_system_providers)", first_path);
   g_assert_cmpstr (problems[1], ==, expected);
 
   remove_tree (root);

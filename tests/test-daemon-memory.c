@@ -66,6 +66,11 @@ static const Call calls[] = {
   { "EnsureCredentials", NULL, "io.github.lanyard.Account", "EnsureCredentials", NULL, FALSE },
   { "CheckCredentials", NULL, "io.github.lanyard.Account", "CheckCredentials", NULL, FALSE },
   { "Introspect", MANAGER_PATH, "org.freedesktop.DBus.Introspectable", "Introspect", NULL, FALSE },
+  /* Servers added by their address: refused before any request leaves. */
+  { "AddServer (plain http)", MANAGER_PATH, "io.github.lanyard.Manager", "AddServer",
+    "('http://gitlab.example.com', @a{sv} {})", TRUE },
+  { "RenameProvider (configured)", MANAGER_PATH, "io.github.lanyard.Manager", "RenameProvider", "('work', 'Work')", TRUE },
+  { "RemoveProvider (configured)", MANAGER_PATH, "io.github.lanyard.Manager", "RemoveProvider", "('work',)", TRUE },
 };
 
 static gsize

@@ -303,6 +303,16 @@ try_row (const LanyardPolicyRule *rule,
       return gdbus_as (as, path, method, "'work:4242'", NULL);
     if (g_str_equal (rule->member, "SetPrimary"))
       return gdbus_as (as, path, method, quoted_account, NULL);
+    /* Servers added by their address: an address nobody answers at, and
+     * ids that are no such server, so that a host's call changes nothing. */
+    if (g_str_equal (rule->member, "AddServer"))
+      return gdbus_as (as, path, method, "'https://127.0.0.1:9/nobody'", "{}", NULL);
+    if (g_str_equal (rule->member, "AddServerWithClientId"))
+      return gdbus_as (as, path, method, "'https://127.0.0.1:9/nobody'", "'client'", "{}", NULL);
+    if (g_str_equal (rule->member, "RenameProvider"))
+      return gdbus_as (as, path, method, "'work'", "'Work'", NULL);
+    if (g_str_equal (rule->member, "RemoveProvider"))
+      return gdbus_as (as, path, method, "'work'", NULL);
     return gdbus_as (as, path, method, NULL);
   }
 }

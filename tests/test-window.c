@@ -18,6 +18,7 @@
 #include "lanyard-account-row.h"
 #include "lanyard-application.h"
 #include "lanyard-provider-row.h"
+#include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
 #include "lanyard-window.h"
 
@@ -1214,6 +1215,195 @@ test_identity_only (void)
       g_assert_false (gtk_widget_get_visible (lanyard_account_row_get_identity_only_tag (LANYARD_ACCOUNT_ROW (other))));
 }
 
+static LanyardServerDialog *
+find_server_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (LANYARD_IS_SERVER_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return LANYARD_SERVER_DIALOG (item);
+    }
+  return NULL;
+}
+
+static gboolean
+server_dialog_on_page (gpointer data)
+{
+  LanyardServerDialog *dialog = find_server_dialog ();
+
+  return dialog != NULL && g_strcmp0 (lanyard_server_dialog_get_page (dialog), data) == 0;
+}
+
+static gboolean
+server_dialog_gone (gpointer data)
+{
+  return find_server_dialog () == NULL;
+}
+
+static gboolean
+provider_listed (gpointer data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (gtk_widget_get_parent (lanyard_window_find_provider_row (window, "work"))));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_PROVIDER_ROW (child) && g_str_has_prefix (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)), "server-") &&
+        g_str_has_suffix (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)), data))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_menu_button (GtkWidget  *widget,
+                 const char *tooltip)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_menu_button (child, tooltip))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+provider_not_listed (gpointer data)
+{
+  return !provider_listed (data);
+}
+
+/* The id of the one provider added by its address whose id ends so. */
+static char *
+added_provider_id (const char *suffix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (gtk_widget_get_parent (lanyard_window_find_provider_row (window, "work"))));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_PROVIDER_ROW (child) && g_str_has_prefix (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)), "server-") &&
+        g_str_has_suffix (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)), suffix))
+      return g_strdup (lanyard_provider_row_get_provider_id (LANYARD_PROVIDER_ROW (child)));
+  g_error ("no provider ends with %s", suffix);
+  return NULL;
+}
+
+static gboolean
+provider_named (gpointer data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (gtk_widget_get_parent (lanyard_window_find_provider_row (window, "work"))));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_PROVIDER_ROW (child) && g_strcmp0 (lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (child)), data) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "Other Server…": the address, then straight on to the sign-in where
+ * the server lets Lanyard register; else the values to register by hand
+ * and the client ID. */
+static void
+test_other_server (void)
+{
+  g_autofree char     *oidc = g_strdup_printf ("%s/oidc", fake_provider_get_base_url (fake));
+  g_autofree char     *gitlab = g_strdup_printf ("%s/gitlab", fake_provider_get_base_url (fake));
+  guint                accounts = lanyard_window_get_n_accounts (window);
+  LanyardServerDialog *dialog;
+  GtkWidget           *content;
+
+  g_assert_true (wait_for (window_ready, NULL, 20));
+  g_assert_true (window_shows_text (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "Other Server…"));
+
+  /* Registration open: the sign-in follows at once. */
+  fake_provider_set_registration (fake, FAKE_REGISTRATION_OPEN);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "other-server", NULL);
+  g_assert_true (wait_for (server_dialog_on_page, (gpointer) "address", 10));
+  dialog = find_server_dialog ();
+  gtk_editable_set_text (lanyard_server_dialog_get_address_entry (dialog), oidc);
+  screenshot (adw_window_get_content (ADW_WINDOW (dialog)), "server-dialog.png");
+  gtk_widget_activate (find_button (adw_window_get_content (ADW_WINDOW (dialog)), "_Connect"));
+  g_assert_true (wait_for (server_dialog_gone, NULL, 20));
+  g_assert_true (wait_for (provider_listed, (gpointer) "-oidc", 20));
+  g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (accounts + 1), 30));
+  g_assert_true (wait_for (dialog_gone, NULL, 30));
+  g_assert_nonnull (strstr (lanyard_window_get_last_toast (window), "is connected"));
+
+  /* Not offered: the manual path, then the sign-in. */
+  fake_provider_set_registration (fake, FAKE_REGISTRATION_NOT_OFFERED);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "other-server", NULL);
+  g_assert_true (wait_for (server_dialog_on_page, (gpointer) "address", 10));
+  dialog = find_server_dialog ();
+  content = adw_window_get_content (ADW_WINDOW (dialog));
+  gtk_editable_set_text (lanyard_server_dialog_get_address_entry (dialog), gitlab);
+  gtk_widget_activate (find_button (content, "_Connect"));
+  g_assert_true (wait_for (server_dialog_on_page, (gpointer) "manual", 20));
+  g_assert_true (shows_text_containing (content, "does not let applications register themselves."));
+  g_assert_true (shows_text_containing (content, "http://127.0.0.1/callback/server-127-0-0-1-"));
+  g_assert_true (shows_text_containing (content, "openid profile email"));
+  g_assert_nonnull (find_button (content, "Open the Server's Applications Page"));
+  screenshot (content, "server-dialog-manual.png");
+  gtk_editable_set_text (lanyard_server_dialog_get_client_id_entry (dialog), FAKE_CLIENT_ID);
+  gtk_widget_activate (find_button (content, "_Add"));
+  g_assert_true (wait_for (server_dialog_gone, NULL, 20));
+  g_assert_true (wait_for (provider_listed, (gpointer) "-gitlab", 20));
+  g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (accounts + 2), 30));
+  g_assert_true (wait_for (dialog_gone, NULL, 30));
+
+  /* Renamed from its menu. */
+  {
+    g_autofree char  *id = added_provider_id ("-gitlab");
+    AdwMessageDialog *rename;
+
+    g_assert_true (has_menu_button (lanyard_window_find_provider_row (window, id), "Server Menu"));
+    /* A configured provider has none. */
+    g_assert_false (has_menu_button (lanyard_window_find_provider_row (window, "work"), "Server Menu"));
+    activate ("rename-provider", id);
+    g_assert_true (wait_for (message_dialog_shown, NULL, 5));
+    rename = find_message_dialog ();
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (rename)), "Our GitLab");
+    respond (rename, "rename");
+    g_assert_true (wait_for (provider_named, (gpointer) "Our GitLab", 20));
+  }
+
+  /* Added, the sign-in left, and removed from its menu: the registration
+   * is deleted at the server. */
+  {
+    g_autofree char  *third = g_strdup_printf ("%s/oidc", fake_provider_get_base_url (fake));
+    g_autofree char  *id = NULL;
+    guint             deleted = fake_provider_get_count (fake, "register-deleted");
+    AdwMessageDialog *confirm;
+
+    /* The first one goes with its account, then it is added again. */
+    id = added_provider_id ("-oidc");
+    {
+      g_autofree char *key = g_strdup_printf ("%s:4242", id);
+      g_autoptr(CtlResult) unlinked = ctl ("unlink", key, NULL);
+
+      g_assert_cmpint (unlinked->status, ==, 0);
+    }
+    g_assert_true (wait_for (provider_not_listed, (gpointer) "-oidc", 20));
+    g_assert_cmpuint (fake_provider_get_count (fake, "register-deleted"), ==, deleted + 1);
+
+    fake_provider_set_registration (fake, FAKE_REGISTRATION_OPEN);
+    g_action_group_activate_action (G_ACTION_GROUP (window), "other-server", NULL);
+    g_assert_true (wait_for (server_dialog_on_page, (gpointer) "address", 10));
+    dialog = find_server_dialog ();
+    gtk_editable_set_text (lanyard_server_dialog_get_address_entry (dialog), third);
+    gtk_widget_activate (find_button (adw_window_get_content (ADW_WINDOW (dialog)), "_Connect"));
+    g_assert_true (wait_for (server_dialog_gone, NULL, 20));
+    g_assert_true (wait_for (dialog_on_page, (gpointer) "web", 20));
+    gtk_window_close (GTK_WINDOW (find_dialog ()));
+    g_assert_true (wait_for (dialog_gone, NULL, 10));
+
+    g_free (id);
+    id = added_provider_id ("-oidc");
+    activate ("remove-provider", id);
+    g_assert_true (wait_for (message_dialog_shown, NULL, 5));
+    confirm = find_message_dialog ();
+    respond (confirm, "remove");
+    g_assert_true (wait_for (provider_not_listed, (gpointer) "-oidc", 20));
+    g_assert_cmpuint (fake_provider_get_count (fake, "register-deleted"), ==, deleted + 2);
+    g_assert_nonnull (strstr (lanyard_window_get_last_toast (window), "and Lanyard's registration there deleted."));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1328,6 +1518,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/8-daemon-goes-away-and-comes-back", test_daemon_goes_away_and_comes_back);
   g_test_add_func ("/Lanyard/Window/9-window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/Lanyard/Window/9b-narrow-and-dark", test_narrow_and_dark);
+  g_test_add_func ("/Lanyard/Window/9c-other-server", test_other_server);
 
   status = g_test_run ();
 

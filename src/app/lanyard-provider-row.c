@@ -132,7 +132,7 @@ lanyard_provider_row_new (GVariant *provider)
 {
   LanyardProviderRow *self = g_object_new (LANYARD_TYPE_PROVIDER_ROW, NULL);
   const char         *type = "", *problem = "", *server = "";
-  gboolean            configured = FALSE, demo = FALSE, managed = FALSE;
+  gboolean            configured = FALSE, demo = FALSE, managed = FALSE, added = FALSE;
   g_autoptr(GString) subtitle = g_string_new (NULL);
 
   g_variant_lookup (provider, "id", "s", &self->id);
@@ -143,6 +143,7 @@ lanyard_provider_row_new (GVariant *provider)
   g_variant_lookup (provider, "configured", "b", &configured);
   g_variant_lookup (provider, "demo", "b", &demo);
   g_variant_lookup (provider, "managed", "b", &managed);
+  g_variant_lookup (provider, "added", "b", &added);
   /* The server of a self-hosted GitLab or OpenID Connect provider, so that
    * two of a kind can be told apart, when the daemon says it. */
   g_variant_lookup (provider, "server", "&s", &server);
@@ -163,6 +164,27 @@ lanyard_provider_row_new (GVariant *provider)
 
       gtk_widget_set_tooltip_text (tag, _ ("Set up by your administrator"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (self), tag);
+    }
+
+  /* A server the person added by its address: theirs to rename or
+   * remove (the daemon's RenameProvider, RemoveProvider). */
+  if (added)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) rename = g_menu_item_new (_ ("_Rename…"), NULL);
+      g_autoptr(GMenuItem) remove = g_menu_item_new (_ ("_Remove Server"), NULL);
+      GtkWidget *button = gtk_menu_button_new ();
+
+      g_menu_item_set_action_and_target (rename, "win.rename-provider", "s", self->id);
+      g_menu_item_set_action_and_target (remove, "win.remove-provider", "s", self->id);
+      g_menu_append_item (menu, rename);
+      g_menu_append_item (menu, remove);
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+      gtk_widget_set_tooltip_text (button, _ ("Server Menu"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self), button);
     }
 
   if (!configured)

@@ -14,6 +14,7 @@
 #include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
 #include "lanyard-provider-row.h"
+#include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
 
 #define ROOT_PATH "/io/github/lanyard/Lanyard"
@@ -61,6 +62,9 @@ struct _LanyardWindow
 };
 
 G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void reload_providers (LanyardWindow *self,
+                              const char    *then_sign_in_to);
 
 /* LANYARD_BENCH=1 (bench/lanyard-window-bench): report when the first frame
  * is drawn and how much memory is resident before and after a sign-in
@@ -281,28 +285,36 @@ object_removed_cb (GDBusObjectManager *objects,
   update_empty_state (self);
 }
 
-static void
-providers_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* "Other Server…": a self-managed GitLab or a company's sign-in, by its
+ * address (lanyard-server-dialog.c). Always the last row. */
+static GtkWidget *
+other_server_row_new (void)
 {
-  g_autoptr(LanyardWindow) self = user_data;
-  g_autoptr(GVariant) providers = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autolist(GDBusObject) list = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("network-server-symbolic");
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Other Server…"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("A self-managed GitLab or your company's sign-in"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.other-server");
+  gtk_widget_set_name (row, "other-server");
+  return row;
+}
+
+/* The provider rows, from ListProviders, and "Other Server…" after them. */
+static void
+fill_providers (LanyardWindow *self,
+                GVariant      *providers)
+{
   GVariantIter iter;
   GVariant    *entry;
+  GtkWidget   *child;
 
-  if (!lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_dbus_error_strip_remote_error (error);
-          adw_status_page_set_description (self->unreachable_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "unreachable");
-        }
-      return;
-    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->providers_list))) != NULL)
+    gtk_list_box_remove (self->providers_list, child);
 
   g_variant_iter_init (&iter, providers);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
@@ -315,8 +327,42 @@ providers_cb (GObject      *object,
       gtk_list_box_append (self->providers_list, lanyard_provider_row_new (entry));
       g_variant_unref (entry);
     }
+  gtk_list_box_append (self->providers_list, other_server_row_new ());
+}
+
+static void
+providers_changed_cb (LanyardWindow *self)
+{
+  reload_providers (self, NULL);
+}
+
+static void
+providers_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GVariant) providers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autolist(GDBusObject) list = NULL;
+
+  if (!lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_dbus_error_strip_remote_error (error);
+          adw_status_page_set_description (self->unreachable_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "unreachable");
+        }
+      return;
+    }
+
+  fill_providers (self, providers);
 
   g_signal_connect_object (self->manager, "notify::current-identity", G_CALLBACK (update_current_identity), self,
+                           G_CONNECT_SWAPPED);
+  /* A server added, renamed or removed, by this window or anyone. */
+  g_signal_connect_object (self->manager, "providers-changed", G_CALLBACK (providers_changed_cb), self,
                            G_CONNECT_SWAPPED);
   update_current_identity (self);
 
@@ -613,6 +659,72 @@ open_signin (LanyardWindow *self,
   g_signal_connect_object (dialog, "linked", G_CALLBACK (linked_cb), self, 0);
 }
 
+typedef struct
+{
+  LanyardWindow *self;
+  char          *provider_id;
+} Reload;
+
+static void
+reloaded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Reload *reload = user_data;
+  g_autoptr(GVariant) providers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lanyard_dbus_manager_call_list_providers_finish (LANYARD_DBUS_MANAGER (object), &providers, result, &error))
+    {
+      fill_providers (reload->self, providers);
+      /* Straight on to the sign-in at the server just added. */
+      if (reload->provider_id != NULL)
+        open_signin (reload->self, reload->provider_id, NULL);
+    }
+  g_object_unref (reload->self);
+  g_free (reload->provider_id);
+  g_free (reload);
+}
+
+/* The providers again: a server was added or removed. */
+static void
+reload_providers (LanyardWindow *self,
+                  const char    *then_sign_in_to)
+{
+  Reload *reload;
+
+  if (self->manager == NULL)
+    return;
+  reload = g_new0 (Reload, 1);
+  reload->self = g_object_ref (self);
+  reload->provider_id = g_strdup (then_sign_in_to);
+  lanyard_dbus_manager_call_list_providers (self->manager, self->cancellable, reloaded_cb, reload);
+}
+
+static void
+server_added_cb (LanyardServerDialog *dialog,
+                 const char          *provider_id,
+                 const char          *message,
+                 LanyardWindow       *self)
+{
+  toast (self, message);
+  reload_providers (self, provider_id);
+}
+
+static void
+other_server_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  LanyardWindow       *self = user_data;
+  LanyardServerDialog *dialog;
+
+  if (self->manager == NULL)
+    return;
+  dialog = lanyard_server_dialog_new (GTK_WINDOW (self), self->manager);
+  g_signal_connect_object (dialog, "added", G_CALLBACK (server_added_cb), self, 0);
+}
+
 static void
 connect_activated (GSimpleAction *action,
                    GVariant      *parameter,
@@ -864,8 +976,176 @@ provider_problem_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Servers added by their address: renamed and removed here. */
+
+typedef struct
+{
+  LanyardWindow *self;
+  char          *provider_id;
+  char          *name;
+} ServerCall;
+
+static ServerCall *
+server_call_new (LanyardWindow *self,
+                 const char    *provider_id,
+                 const char    *name)
+{
+  ServerCall *call = g_new0 (ServerCall, 1);
+
+  call->self = g_object_ref (self);
+  call->provider_id = g_strdup (provider_id);
+  call->name = g_strdup (name);
+  return call;
+}
+
+static void
+server_call_free (ServerCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->provider_id);
+  g_free (call->name);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ServerCall, server_call_free)
+
+static void
+renamed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ServerCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_dbus_manager_call_rename_provider_finish (LANYARD_DBUS_MANAGER (object), result, &error))
+    {
+      toast_error (call->self, error);
+      return;
+    }
+  reload_providers (call->self, NULL);
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    LanyardWindow    *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char  *provider_id = g_object_get_data (G_OBJECT (dialog), "provider-id");
+
+  if (g_strcmp0 (response, "rename") != 0 || self->manager == NULL)
+    return;
+  lanyard_dbus_manager_call_rename_provider (self->manager, provider_id, gtk_editable_get_text (entry),
+                                             self->cancellable, renamed_cb, server_call_new (self, provider_id, NULL));
+}
+
+static void
+rename_provider_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  LanyardWindow   *self = user_data;
+  const char      *provider_id = g_variant_get_string (parameter, NULL);
+  GtkWidget       *row = lanyard_window_find_provider_row (self, provider_id);
+  GtkWidget       *entry = gtk_entry_new ();
+  g_autofree char *heading = NULL;
+  GtkWidget       *dialog;
+
+  if (row == NULL)
+    return;
+  heading = g_strdup_printf (_ ("Rename %s"), lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, _ ("The name Lanyard shows for this server."));
+  gtk_editable_set_text (GTK_EDITABLE (entry), lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)));
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 100);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "rename", _ ("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "provider-id", g_strdup (provider_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+provider_removed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ServerCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+  gboolean         deleted = FALSE;
+
+  if (!lanyard_dbus_manager_call_remove_provider_finish (LANYARD_DBUS_MANAGER (object), &deleted, &message, result,
+                                                         &error))
+    {
+      toast_error (call->self, error);
+      return;
+    }
+  if (deleted)
+    text = g_strdup_printf (_ ("%s was removed, and Lanyard's registration there deleted."), call->name);
+  else if (message[0] != '\0')
+    text = g_strdup_printf (_ ("%s was removed. %s"), call->name, message);
+  else
+    text = g_strdup_printf (_ ("%s was removed."), call->name);
+  toast (call->self, text);
+  reload_providers (call->self, NULL);
+}
+
+static void
+remove_provider_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             LanyardWindow    *self)
+{
+  const char *provider_id = g_object_get_data (G_OBJECT (dialog), "provider-id");
+  const char *name = g_object_get_data (G_OBJECT (dialog), "name");
+
+  if (g_strcmp0 (response, "remove") != 0 || self->manager == NULL)
+    return;
+  lanyard_dbus_manager_call_remove_provider (self->manager, provider_id, self->cancellable, provider_removed_cb,
+                                             server_call_new (self, provider_id, name));
+}
+
+static void
+remove_provider_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  LanyardWindow   *self = user_data;
+  const char      *provider_id = g_variant_get_string (parameter, NULL);
+  GtkWidget       *row = lanyard_window_find_provider_row (self, provider_id);
+  const char      *name;
+  g_autofree char *heading = NULL;
+  GtkWidget       *dialog;
+
+  if (row == NULL)
+    return;
+  name = lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row));
+  heading = g_strdup_printf (_ ("Remove %s?"), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _ ("Lanyard deletes its registration at the server, where the server allows it, "
+                                      "and forgets the server on this computer. Its accounts must be removed first."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove", _ ("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "provider-id", g_strdup (provider_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_provider_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry window_actions[] = {
   { "connect", connect_activated, "s", NULL, NULL, { 0 } },
+  { "other-server", other_server_activated, NULL, NULL, NULL, { 0 } },
+  { "rename-provider", rename_provider_activated, "s", NULL, NULL, { 0 } },
+  { "remove-provider", remove_provider_activated, "s", NULL, NULL, { 0 } },
   { "sign-in-again", sign_in_again_activated, "s", NULL, NULL, { 0 } },
   { "show-account-page", show_account_page_activated, "s", NULL, NULL, { 0 } },
   { "back", back_activated, NULL, NULL, NULL, { 0 } },

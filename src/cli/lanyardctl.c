@@ -150,17 +150,19 @@ cmd_providers (LanyardDBusManager *manager)
   g_variant_iter_init (&iter, providers);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
     {
-      gboolean configured = FALSE, demo = FALSE;
+      gboolean configured = FALSE, demo = FALSE, added = FALSE;
 
       g_variant_lookup (entry, "configured", "b", &configured);
       g_variant_lookup (entry, "demo", "b", &demo);
+      g_variant_lookup (entry, "added", "b", &added);
       if (configured)
-        g_print ("%-16s %-10s %s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
+        g_print ("%-16s %-10s %s%s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "display-name"),
                  lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lookup_string (entry, "browser-policy"),
                                               LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM
                    ? " (signs in with your web browser)"
-                   : "");
+                   : "",
+                 added ? " (added by its address)" : "");
       else
         g_print ("%-16s %-10s not usable: %s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "problem"));
@@ -553,6 +555,97 @@ out:
   return result;
 }
 
+static int
+cmd_add (LanyardDBusManager *manager,
+         const char         *address,
+         const char         *client_id)
+{
+  g_autoptr(GVariant) details = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *provider_id = NULL;
+  const char      *problem;
+  const char      *page;
+  gboolean         registered = FALSE, existing = FALSE;
+
+  if (client_id != NULL)
+    {
+      if (!lanyard_dbus_manager_call_add_server_with_client_id_sync (manager, address, client_id,
+                                                                     g_variant_new ("a{sv}", NULL), &provider_id,
+                                                                     NULL, &error))
+        return report_error (error);
+      g_print ("Added %s with the client ID you registered. Sign in with: lanyardctl link %s\n", provider_id,
+               provider_id);
+      return EXIT_OK;
+    }
+
+  if (!lanyard_dbus_manager_call_add_server_sync (manager, address, g_variant_new ("a{sv}", NULL), &provider_id,
+                                                  &details, NULL, &error))
+    return report_error (error);
+
+  if (json_output)
+    {
+      g_autoptr(JsonNode) node = variant_to_json (details);
+      print_json (node);
+      return provider_id[0] != '\0' ? EXIT_OK : EXIT_FAILED;
+    }
+
+  g_variant_lookup (details, "registered", "b", &registered);
+  g_variant_lookup (details, "existing", "b", &existing);
+  if (provider_id[0] != '\0')
+    {
+      g_print ("%s %s: %s%s. Sign in with: lanyardctl link %s\n", existing ? "Already added as" : "Added",
+               provider_id, lookup_string (details, "server-name"),
+               existing ? "" : (registered ? ", where Lanyard registered itself" : ""), provider_id);
+      return EXIT_OK;
+    }
+
+  problem = lookup_string (details, "problem");
+  page = lookup_string (details, "applications-url");
+  g_print ("%s\n\n"
+           "Register Lanyard at %s by hand, with:\n"
+           "  redirect URI:  %s\n"
+           "  type:          %s\n"
+           "  scopes:        %s\n",
+           problem, lookup_string (details, "server-name"), lookup_string (details, "redirect-uri"),
+           lookup_string (details, "client-type"), lookup_string (details, "scopes"));
+  if (page[0] != '\0')
+    g_print ("  on the page:   %s\n", page);
+  g_print ("then give its client ID: lanyardctl add %s --client-id=CLIENT_ID\n", address);
+  return EXIT_FAILED;
+}
+
+static int
+cmd_rename_provider (LanyardDBusManager *manager,
+                     const char         *provider_id,
+                     const char         *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_dbus_manager_call_rename_provider_sync (manager, provider_id, name, NULL, &error))
+    return report_error (error);
+  g_print ("Renamed %s to “%s”\n", provider_id, name);
+  return EXIT_OK;
+}
+
+static int
+cmd_remove_provider (LanyardDBusManager *manager,
+                     const char         *provider_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean         deleted = FALSE;
+
+  if (!lanyard_dbus_manager_call_remove_provider_sync (manager, provider_id, &deleted, &message, NULL, &error))
+    return report_error (error);
+  if (deleted)
+    g_print ("Removed %s, and deleted Lanyard's registration at the server.\n", provider_id);
+  else if (message[0] != '\0')
+    g_print ("Removed %s. %s\n", provider_id, message);
+  else
+    g_print ("Removed %s.\n", provider_id);
+  return EXIT_OK;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -561,11 +654,13 @@ main (int   argc,
   g_autoptr(LanyardDBusManager) manager = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *browser = NULL;
+  g_autofree char *client_id = NULL;
   gboolean         version = FALSE;
   const char      *command;
   GOptionEntry     options[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Print data as JSON", NULL },
         { "browser", 0, 0, G_OPTION_ARG_STRING, &browser, "link: system (default) opens the web browser; none only prints the URL", "system|none" },
+        { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "add: the client ID of the application you registered at the server by hand", "ID" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
         { NULL }
   };
@@ -619,6 +714,12 @@ main (int   argc,
     return cmd_primary (manager, argv[2]);
   if (g_str_equal (command, "unlink") && argc == 3)
     return cmd_unlink (manager, argv[2]);
+  if (g_str_equal (command, "add") && argc == 3)
+    return cmd_add (manager, argv[2], client_id);
+  if (g_str_equal (command, "rename-provider") && argc == 4)
+    return cmd_rename_provider (manager, argv[2], argv[3]);
+  if (g_str_equal (command, "remove-provider") && argc == 3)
+    return cmd_remove_provider (manager, argv[2]);
 
   g_printerr ("Unknown command or wrong arguments: %s\n\n%s", command, usage);
   return EXIT_USAGE;

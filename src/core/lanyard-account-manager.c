@@ -45,6 +45,7 @@ enum
 {
   ACCOUNT_ADDED,
   ACCOUNT_REMOVED,
+  CLIENT_REFUSED,
   ACCOUNT_CHANGED,
   CURRENT_CHANGED,
   N_SIGNALS
@@ -368,6 +369,16 @@ lanyard_account_manager_class_init (LanyardAccountManagerClass *klass)
    *
    * A property of one of the accounts changed.
    */
+  /**
+   * LanyardAccountManager::client-refused:
+   * @account: the account whose renewal was refused
+   *
+   * The provider refused Lanyard's client id (`invalid_client`) when the
+   * account's tokens were renewed: the account needs attention, and a
+   * server that forgot Lanyard's registration may be registered again.
+   */
+  signals[CLIENT_REFUSED] = g_signal_new ("client-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, LANYARD_TYPE_ACCOUNT);
   signals[ACCOUNT_CHANGED] = g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2, LANYARD_TYPE_ACCOUNT,
                                            G_TYPE_PARAM);
@@ -993,13 +1004,22 @@ refreshed_cb (GObject      *object,
   load->refreshed = lanyard_provider_refresh_finish (LANYARD_PROVIDER (object), result, &error);
   if (load->refreshed == NULL)
     {
-      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT))
+      /* The server no longer knows the client (a registration it
+       * forgot, an application deleted there): its refresh tokens are
+       * dead too. lanyard_http_oauth_error() writes the OAuth code first,
+       * in parentheses. */
+      gboolean client_refused = g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED) &&
+        strstr (error->message, "(invalid_client") != NULL;
+
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_GRANT) || client_refused)
         {
           /* Nothing is deleted: the person signs in again and the same
            * account comes back. */
           lanyard_account_set_attention (load->account, error->message);
           lanyard_refresh_scheduler_report (self->scheduler, load->key, LANYARD_REFRESH_NEEDS_ATTENTION, 0);
           save_accounts_or_log (self);
+          if (client_refused)
+            g_signal_emit (self, signals[CLIENT_REFUSED], 0, load->account);
         }
       token_load_finish (load, NULL, error);
       return;

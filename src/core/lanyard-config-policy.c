@@ -37,6 +37,10 @@ typedef struct
 static const PolicyKey policy_keys[] = {
   /* Whether the demo providers (and any type=demo instance) may be used. */
   { "allow_demo_providers", TRUE },
+  /* Whether Lanyard may register itself with a server added by its
+   * address (RFC 7591 dynamic client registration, issue 17); when not,
+   * such a server is added only with a client id registered by hand. */
+  { "allow_registration", TRUE },
   /* Whether providers that the system files do not define may be used. */
   { "only_system_providers", FALSE },
 };

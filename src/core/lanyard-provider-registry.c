@@ -601,6 +601,28 @@ lanyard_provider_registry_add_demo_providers (LanyardProviderRegistry *self)
 }
 
 /**
+ * lanyard_provider_registry_remove:
+ *
+ * Forgets the provider @id (a server removed by the person). Sign-ins
+ * already running with it keep their own reference.
+ *
+ * Returns: whether there was one
+ */
+gboolean
+lanyard_provider_registry_remove (LanyardProviderRegistry *self,
+                                  const char              *id)
+{
+  guint index;
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_REGISTRY (self), FALSE);
+
+  if (find_entry (self, id, &index) == NULL)
+    return FALSE;
+  g_ptr_array_remove_index (self->entries, index);
+  return TRUE;
+}
+
+/**
  * lanyard_provider_registry_get_entries:
  *
  * Returns: (transfer none) (element-type LanyardProviderEntry): every

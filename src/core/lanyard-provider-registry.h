@@ -44,6 +44,8 @@ void                        lanyard_provider_registry_load_default (LanyardProvi
 void                        lanyard_provider_registry_add_demo_providers (LanyardProviderRegistry *self);
 void                        lanyard_provider_registry_add_config (LanyardProviderRegistry *self,
                                                                   LanyardProviderConfig   *config);
+gboolean                    lanyard_provider_registry_remove (LanyardProviderRegistry *self,
+                                                              const char              *id);
 GPtrArray                  *lanyard_provider_registry_get_entries (LanyardProviderRegistry *self);
 const LanyardProviderEntry *lanyard_provider_registry_get_entry (LanyardProviderRegistry *self,
                                                                  const char              *id);

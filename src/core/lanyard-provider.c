@@ -1955,6 +1955,30 @@ lanyard_provider_exchange_code_finish (LanyardProvider *self,
  * RFC 6749 §6. The result keeps the old refresh token when the provider
  * does not rotate it.
  */
+static void
+refresh_prepared_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  LanyardProvider *self = LANYARD_PROVIDER (object);
+  GTask           *task = user_data;
+  LanyardTokenSet *tokens = g_task_get_task_data (task);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_provider_prepare_finish (self, result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (char *) "grant_type", (char *) "refresh_token");
+  g_hash_table_insert (params, (char *) "refresh_token", (char *) lanyard_token_set_get_refresh_token (tokens));
+  send_token_request (self, params, tokens, task);
+}
+
 void
 lanyard_provider_refresh_async (LanyardProvider    *self,
                                 LanyardTokenSet    *tokens,
@@ -1963,9 +1987,8 @@ lanyard_provider_refresh_async (LanyardProvider    *self,
                                 gpointer            user_data)
 {
   LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
-  g_autoptr(GHashTable) params = NULL;
-  const char *refresh_token;
-  GTask      *task;
+  const char             *refresh_token;
+  GTask                  *task;
 
   g_return_if_fail (LANYARD_IS_PROVIDER (self));
   g_return_if_fail (LANYARD_IS_TOKEN_SET (tokens));
@@ -1983,11 +2006,11 @@ lanyard_provider_refresh_async (LanyardProvider    *self,
       return;
     }
 
-  params = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (params, (char *) "grant_type", (char *) "refresh_token");
-  g_hash_table_insert (params, (char *) "refresh_token", (char *) refresh_token);
-
-  send_token_request (self, params, tokens, task);
+  /* The endpoints first: an OpenID provider learns them from discovery,
+   * which no sign-in may have fetched since the daemon started (or since
+   * a server added by its address was registered again). */
+  g_task_set_task_data (task, g_object_ref (tokens), g_object_unref);
+  lanyard_provider_prepare_async (self, cancellable, refresh_prepared_cb, task);
 }
 
 /**

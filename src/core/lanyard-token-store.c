@@ -96,9 +96,16 @@ uses_file_backend (void)
   return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
 }
 
-/* What libsecret says, in words a person can act on. */
-static GError *
-keyring_error (const GError *error)
+/**
+ * lanyard_token_store_keyring_error:
+ *
+ * What libsecret says, in words a person can act on (also for the
+ * registration access tokens of #LanyardServerStore).
+ *
+ * Returns: (transfer full):
+ */
+GError *
+lanyard_token_store_keyring_error (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -125,7 +132,7 @@ save_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!secret_password_store_finish (result, &error))
-    g_task_return_error (task, keyring_error (error));
+    g_task_return_error (task, lanyard_token_store_keyring_error (error));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -184,7 +191,7 @@ locked_search_cb (GObject      *object,
 
   items = secret_service_search_finish (SECRET_SERVICE (object), result, &error);
   if (error != NULL)
-    g_task_return_error (task, keyring_error (error));
+    g_task_return_error (task, lanyard_token_store_keyring_error (error));
   else if (items != NULL)
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
                              _ ("The keyring is locked. Unlock it (for example in “Passwords and Keys”) and try again; "
@@ -208,7 +215,7 @@ service_for_search_cb (GObject      *object,
   service = secret_service_get_finish (result, &error);
   if (service == NULL)
     {
-      g_task_return_error (task, keyring_error (error));
+      g_task_return_error (task, lanyard_token_store_keyring_error (error));
       return;
     }
 
@@ -230,7 +237,7 @@ load_cb (GObject      *object,
   secret = secret_password_lookup_finish (result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, keyring_error (error));
+      g_task_return_error (task, lanyard_token_store_keyring_error (error));
       return;
     }
 
@@ -311,7 +318,7 @@ delete_cb (GObject      *object,
   /* Nothing to delete is as good as deleted. */
   secret_password_clear_finish (result, &error);
   if (error != NULL)
-    g_task_return_error (task, keyring_error (error));
+    g_task_return_error (task, lanyard_token_store_keyring_error (error));
   else
     g_task_return_boolean (task, TRUE);
 }

@@ -41,4 +41,6 @@ gboolean           lanyard_token_store_delete_finish (LanyardTokenStore *self,
                                                       GAsyncResult      *result,
                                                       GError           **error);
 
+GError *lanyard_token_store_keyring_error (const GError *error);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "lanyard-dbus-errors.h"
 #include "lanyard-error.h"
 #include "lanyard-policy.h"
+#include "lanyard-server-registrar.h"
 
 /**
  * LanyardManagerService:
@@ -29,12 +30,14 @@ struct _LanyardManagerService
   LanyardDBusManagerSkeleton parent_instance;
 
   /* Owned references */
-  LanyardAccountManager *accounts;
-  LanyardCallerTracker  *callers;
-  GHashTable            *flows; /* object path → LanyardBusFlow */
-  GHashTable            *starting; /* sender ("" for a peer) → StartFlow calls not answered yet */
-  guint                  n_starting;
-  guint                  flow_serial;
+  LanyardAccountManager  *accounts;
+  LanyardServerRegistrar *servers;
+  GHashTable             *reregistered; /* provider ids registered again in this run */
+  LanyardCallerTracker   *callers;
+  GHashTable             *flows; /* object path → LanyardBusFlow */
+  GHashTable             *starting; /* sender ("" for a peer) → StartFlow calls not answered yet */
+  guint                   n_starting;
+  guint                   flow_serial;
 
   /* Borrowed references */
   GDBusObjectManagerServer *objects; /* the service's, which outlives us */
@@ -61,6 +64,7 @@ lanyard_manager_service_dispose (GObject *object)
     }
   g_clear_pointer (&self->flows, g_hash_table_unref);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->servers);
   g_clear_object (&self->callers);
   self->objects = NULL;
 
@@ -73,6 +77,7 @@ lanyard_manager_service_finalize (GObject *object)
   LanyardManagerService *self = LANYARD_MANAGER_SERVICE (object);
 
   g_hash_table_unref (self->starting);
+  g_hash_table_unref (self->reregistered);
 
   G_OBJECT_CLASS (lanyard_manager_service_parent_class)->finalize (object);
 }
@@ -103,6 +108,7 @@ lanyard_manager_service_init (LanyardManagerService *self)
 {
   self->flows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->starting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->reregistered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static const char *
@@ -159,6 +165,7 @@ lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
       g_variant_dict_insert (&dict, "demo", "b", entry->provider != NULL && lanyard_provider_get_is_demo (entry->provider));
       g_variant_dict_insert (&dict, "managed", "b", entry->locked);
       g_variant_dict_insert (&dict, "browser-policy", "s", browser_policy_nick (entry->provider));
+      g_variant_dict_insert (&dict, "added", "b", lanyard_server_registrar_is_added (self->servers, entry->id));
       {
         g_autofree char *server = provider_server (entry);
 
@@ -520,9 +527,381 @@ lanyard_manager_service_handle_cancel_flow (LanyardDBusManager    *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Servers added by their address (issue 17). */
+
+typedef struct
+{
+  LanyardManagerService *service;
+  GDBusMethodInvocation *invocation;
+} Call;
+
+static Call *
+call_new (LanyardManagerService *self,
+          GDBusMethodInvocation *invocation)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->service = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  return call;
+}
+
+static void
+call_free (Call *call)
+{
+  g_object_unref (call->service);
+  g_object_unref (call->invocation);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
+
+/* An address a person typed, or a client id: the registrar checks the
+ * address itself; here only what any argument must be. */
+static gboolean
+check_text_argument (const char *value,
+                     const char *what,
+                     gsize       max,
+                     gboolean    ascii,
+                     GError    **error)
+{
+  gsize length = strlen (value);
+
+  if (length == 0 || length > max)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, _ ("“%s” must be 1 to %u bytes long."), what,
+                   (guint) max);
+      return FALSE;
+    }
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT || (ascii && (c <= 0x20 || c > 0x7e)))
+        {
+          g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                       ascii ? _ ("“%s” must be printable ASCII without spaces.")
+                             : _ ("“%s” must not contain control or formatting characters."),
+                       what);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Errors of the registrar that are the caller's: an unusable address. */
+static void
+return_server_error (GDBusMethodInvocation *invocation,
+                     GError                *error)
+{
+  if (error->domain == LANYARD_ERROR && error->code == LANYARD_ERROR_MISCONFIGURED)
+    g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, error->message);
+  else
+    lanyard_dbus_errors_return (invocation, error);
+}
+
+static GVariant *
+outcome_details (LanyardServerOutcome *outcome)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "kind", "s", outcome->kind);
+  g_variant_dict_insert (&dict, "server-name", "s", outcome->server_name);
+  g_variant_dict_insert (&dict, "problem", "s", outcome->problem ?: "");
+  g_variant_dict_insert (&dict, "redirect-uri", "s", outcome->redirect_uri);
+  g_variant_dict_insert (&dict, "scopes", "s", outcome->scopes);
+  g_variant_dict_insert (&dict, "client-type", "s",
+                         _ ("public (not confidential): a desktop application, which cannot keep a secret; "
+                            "authorization code with PKCE, and refresh tokens"));
+  if (outcome->applications_url != NULL)
+    g_variant_dict_insert (&dict, "applications-url", "s", outcome->applications_url);
+  g_variant_dict_insert (&dict, "provider-id", "s", outcome->suggested_id);
+  g_variant_dict_insert (&dict, "redirect-port", "u", outcome->redirect_port);
+  g_variant_dict_insert (&dict, "registered", "b", outcome->registered);
+  g_variant_dict_insert (&dict, "existing", "b", outcome->existing);
+  return g_variant_dict_end (&dict);
+}
+
+static void
+server_added_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(LanyardServerOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = lanyard_server_registrar_add_finish (LANYARD_SERVER_REGISTRAR (object), result, &error);
+  if (outcome == NULL)
+    {
+      return_server_error (call->invocation, error);
+      return;
+    }
+  lanyard_dbus_manager_complete_add_server (LANYARD_DBUS_MANAGER (call->service), call->invocation,
+                                            outcome->provider_id ?: "", outcome_details (outcome));
+}
+
+static gboolean
+lanyard_manager_service_handle_add_server (LanyardDBusManager    *manager,
+                                           GDBusMethodInvocation *invocation,
+                                           const char            *address,
+                                           GVariant              *options)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  g_autoptr(GError) error = NULL;
+
+  if (!check_text_argument (address, "address", 512, FALSE, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lanyard_server_registrar_add_async (self->servers, address, NULL, NULL, 0, NULL, server_added_cb,
+                                      call_new (self, invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+server_added_by_hand_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(LanyardServerOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = lanyard_server_registrar_add_finish (LANYARD_SERVER_REGISTRAR (object), result, &error);
+  if (outcome == NULL)
+    {
+      return_server_error (call->invocation, error);
+      return;
+    }
+  lanyard_dbus_manager_complete_add_server_with_client_id (LANYARD_DBUS_MANAGER (call->service), call->invocation,
+                                                           outcome->provider_id);
+}
+
+static gboolean
+lanyard_manager_service_handle_add_server_with_client_id (LanyardDBusManager    *manager,
+                                                          GDBusMethodInvocation *invocation,
+                                                          const char            *address,
+                                                          const char            *client_id,
+                                                          GVariant              *options)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) id_option = g_variant_lookup_value (options, "provider_id", NULL);
+  g_autoptr(GVariant) port_option = g_variant_lookup_value (options, "redirect_port", NULL);
+  const char *provider_id = NULL;
+  guint32     port = 0;
+
+  if (!check_text_argument (address, "address", 512, FALSE, &error) ||
+      !check_text_argument (client_id, "client_id", 256, TRUE, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (id_option != NULL && g_variant_is_of_type (id_option, G_VARIANT_TYPE_STRING))
+    provider_id = g_variant_get_string (id_option, NULL);
+  if (port_option != NULL && g_variant_is_of_type (port_option, G_VARIANT_TYPE_UINT32))
+    port = g_variant_get_uint32 (port_option);
+  if ((id_option != NULL && provider_id == NULL) || (port_option != NULL && port == 0) ||
+      (provider_id != NULL && !lanyard_provider_id_is_valid (provider_id)) || port > 65535)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                                     _ ("The option “provider_id” must be a provider id (lower-case "
+                                                        "letters, digits and dashes, starting with a letter) and "
+                                                        "“redirect_port” a port number (u)."));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lanyard_server_registrar_add_async (self->servers, address, client_id, provider_id, port, NULL,
+                                      server_added_by_hand_cb, call_new (self, invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+lanyard_manager_service_handle_rename_provider (LanyardDBusManager    *manager,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *provider_id,
+                                                const char            *display_name)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strstrip (g_strdup (display_name));
+
+  if (!check_text_argument (name, "display_name", 100, FALSE, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (!lanyard_server_registrar_rename (self->servers, provider_id, name, &error))
+    {
+      lanyard_dbus_errors_return (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lanyard_dbus_manager_complete_rename_provider (manager, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static guint
+count_accounts (LanyardManagerService *self,
+                const char            *provider_id)
+{
+  GPtrArray *accounts = lanyard_account_manager_get_accounts (self->accounts);
+  guint      n = 0;
+
+  for (guint i = 0; i < accounts->len; i++)
+    if (g_strcmp0 (lanyard_account_get_provider_id (g_ptr_array_index (accounts, i)), provider_id) == 0)
+      n++;
+  return n;
+}
+
+static void
+provider_removed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean         deleted;
+
+  deleted = lanyard_server_registrar_remove_finish (LANYARD_SERVER_REGISTRAR (object), result, &message, &error);
+  if (error != NULL)
+    {
+      lanyard_dbus_errors_return (call->invocation, error);
+      return;
+    }
+  lanyard_dbus_manager_complete_remove_provider (LANYARD_DBUS_MANAGER (call->service), call->invocation, deleted,
+                                                 message ?: "");
+}
+
+static gboolean
+lanyard_manager_service_handle_remove_provider (LanyardDBusManager    *manager,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *provider_id)
+{
+  LanyardManagerService *self = LANYARD_MANAGER_SERVICE (manager);
+  guint                  n = count_accounts (self, provider_id);
+
+  if (n > 0 && lanyard_server_registrar_is_added (self->servers, provider_id))
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_FAILED,
+                                             g_dngettext (GETTEXT_PACKAGE,
+                                                          "“%s” still has %u linked account; disconnect it first "
+                                                          "(the server is then removed with it).",
+                                                          "“%s” still has %u linked accounts; disconnect them first "
+                                                          "(the server is then removed with the last one).",
+                                                          n),
+                                             provider_id, n);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lanyard_server_registrar_remove_async (self->servers, provider_id, NULL, provider_removed_cb,
+                                         call_new (self, invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+removed_after_unlink_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  lanyard_server_registrar_remove_finish (LANYARD_SERVER_REGISTRAR (object), result, &message, &error);
+  if (error != NULL)
+    g_message ("The server could not be removed after its last account: %s", error->message);
+  else if (message != NULL)
+    g_message ("%s", message);
+}
+
+/* A server added by its address goes with its last account, as it came
+ * with the first: nothing is left registered that nobody uses. */
+static void
+account_removed_cb (LanyardAccountManager *accounts,
+                    LanyardAccount        *account,
+                    LanyardManagerService *self)
+{
+  const char *provider_id = lanyard_account_get_provider_id (account);
+
+  if (!lanyard_server_registrar_is_added (self->servers, provider_id) || count_accounts (self, provider_id) > 0)
+    return;
+  lanyard_server_registrar_remove_async (self->servers, provider_id, NULL, removed_after_unlink_cb, NULL);
+}
+
+typedef struct
+{
+  LanyardManagerService *service;
+  char                  *provider_id;
+  char                  *server_name;
+} Reregister;
+
+static void
+reregistered_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Reregister            *reregister = user_data;
+  LanyardManagerService *self = reregister->service;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  GPtrArray       *accounts;
+
+  if (lanyard_server_registrar_reregister_finish (LANYARD_SERVER_REGISTRAR (object), result, &error))
+    reason = g_strdup_printf (_ ("%s had forgotten Lanyard's registration, so Lanyard registered itself there again. "
+                                 "Sign in again."),
+                              reregister->server_name);
+  else
+    reason = g_strdup_printf (_ ("%s has forgotten Lanyard's registration, and registering again failed: %s"),
+                              reregister->server_name, error->message);
+  g_message ("%s", reason);
+
+  /* Every account of the server signs in again, with the new client. */
+  accounts = self->accounts != NULL ? lanyard_account_manager_get_accounts (self->accounts) : NULL;
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      LanyardAccount *account = g_ptr_array_index (accounts, i);
+
+      if (g_strcmp0 (lanyard_account_get_provider_id (account), reregister->provider_id) == 0)
+        lanyard_account_set_attention (account, reason);
+    }
+
+  g_object_unref (reregister->service);
+  g_free (reregister->provider_id);
+  g_free (reregister->server_name);
+  g_free (reregister);
+}
+
+/* A server that forgot Lanyard's registration (its client id now
+ * refused) is registered again, once per run of the daemon: a server that
+ * keeps forgetting would otherwise be registered with over and over. */
+static void
+client_refused_cb (LanyardAccountManager *accounts,
+                   LanyardAccount        *account,
+                   LanyardManagerService *self)
+{
+  const char *provider_id = lanyard_account_get_provider_id (account);
+  Reregister *reregister;
+
+  if (!lanyard_server_registrar_is_registered (self->servers, provider_id) ||
+      g_hash_table_contains (self->reregistered, provider_id))
+    return;
+  g_hash_table_add (self->reregistered, g_strdup (provider_id));
+
+  reregister = g_new0 (Reregister, 1);
+  reregister->service = g_object_ref (self);
+  reregister->provider_id = g_strdup (provider_id);
+  reregister->server_name = g_strdup (lanyard_account_manager_get_provider_name (self->accounts, provider_id));
+  lanyard_server_registrar_reregister_async (self->servers, provider_id, NULL, reregistered_cb, reregister);
+}
+
 static void
 lanyard_manager_service_iface_init (LanyardDBusManagerIface *iface)
 {
+  iface->handle_add_server = lanyard_manager_service_handle_add_server;
+  iface->handle_add_server_with_client_id = lanyard_manager_service_handle_add_server_with_client_id;
+  iface->handle_rename_provider = lanyard_manager_service_handle_rename_provider;
+  iface->handle_remove_provider = lanyard_manager_service_handle_remove_provider;
   iface->handle_list_providers = lanyard_manager_service_handle_list_providers;
   iface->handle_start_flow = lanyard_manager_service_handle_start_flow;
   iface->handle_cancel_flow = lanyard_manager_service_handle_cancel_flow;
@@ -538,12 +917,18 @@ lanyard_manager_service_iface_init (LanyardDBusManagerIface *iface)
  */
 LanyardManagerService *
 lanyard_manager_service_new (LanyardAccountManager    *accounts,
+                             LanyardServerRegistrar   *servers,
                              LanyardCallerTracker     *callers,
                              GDBusObjectManagerServer *objects)
 {
   LanyardManagerService *self = g_object_new (LANYARD_TYPE_MANAGER_SERVICE, NULL);
 
   self->accounts = g_object_ref (accounts);
+  self->servers = g_object_ref (servers);
+  g_signal_connect_object (accounts, "account-removed", G_CALLBACK (account_removed_cb), self, 0);
+  g_signal_connect_object (accounts, "client-refused", G_CALLBACK (client_refused_cb), self, 0);
+  g_signal_connect_object (servers, "changed", G_CALLBACK (lanyard_dbus_manager_emit_providers_changed), self,
+                           G_CONNECT_SWAPPED);
   self->callers = g_object_ref (callers);
   lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, NULL);
   self->objects = objects;

@@ -4,6 +4,7 @@
 #include "lanyard-account-manager.h"
 #include "lanyard-caller-tracker.h"
 #include "lanyard-dbus-generated.h"
+#include "lanyard-server-registrar.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LanyardManagerService, lanyard_manager_service, LANYARD, MANAGER_SERVICE, LanyardDBusManagerSkeleton)
 
 LanyardManagerService *lanyard_manager_service_new (LanyardAccountManager    *accounts,
+                                                    LanyardServerRegistrar   *servers,
                                                     LanyardCallerTracker     *callers,
                                                     GDBusObjectManagerServer *objects);
 void                   lanyard_manager_service_update_current (LanyardManagerService *self);

@@ -88,6 +88,10 @@ static const LanyardPolicyRule rules[] = {
   METHOD (MANAGER, "StartFlow", HOST_PROGRAM),
   METHOD (MANAGER, "CancelFlow", HOST_PROGRAM), /* and only the starter's flows */
   METHOD (MANAGER, "SetPrimary", HOST_PROGRAM),
+  METHOD (MANAGER, "AddServer", HOST_PROGRAM),
+  METHOD (MANAGER, "AddServerWithClientId", HOST_PROGRAM),
+  METHOD (MANAGER, "RenameProvider", HOST_PROGRAM),
+  METHOD (MANAGER, "RemoveProvider", HOST_PROGRAM),
   METHOD (ACCOUNT, "Unlink", HOST_PROGRAM),
   METHOD (ACCOUNT, "EnsureCredentials", HOST_PROGRAM),
   METHOD (ACCOUNT, "CheckCredentials", HOST_PROGRAM),

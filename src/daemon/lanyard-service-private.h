@@ -21,6 +21,7 @@ struct _LanyardService
 
   /* Owned references */
   LanyardAccountManager    *accounts;
+  LanyardServerRegistrar   *servers; /* servers added by their address */
   GDBusObjectManagerServer *objects; /* the manager and one object per account */
   GDBusConnection          *connection; /* the rest: once on the bus */
   LanyardCallerTracker     *callers;

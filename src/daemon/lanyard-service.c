@@ -39,6 +39,7 @@ lanyard_service_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->callers);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->servers);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (lanyard_service_parent_class)->dispose (object);
@@ -84,6 +85,15 @@ lanyard_service_new (LanyardProviderRegistry *registry,
    * are on loopback, where "no network" says nothing. */
   if (g_strcmp0 (g_getenv ("LANYARD_NETWORK_MONITOR"), "none") != 0)
     monitor = g_network_monitor_get_default ();
+  /* Servers added by their address, next to the accounts (issue 17). */
+  {
+    g_autofree char *dir = g_path_get_dirname (accounts_path);
+    g_autofree char *servers_path = g_build_filename (dir, "servers.conf", NULL);
+    g_autoptr(LanyardServerStore) store = lanyard_server_store_new (servers_path);
+
+    self->servers = lanyard_server_registrar_new (registry, store);
+    lanyard_server_registrar_load (self->servers);
+  }
   self->accounts = lanyard_account_manager_new (registry, accounts_path, monitor);
   /* Tuning for tests and for the benchmark; see docs/dbus-api.md. */
   lanyard_account_manager_set_refresh_timing (self->accounts, env_seconds ("LANYARD_REFRESH_MARGIN", 5 * 60),
@@ -140,7 +150,7 @@ lanyard_service_export (LanyardService  *self,
   self->connection = g_object_ref (connection);
   self->callers = lanyard_caller_tracker_new (connection);
   self->notifier = lanyard_attention_notifier_new (connection, APPLICATION_ID);
-  self->manager = lanyard_manager_service_new (self->accounts, self->callers, self->objects);
+  self->manager = lanyard_manager_service_new (self->accounts, self->servers, self->callers, self->objects);
 
   manager_object = g_dbus_object_skeleton_new (LANYARD_DAEMON_MANAGER_PATH);
   g_dbus_object_skeleton_add_interface (manager_object, G_DBUS_INTERFACE_SKELETON (self->manager));
