@@ -3,6 +3,8 @@
 
 #include "lanyard-provider-gitlab.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lanyard-provider-private.h"
@@ -57,6 +59,15 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   _lanyard_provider_set_revoke_page (provider, page);
   _lanyard_provider_set_jwks_uri (provider, keys);
 
+  /* The device grant came with GitLab 17.1 (gitlab.com has it); a
+   * self-managed instance may be older, so it is offered there only when
+   * `device_flow=true` says the instance has it. */
+  {
+    g_autofree char *device = _lanyard_provider_join_url (base, "oauth/authorize_device");
+    _lanyard_provider_set_device_authorization_url (provider, device, TRUE);
+    _lanyard_provider_set_device_flow_default (provider, base_url == NULL);
+  }
+
   return TRUE;
 }
 
@@ -80,6 +91,7 @@ lanyard_provider_gitlab_class_init (LanyardProviderGitlabClass *klass)
   /* GitLab has no parameter naming the account to sign in as. */
   provider_class->login_hint_param = NULL;
   provider_class->configure = lanyard_provider_gitlab_configure;
+  provider_class->device_flow_hint = N_ ("GitLab offers it since version 17.1; set “device_flow=true” if this instance runs 17.1 or newer.");
   provider_class->identity_from_userinfo = lanyard_provider_gitlab_identity_from_userinfo;
 }
 

@@ -65,6 +65,13 @@ LanyardIdentity *_lanyard_provider_identity_from_claims (LanyardProvider *self,
                                                          JsonObject      *claims,
                                                          const char      *username_claim,
                                                          GError         **error);
+void             _lanyard_provider_set_device_authorization_url (LanyardProvider *self,
+                                                                 const char      *url,
+                                                                 gboolean         known);
+void             _lanyard_provider_set_device_flow_default (LanyardProvider *self,
+                                                            gboolean         offered);
+void             _lanyard_provider_set_device_problem (LanyardProvider *self,
+                                                       const char      *problem);
 char            *_lanyard_provider_join_url (const char *base,
                                              const char *path);
 
