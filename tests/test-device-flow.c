@@ -412,6 +412,59 @@ test_bad_answer (Fixture      *f,
   g_assert_cmpuint (fake_provider_get_count (f->fake, "device-poll"), ==, 0);
 }
 
+/* The demo providers speak the device grant: the verification page on
+ * loopback shows the form, takes the code and the decision. */
+static void
+test_demo (gconstpointer data)
+{
+  const char *decision = data;
+  g_autoptr(LanyardProviderRegistry) registry = lanyard_provider_registry_new ();
+  LanyardProvider *provider;
+  g_autoptr(LanyardFlow) flow = NULL;
+  g_autoptr(TestPage) form = NULL;
+  g_autoptr(TestPage) wrong = NULL;
+  g_autoptr(TestPage) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *wrong_url = NULL;
+
+  lanyard_provider_registry_add_demo_providers (registry);
+  provider = lanyard_provider_registry_lookup (registry, "demo-gitlab");
+  /* Offered before the demo server runs: it starts with the sign-in. */
+  g_assert_true (lanyard_provider_supports_grant (provider, LANYARD_GRANT_DEVICE, NULL));
+  flow = start_device_flow (provider, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (lanyard_flow_get_verification_uri (flow), "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (lanyard_flow_get_verification_uri (flow), "/gitlab/device"));
+  g_assert_cmpuint (strlen (lanyard_flow_get_user_code (flow)), ==, 9);
+
+  form = test_browse ("GET", lanyard_flow_get_verification_uri_complete (flow));
+  g_assert_cmpuint (form->status, ==, 200);
+  escaped = g_strdup_printf ("value=\"%s\"", lanyard_flow_get_user_code (flow));
+  g_assert_nonnull (strstr (form->body, escaped));
+  g_assert_nonnull (strstr (form->body, "Demo"));
+
+  wrong_url = g_strdup_printf ("%s?user_code=XXXX-XXXX&username=ada&decision=approve", lanyard_flow_get_verification_uri (flow));
+  wrong = test_browse ("GET", wrong_url);
+  g_assert_cmpuint (wrong->status, ==, 400);
+
+  url = g_strdup_printf ("%s&username=ada&decision=%s", lanyard_flow_get_verification_uri_complete (flow), decision);
+  answer = test_browse ("GET", url);
+  g_assert_cmpuint (answer->status, ==, 200);
+  if (g_str_equal (decision, "approve"))
+    {
+      g_assert_true (wait_flow (flow, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (lanyard_identity_get_username (lanyard_flow_get_identity (flow)), ==, "ada");
+    }
+  else
+    {
+      g_assert_false (wait_flow (flow, &error));
+      g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -438,6 +491,8 @@ main (int   argc,
   ADD ("not-offered", test_not_offered, NULL);
   ADD ("oidc-without-endpoint", test_oidc_without_endpoint, NULL);
   ADD ("device-only", test_device_only, NULL);
+  g_test_add_data_func ("/Lanyard/DeviceFlow/demo/approve", "approve", test_demo);
+  g_test_add_data_func ("/Lanyard/DeviceFlow/demo/deny", "deny", test_demo);
   for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
     {
       g_autofree char *path = g_strdup_printf ("/Lanyard/DeviceFlow/bad-answer/%u", i);
