@@ -780,6 +780,8 @@ handle_device_poll (FakeProvider      *self,
     reply_error (message, status, "access_denied", "The user denied the request");
   else if (g_str_equal (step, "expired"))
     reply_error (message, status, "expired_token", NULL);
+  else if (g_str_equal (step, "server_error"))
+    reply (message, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/html", "<h1>Service Unavailable</h1>");
   else if (g_str_equal (step, "approve"))
     {
       g_autofree char *stolen_key = NULL;
@@ -1536,7 +1538,7 @@ fake_provider_set_exact_redirect (FakeProvider *self,
  * fake_provider_set_device_script:
  * @script: (nullable): comma-separated answers for successive polls of the
  *   next device sign-ins: `pending`, `slow_down`, `denied`, `expired`,
- *   `approve`; the last one repeats. %NULL (the default) approves at once.
+ *   `server_error` (HTTP 503), `approve`; the last one repeats. %NULL (the default) approves at once.
  */
 void
 fake_provider_set_device_script (FakeProvider *self,

@@ -292,6 +292,14 @@ test_success_over_dbus (void)
   g_assert_cmpint (poll_gap (first + 2), >=, 6 * SECOND_US);
   secret = keyring_secret ("hub", "583231");
   g_assert_nonnull (secret);
+
+  /* The device code and the tokens are nowhere in the daemon's words. */
+  {
+    g_autofree char *log = daemon_read_log (&daemon_process);
+
+    g_assert_null (strstr (log, "fake_dc_"));
+    g_assert_null (strstr (log, "fake_at_"));
+  }
 }
 
 /* The rest of its output, line by line (the data stream has buffered

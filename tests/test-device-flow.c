@@ -127,6 +127,26 @@ test_slow_down (Fixture      *f,
   g_assert_cmpstr (lanyard_identity_get_username (lanyard_flow_get_identity (flow)), ==, "tanuki");
 }
 
+/* A 503 is passing trouble (RFC 8628 §3.5 asks for backoff): the interval
+ * doubles, and the sign-in goes on. */
+static void
+test_backoff_after_server_error (Fixture      *f,
+                                 gconstpointer data)
+{
+  LanyardProvider *provider = add_device_provider (f, "github", "github", "device_flow=true");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardFlow) flow = NULL;
+
+  fake_provider_set_device_script (f->fake, "server_error,approve");
+  flow = start_device_flow (provider, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_flow (flow, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_provider_get_count (f->fake, "device-poll"), ==, 2);
+  g_assert_cmpint (poll_gap (f->fake, 1), >=, 2 * SECOND_US);
+  g_assert_cmpuint (lanyard_flow_get_device_interval (flow), ==, 2);
+}
+
 typedef struct
 {
   const char *script;
@@ -481,6 +501,7 @@ main (int   argc,
   ADD ("access-denied", test_ends_with_words, &denied);
   ADD ("expired-token", test_ends_with_words, &expired);
   ADD ("stops-at-expires-in", test_stops_at_expires_in, NULL);
+  ADD ("backoff-after-server-error", test_backoff_after_server_error, NULL);
   ADD ("cancel-mid-poll", test_cancel_mid_poll, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
     {
