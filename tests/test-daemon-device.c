@@ -169,7 +169,10 @@ test_refused_options (void)
   flow = start_device_flow ("work", &error);
   g_assert_null (flow);
   g_assert_nonnull (error);
-  g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "io.github.lanyard.Error.NotSupported");
+  {
+    g_autofree char *name = g_dbus_error_get_remote_error (error);
+    g_assert_cmpstr (name, ==, "io.github.lanyard.Error.NotSupported");
+  }
   g_assert_cmpuint (fake_provider_get_count (fake, "device-authorization"), ==, 0);
 }
 
