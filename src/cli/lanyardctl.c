@@ -457,11 +457,12 @@ interrupted_cb (gpointer user_data)
  * set (black on white) so that a dark background does not invert it; into
  * a pipe it goes without escapes, dark modules as blocks. */
 static void
-print_qr_code (const char *text)
+print_qr_code (FILE       *stream,
+               const char *text)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   QRcode  *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
-  gboolean tty = isatty (STDOUT_FILENO);
+  gboolean tty = isatty (fileno (stream));
   int      margin = 2;
   int      size;
 
@@ -490,32 +491,35 @@ print_qr_code (const char *text)
       g_string_append_c (out, '\n');
     }
   QRcode_free (qr);
-  fputs (out->str, stdout);
+  fputs (out->str, stream);
 }
 #endif
 
 /* The device sign-in's instructions: the two lines scripts read first,
- * then the QR code and the time left. */
+ * then the QR code and the time left. With --json they go to stderr, so
+ * that stdout stays one JSON document. */
 static void
 print_device_instructions (LanyardDBusFlow *flow)
 {
+  FILE *out = json_output ? stderr : stdout;
+
   const char *uri = lanyard_dbus_flow_get_verification_uri (flow);
   const char *complete = lanyard_dbus_flow_get_verification_uri_complete (flow);
   gint64      expires_at = lanyard_dbus_flow_get_expires_at (flow);
   gint64      left = expires_at - g_get_real_time () / G_USEC_PER_SEC;
 
-  g_print ("Open this URL on any device: %s\n", uri);
-  g_print ("Enter the code: %s\n", lanyard_dbus_flow_get_user_code (flow));
+  fprintf (out, "Open this URL on any device: %s\n", uri);
+  fprintf (out, "Enter the code: %s\n", lanyard_dbus_flow_get_user_code (flow));
 #if HAVE_QRENCODE
-  g_print ("Or scan this QR code%s:\n", complete != NULL && complete[0] != '\0' ? " (the code is in it)" : "");
-  print_qr_code (complete != NULL && complete[0] != '\0' ? complete : uri);
+  fprintf (out, "Or scan this QR code%s:\n", complete != NULL && complete[0] != '\0' ? " (the code is in it)" : "");
+  print_qr_code (out, complete != NULL && complete[0] != '\0' ? complete : uri);
 #else
   (void) complete;
 #endif
   if (left > 0)
-    g_print ("The code expires in %" G_GINT64_FORMAT " minutes. Waiting for the sign-in… (Ctrl-C cancels)\n",
+    fprintf (out, "The code expires in %" G_GINT64_FORMAT " minutes. Waiting for the sign-in… (Ctrl-C cancels)\n",
              MAX (1, (left + 30) / 60));
-  fflush (stdout);
+  fflush (out);
 }
 
 static int
