@@ -793,6 +793,9 @@ handle_device_authorization (FakeProvider      *self,
   g_atomic_ref_count_init (&grant->ref_count);
   grant->dialect = g_strdup (dialect);
   grant->scope = g_strdup (g_hash_table_lookup (form, "scope"));
+  grant->client_id = g_strdup (g_hash_table_lookup (form, "client_id"));
+  grant->github_id = self->github_id;
+  grant->github_login = g_strdup (self->github_login);
   device_code = g_strdup_printf ("fake_dc_%u", ++self->serial);
   user_code = g_strdup_printf ("WDJB-%04u", self->serial);
   g_hash_table_insert (self->device_codes, g_strdup (device_code), grant);

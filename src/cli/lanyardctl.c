@@ -179,8 +179,8 @@ cmd_providers (LanyardDBusManager *manager)
                                                   LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM
                    ? " (signs in with your web browser)"
                    : "",
-                 browser && device ? " (also on another device: link --device)" : "",
-                 added ? " (added by its address)" : "");
+                 added ? " (added by its address)" : "",
+                 browser && device ? " (also on another device: link --device)" : "");
       else
         g_print ("%-16s %-10s not usable: %s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "problem"));
