@@ -85,6 +85,7 @@ typedef struct
   GCancellable   *cancellable;
   gint64          deadline; /* monotonic */
   guint           timer;
+  gboolean        started; /* the window was D-Bus activated for it */
   gboolean        done;
 } Request;
 
@@ -495,6 +496,36 @@ asked_cb (GObject      *object,
                   request->app_id);
 }
 
+static void owner_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data);
+static void started_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data);
+
+/* Who has the window's name, if anyone: a window that runs already is
+ * asked as it is (StartServiceByName would refuse a name that no service
+ * file provides even while it is owned). */
+static void
+find_owner (Request *request)
+{
+  g_dbus_connection_call (request->self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", request->self->window_id),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, request->cancellable, owner_cb,
+                          request_ref (request));
+}
+
+/* Nobody: the window is D-Bus activated, then looked for again. */
+static void
+start_window (Request *request)
+{
+  request->started = TRUE;
+  g_dbus_connection_call (request->self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "StartServiceByName", g_variant_new ("(su)", request->self->window_id, 0),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, request->cancellable, started_cb,
+                          request_ref (request));
+}
+
 static void
 owner_cb (GObject      *object,
           GAsyncResult *result,
@@ -511,6 +542,11 @@ owner_cb (GObject      *object,
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (request->done)
     return;
+  if (reply == NULL && !request->started)
+    {
+      start_window (request);
+      return;
+    }
   if (reply == NULL)
     {
       g_dbus_error_strip_remote_error (error);
@@ -563,10 +599,7 @@ started_cb (GObject      *object,
                     request->app_id, error->message);
       return;
     }
-  g_dbus_connection_call (request->self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", request->self->window_id),
-                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, request->cancellable, owner_cb,
-                          request_ref (request));
+  find_owner (request);
 }
 
 /* One question at a time: the window queues too, but a question asked
@@ -579,10 +612,7 @@ show_next (LanyardConsent *self)
   if (self->asking || request == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
   self->asking = TRUE;
-  /* Starts the window when it is not running (D-Bus activation). */
-  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                          "StartServiceByName", g_variant_new ("(su)", self->window_id, 0), G_VARIANT_TYPE ("(u)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, request->cancellable, started_cb, request_ref (request));
+  find_owner (request);
 }
 
 static void
@@ -738,7 +768,7 @@ listed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GVariantBuilder builder;
   GVariantIter    iter;
-  const char     *app_id;
+  char           *app_id;
   GVariant       *values;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sbx)"));
@@ -756,14 +786,15 @@ listed_cb (GObject      *object,
     }
   g_variant_get (reply, "(@a{sas}v)", &permissions, &data);
   g_variant_iter_init (&iter, permissions);
-  while (g_variant_iter_next (&iter, "{&s@as}", &app_id, &values))
+  while (g_variant_iter_next (&iter, "{s@as}", &app_id, &values))
     {
-      gboolean decided;
-      gboolean allowed = decision_of (permissions, app_id, &decided);
+      g_autofree const char **answers = g_variant_get_strv (values, NULL);
+      gboolean                allowed = g_strv_contains (answers, LANYARD_CONSENT_YES) &&
+        !g_strv_contains (answers, LANYARD_CONSENT_NO);
 
-      g_variant_builder_add (&builder, "(sbx)", app_id, allowed,
-                             g_key_file_get_int64 (self->usage, key, app_id, NULL));
+      g_variant_builder_add (&builder, "(sbx)", app_id, allowed, g_key_file_get_int64 (self->usage, key, app_id, NULL));
       g_variant_unref (values);
+      g_free (app_id);
     }
   g_task_return_pointer (task, g_variant_ref_sink (g_variant_builder_end (&builder)), (GDestroyNotify) g_variant_unref);
 }
