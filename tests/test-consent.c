@@ -359,10 +359,21 @@ test_request_access_then_revoke (void)
   g_assert_true (allowed);
   g_assert_cmpint (last, >, 0);
 
-  /* Taken back, as the window's switch and `lanyardctl revoke` do. */
-  reply = daemon_call (path, "io.github.lanyard.Account", "SetAppAccess", g_variant_new ("(sb)", APP_A, FALSE), NULL,
-                       &error);
-  g_assert_no_error (error);
+  {
+    g_autoptr(CtlResult) apps = ctl ("apps", KEY, NULL);
+    g_assert_cmpint (apps->status, ==, 0);
+    g_assert_nonnull (strstr (apps->out, APP_A "\tallowed"));
+  }
+
+  /* Taken back, as the window's switch does (SetAppAccess). */
+  {
+    g_autoptr(CtlResult) revoked = ctl ("revoke", KEY, APP_A, NULL);
+    g_autoptr(CtlResult) apps = NULL;
+
+    g_assert_cmpint (revoked->status, ==, 0);
+    apps = ctl ("apps", KEY, NULL);
+    g_assert_nonnull (strstr (apps->out, APP_A "\tnot allowed"));
+  }
   refused = sandboxed (APP_A, "GetAccessToken");
   g_assert_nonnull (strstr (refused->err, DENIED));
   g_assert_cmpuint (n_asked, ==, 1);
