@@ -454,6 +454,29 @@ apps_listed_cb (GObject      *object,
 }
 
 /**
+ * lanyard_account_page_find_app_switch:
+ *
+ * Returns: (transfer none) (nullable): the switch of @app_id's access,
+ *   once the apps are listed
+ */
+GtkWidget *
+lanyard_account_page_find_app_switch (LanyardAccountPage *self,
+                                      const char         *app_id)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->app_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->app_rows, i);
+      GtkWidget *toggle = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+
+      if (toggle != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (toggle), "app-id"), app_id) == 0)
+        return toggle;
+    }
+  return NULL;
+}
+
+/**
  * lanyard_account_page_reload_apps:
  *
  * Asks the daemon again which apps may use the account.
