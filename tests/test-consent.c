@@ -28,6 +28,7 @@ static Daemon         daemon_process;
 static GSubprocess   *store;
 static char          *store_home;
 static char          *info_dir;
+static char          *service_dir;
 static gboolean       have_bwrap;
 
 /* The window this process plays. */
@@ -354,8 +355,10 @@ test_nobody_answers (void)
   outstanding = 0;
 }
 
+/* Nobody has the window's name: the bus starts the real window, which
+ * finds no display and exits. */
 static void
-test_no_window (void)
+test_no_display (void)
 {
   g_autoptr(CtlResult) result = NULL;
 
@@ -432,7 +435,25 @@ main (int   argc,
   asked_apps = g_ptr_array_new_with_free_func (g_free);
   held = g_ptr_array_new_with_free_func (g_object_unref);
 
-  keyring_harness_up (&harness, TRUE);
+  /* The bus can start the real window (D-Bus activation), as a session
+   * would, but with no display to show it on. */
+  harness.home = g_dir_make_tmp ("lanyard-keyring-XXXXXX", &error);
+  g_assert_no_error (error);
+  service_dir = g_dir_make_tmp ("lanyard-services-XXXXXX", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *service = g_strdup_printf ("[D-BUS Service]\nName=%s\nExec=/usr/bin/env -u DISPLAY -u WAYLAND_DISPLAY "
+                                                "GDK_BACKEND=x11 GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=%s %s "
+                                                "--gapplication-service\n",
+                                                APPLICATION_ID, LANYARD_TEST_SCHEMA_DIR, LANYARD_TEST_APP);
+    g_autofree char *file = g_strdup_printf ("%s/%s.service", service_dir, APPLICATION_ID);
+
+    g_assert_true (g_file_set_contents (file, service, -1, NULL));
+  }
+  harness.bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (harness.bus, service_dir);
+  g_test_dbus_up (harness.bus);
+  keyring_harness_start_keyring (&harness);
   store_home = g_dir_make_tmp ("lanyard-store-XXXXXX", &error);
   g_assert_no_error (error);
   info_dir = g_dir_make_tmp ("lanyard-info-XXXXXX", &error);
@@ -453,7 +474,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Consent/request-access-then-revoke", test_request_access_then_revoke);
   g_test_add_func ("/Lanyard/Consent/two-apps-in-turn", test_two_apps_in_turn);
   g_test_add_func ("/Lanyard/Consent/nobody-answers", test_nobody_answers);
-  g_test_add_func ("/Lanyard/Consent/no-window", test_no_window);
+  g_test_add_func ("/Lanyard/Consent/no-display", test_no_display);
   g_test_add_func ("/Lanyard/Consent/unlink-forgets", test_unlink_forgets);
   g_test_add_func ("/Lanyard/Consent/no-store", test_no_store);
 
@@ -465,12 +486,14 @@ main (int   argc,
   prompt_down ();
   store_down ();
   secret_service_disconnect ();
+  keyring_harness_down (&harness);
+  /* After the bus, which watches the service directory. */
   {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s' '%s'", store_home, info_dir);
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s' '%s' '%s'", store_home, info_dir, service_dir);
     g_assert_cmpint (system (command), ==, 0);
   }
-  keyring_harness_down (&harness);
   g_free (store_home);
+  g_free (service_dir);
   g_free (info_dir);
   g_ptr_array_unref (asked_apps);
   g_ptr_array_unref (held);
