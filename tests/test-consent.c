@@ -367,6 +367,7 @@ test_no_display (void)
   reset ();
   prompt_down ();
   result = sandboxed (APP_A, "GetAccessToken");
+  g_test_message ("%s", result->err);
   prompt_up ();
   g_assert_nonnull (strstr (result->err, DENIED));
   g_assert_nonnull (strstr (result->err, "display"));

@@ -86,6 +86,7 @@ typedef struct
   gint64          deadline; /* monotonic */
   guint           timer;
   gboolean        started; /* the window was D-Bus activated for it */
+  guint           rechecks; /* of a name owner that is not a host program */
   gboolean        done;
 } Request;
 
@@ -526,6 +527,52 @@ start_window (Request *request)
                           request_ref (request));
 }
 
+static gboolean
+recheck_later (gpointer data)
+{
+  g_autoptr(Request) request = data;
+
+  if (!request->done)
+    find_owner (request);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rechecked_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (request->done)
+    return;
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      request_fail (request,
+                    _ ("Lanyard could not ask you whether “%s” may use this account: its window did not answer (%s). "
+                       "Without a display to ask on, sandboxed applications are refused."),
+                    request->app_id, error->message);
+      return;
+    }
+  /* A process on its way out may still hold the name a moment after it
+   * can no longer be looked at: asked again a few times, for a second. */
+  if (request->rechecks++ < 5)
+    {
+      g_timeout_add (200, recheck_later, request_ref (request));
+      return;
+    }
+  g_message ("%s is owned by a program that is not a host program; not asking it", request->self->window_id);
+  request_fail (request,
+                _ ("Lanyard could not ask you whether “%s” may use this account: the name of its window (%s) is "
+                   "held by a program that is not Lanyard's window, so nobody was asked and the application "
+                   "was refused."),
+                request->app_id, request->self->window_id);
+}
+
 static void
 owner_cb (GObject      *object,
           GAsyncResult *result,
@@ -560,15 +607,23 @@ owner_cb (GObject      *object,
   /* Only Lanyard's own window is asked: the name's owner must be a host
    * program of this user, not a sandbox that took the name. The call goes
    * to that very connection, so the name cannot change hands in between. */
-  window = lanyard_caller_tracker_lookup (self->callers, owner, NULL);
-  if (window == NULL || lanyard_caller_get_kind (window) != LANYARD_CALLER_HOST)
+  window = lanyard_caller_tracker_lookup (self->callers, owner, &error);
+  if (window == NULL)
     {
-      g_warning ("%s is owned by %s, which is not a host program; not asking it", self->window_id, owner);
+      /* It left as soon as it came: a window that could not open a display. */
       request_fail (request,
-                    _ ("Lanyard could not ask you whether “%s” may use this account: the name of its window (%s) is "
-                       "held by a program that is not Lanyard's window, so nobody was asked and the application "
-                       "was refused."),
-                    request->app_id, self->window_id);
+                    _ ("Lanyard could not ask you whether “%s” may use this account: its window did not answer (%s). "
+                       "Without a display to ask on, sandboxed applications are refused."),
+                    request->app_id, error->message);
+      return;
+    }
+  if (lanyard_caller_get_kind (window) != LANYARD_CALLER_HOST)
+    {
+      /* A window that exited at once (no display) cannot be looked at
+       * either: whether the name is still held tells the two apart. */
+      g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                              "GetNameOwner", g_variant_new ("(s)", self->window_id), G_VARIANT_TYPE ("(s)"),
+                              G_DBUS_CALL_FLAGS_NONE, -1, request->cancellable, rechecked_cb, request_ref (request));
       return;
     }
   left = (request->deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC;
