@@ -234,10 +234,11 @@ test_permission_set (void)
   g_autoptr(CtlResult) result = NULL;
   g_autoptr(GSubprocess) set = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *flatpak = g_find_program_in_path ("flatpak");
 
   if (skip_without_bwrap ())
     return;
-  if (g_find_program_in_path ("flatpak") == NULL)
+  if (flatpak == NULL)
     {
       g_test_skip ("flatpak is needed for flatpak permission-set");
       return;
