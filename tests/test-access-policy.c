@@ -169,8 +169,13 @@ test_decisions (void)
   g_assert_nonnull (strstr (error->message, "org.example.App"));
   g_clear_error (&error);
 
-  g_assert_false (lanyard_policy_allows (flatpak, "io.github.lanyard.Account", LANYARD_POLICY_METHOD, "GetAccessToken", NULL, &error));
-  g_assert_nonnull (strstr (error->message, "consent"));
+  /* Tokens: through to the handler, which asks for consent. */
+  g_assert_true (lanyard_policy_allows (flatpak, "io.github.lanyard.Account", LANYARD_POLICY_METHOD, "GetAccessToken", NULL, NULL));
+  g_assert_false (lanyard_policy_allows (flatpak, "io.github.lanyard.Account", LANYARD_POLICY_METHOD, "SetAppAccess", NULL, &error));
+  g_assert_nonnull (strstr (error->message, "org.example.App"));
+  g_clear_error (&error);
+  g_assert_false (lanyard_policy_allows (other, "io.github.lanyard.Account", LANYARD_POLICY_METHOD, "GetAccessToken", NULL, &error));
+  g_assert_nonnull (strstr (error->message, "another user"));
   g_clear_error (&error);
 
   g_assert_false (lanyard_policy_allows (other, "io.github.lanyard.Manager", LANYARD_POLICY_PROPERTY, "CurrentIdentity", NULL, &error));

@@ -13,11 +13,14 @@
 #include <libsecret/secret.h>
 #include <webkit/webkit.h>
 
+#include "consent-harness.h"
 #include "daemon-harness.h"
 #include "lanyard-account-page.h"
 #include "lanyard-account-row.h"
 #include "lanyard-application.h"
 #include "lanyard-device-dialog.h"
+#include "lanyard-consent-dialog.h"
+#include "lanyard-consent-prompt.h"
 #include "lanyard-provider-row.h"
 #include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
@@ -1544,6 +1547,137 @@ test_other_server (void)
   }
 }
 
+static GtkWidget *shown_before;
+
+/* A question is shown, and not the one answered last. */
+static gboolean
+new_question_shown (gpointer data)
+{
+  GtkWidget *dialog = lanyard_consent_prompt_get_dialog (lanyard_application_get_consent_prompt (application));
+
+  return dialog != NULL && dialog != shown_before && gtk_widget_get_mapped (dialog);
+}
+
+static gboolean
+app_switch_listed (gpointer data)
+{
+  LanyardAccountPage *page = LANYARD_ACCOUNT_PAGE (lanyard_window_get_account_page (window));
+
+  return lanyard_account_page_find_app_switch (page, data) != NULL;
+}
+
+/* Two sandboxed apps ask for the same account at once: two questions in
+ * the window, one after the other; Allow gives the token, Don't Allow
+ * refuses it and is not asked again; the account page lists both, and its
+ * switch takes access back. A real permission store and bwrap sandboxes
+ * (tests/consent-harness.h). */
+static void
+test_consent_prompt (void)
+{
+  LanyardAccountRow    *row = account_row ("hub");
+  LanyardDBusAccount   *account = lanyard_account_row_get_account (row);
+  const char           *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (account));
+  LanyardConsentPrompt *prompt = lanyard_application_get_consent_prompt (application);
+  LanyardAccountPage   *page = LANYARD_ACCOUNT_PAGE (lanyard_window_get_account_page (window));
+  g_autofree char      *home = NULL;
+  g_autofree char      *info_dir = NULL;
+  g_autofree char      *command = NULL;
+  g_autoptr(GSubprocess) store = NULL;
+  g_autoptr(GSubprocess) alpha = NULL;
+  g_autoptr(GSubprocess) beta = NULL;
+  g_autoptr(CtlResult) a = NULL;
+  g_autoptr(CtlResult) b = NULL;
+  g_autoptr(CtlResult) again = NULL;
+  g_autoptr(CtlResult) revoked = NULL;
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+  g_autofree char *first_app = NULL;
+  GtkWidget       *dialog;
+
+  if (bwrap == NULL || !g_file_test ("/usr/libexec/xdg-permission-store", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("bwrap and xdg-permission-store are needed");
+      return;
+    }
+  home = g_dir_make_tmp ("lanyard-store-XXXXXX", NULL);
+  info_dir = g_dir_make_tmp ("lanyard-info-XXXXXX", NULL);
+  store = consent_store_up (home);
+
+  alpha = consent_sandboxed_spawn (info_dir, "org.example.Alpha", path, "GetAccessToken");
+  beta = consent_sandboxed_spawn (info_dir, "org.example.Beta", path, "GetAccessToken");
+
+  shown_before = NULL;
+  g_assert_true (wait_for (new_question_shown, NULL, 60));
+  dialog = lanyard_consent_prompt_get_dialog (prompt);
+  first_app = g_strdup (lanyard_consent_dialog_get_app_id (LANYARD_CONSENT_DIALOG (dialog)));
+  /* No desktop file for it: the bare app id. */
+  g_assert_cmpstr (lanyard_consent_dialog_get_app_name (LANYARD_CONSENT_DIALOG (dialog)), ==, first_app);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), first_app));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "as octocat"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "deny");
+  /* The daemon asks one at a time: the window has one question. */
+  g_assert_cmpuint (lanyard_consent_prompt_get_n_waiting (prompt), ==, 1);
+  screenshot (dialog, "consent-dialog.png");
+  shown_before = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &shown_before);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "allow");
+
+  g_assert_true (wait_for (new_question_shown, NULL, 60));
+  dialog = lanyard_consent_prompt_get_dialog (prompt);
+  g_assert_cmpstr (lanyard_consent_dialog_get_app_id (LANYARD_CONSENT_DIALOG (dialog)), !=, first_app);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "deny");
+
+  a = ctl_finish (alpha);
+  b = ctl_finish (beta);
+  {
+    gboolean    alpha_first = g_str_equal (first_app, "org.example.Alpha");
+    CtlResult  *allowed = alpha_first ? a : b;
+    CtlResult  *refused = alpha_first ? b : a;
+    const char *refused_app = alpha_first ? "org.example.Beta" : "org.example.Alpha";
+    g_autoptr(GSubprocess) retry = NULL;
+
+    g_test_message ("allowed: %s%s; refused: %s", allowed->out, allowed->err, refused->err);
+    g_assert_cmpint (allowed->status, ==, 0);
+    g_assert_nonnull (strstr (refused->err, "PermissionDenied"));
+
+    /* Don't Allow is remembered: refused again, without a question. */
+    retry = consent_sandboxed_spawn (info_dir, refused_app, path, "GetAccessToken");
+    again = ctl_finish (retry);
+    g_assert_nonnull (strstr (again->err, "PermissionDenied"));
+    g_assert_null (lanyard_consent_prompt_get_dialog (prompt));
+
+    /* Seen and taken back on the account page. */
+    g_action_group_activate_action (G_ACTION_GROUP (window), "show-account-page", g_variant_new_string (path));
+    lanyard_account_page_reload_apps (page);
+    g_assert_true (wait_for (app_switch_listed, (gpointer) first_app, 10));
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (lanyard_account_page_find_app_switch (page, first_app))));
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (lanyard_account_page_find_app_switch (page, refused_app))));
+    gtk_switch_set_active (GTK_SWITCH (lanyard_account_page_find_app_switch (page, first_app)), FALSE);
+    g_clear_object (&retry);
+    /* Until the daemon has stored it, the token would still come. */
+    for (guint i = 0; i < 100; i++)
+      {
+        g_autoptr(CtlResult) apps = NULL;
+        g_autofree char *key = g_strdup (lanyard_dbus_account_get_key (account));
+
+        apps = ctl ("apps", key, NULL);
+        if (strstr (apps->out, "\tnot allowed") != NULL && strstr (apps->out, "\tallowed") == NULL)
+          break;
+        g_main_context_iteration (NULL, FALSE);
+      }
+    retry = consent_sandboxed_spawn (info_dir, first_app, path, "GetAccessToken");
+    revoked = ctl_finish (retry);
+    g_assert_nonnull (strstr (revoked->err, "PermissionDenied"));
+    g_assert_null (lanyard_consent_prompt_get_dialog (prompt));
+  }
+
+  /* Back to the list, where the next tests begin. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
+  g_assert_true (wait_for (window_on_page, (gpointer) "main", 5));
+  consent_store_down (&store);
+  command = g_strdup_printf ("rm -rf '%s' '%s'", home, info_dir);
+  g_assert_cmpint (system (command), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1646,6 +1780,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/3b-make-primary-moves-the-tag", test_make_primary_moves_the_tag);
   g_test_add_func ("/Lanyard/Window/3c-account-page", test_account_page);
   g_test_add_func ("/Lanyard/Window/3c-account-page-refresh-words", test_account_page_refresh_words);
+  g_test_add_func ("/Lanyard/Window/3d-consent-prompt", test_consent_prompt);
   g_test_add_func ("/Lanyard/Window/4-closing-the-dialog-cancels", test_closing_the_dialog_cancels);
   g_test_add_func ("/Lanyard/Window/4b-escape-in-a-focused-field", test_escape_in_a_focused_field);
   g_test_add_func ("/Lanyard/Window/5-provider-error-page", test_provider_error_page);

@@ -5,6 +5,7 @@
 
 #include "lanyard-account-page.h"
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "lanyard-account-row.h"
@@ -18,9 +19,9 @@
  * done with it (Make Primary, Sign In Again, Copy Account ID, Remove). It
  * follows the daemon's account object live.
  *
- * Not shown yet, because the daemon does not say them (docs/dbus-api.md):
- * the apps that may use the account (they come with the consent dialog;
- * their group goes where `apps_group` is).
+ * Below them, the sandboxed apps the person decided about for this
+ * account (Account.ListApps), each with when it last got a token and a
+ * switch that gives access or takes it back (Account.SetAppAccess).
  */
 struct _LanyardAccountPage
 {
@@ -31,26 +32,28 @@ struct _LanyardAccountPage
   char               *server;
   gboolean            current;
 
-  GtkWidget *avatar;
-  GtkWidget *name_label;
-  GtkWidget *provider_label;
-  GtkWidget *provider_icon;
-  GtkWidget *attention_row;
-  GtkWidget *primary_row;
-  GtkWidget *make_primary_button;
-  GtkWidget *username_row;
-  GtkWidget *email_row;
-  GtkWidget *linked_row;
-  GtkWidget *expiry_row;
-  GtkWidget *refresh_row;
-  GtkWidget *scopes_row;
-  GtkWidget *orgs_row;
-  GtkWidget *id_row;
-  GtkWidget *copy_button;
-  GtkWidget *apps_group;
-  GtkWidget *sign_in_button;
-  GtkWidget *attention_button;
-  GtkWidget *remove_button;
+  GtkWidget    *avatar;
+  GtkWidget    *name_label;
+  GtkWidget    *provider_label;
+  GtkWidget    *provider_icon;
+  GtkWidget    *attention_row;
+  GtkWidget    *primary_row;
+  GtkWidget    *make_primary_button;
+  GtkWidget    *username_row;
+  GtkWidget    *email_row;
+  GtkWidget    *linked_row;
+  GtkWidget    *expiry_row;
+  GtkWidget    *refresh_row;
+  GtkWidget    *scopes_row;
+  GtkWidget    *orgs_row;
+  GtkWidget    *id_row;
+  GtkWidget    *copy_button;
+  GtkWidget    *apps_group;
+  GPtrArray    *app_rows; /* in apps_group */
+  GCancellable *apps_cancellable;
+  GtkWidget    *sign_in_button;
+  GtkWidget    *attention_button;
+  GtkWidget    *remove_button;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardAccountPage, lanyard_account_page, ADW_TYPE_BIN)
@@ -267,6 +270,9 @@ lanyard_account_page_dispose (GObject *object)
 {
   LanyardAccountPage *self = LANYARD_ACCOUNT_PAGE (object);
 
+  g_cancellable_cancel (self->apps_cancellable);
+  g_clear_object (&self->apps_cancellable);
+  g_clear_pointer (&self->app_rows, g_ptr_array_unref);
   g_clear_object (&self->account);
   g_clear_pointer (&self->provider_name, g_free);
   g_clear_pointer (&self->server, g_free);
@@ -349,8 +355,8 @@ lanyard_account_page_init (LanyardAccountPage *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->id_row), self->copy_button);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
-  /* The apps that may use this account: filled by the consent issue, once
-   * the daemon lists them. Hidden until then rather than shown empty. */
+  /* The apps that may use this account; hidden while there are none. */
+  self->app_rows = g_ptr_array_new ();
   self->apps_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->apps_group), _ ("Apps"));
   gtk_widget_set_visible (self->apps_group, FALSE);
@@ -382,6 +388,127 @@ lanyard_account_page_new (void)
  * @icon_name: the provider's logo
  * @current: whether it is the daemon's CurrentIdentity
  */
+static void
+access_set_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_dbus_account_call_set_app_access_finish (LANYARD_DBUS_ACCOUNT (object), result, &error))
+    g_warning ("Could not change an app's access: %s", error->message);
+}
+
+static void
+app_switch_cb (GtkSwitch          *toggle,
+               GParamSpec         *pspec,
+               LanyardAccountPage *self)
+{
+  const char *app_id = g_object_get_data (G_OBJECT (toggle), "app-id");
+
+  if (self->account != NULL)
+    lanyard_dbus_account_call_set_app_access (self->account, app_id, gtk_switch_get_active (toggle), NULL,
+                                              access_set_cb, NULL);
+}
+
+static void
+apps_listed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  LanyardAccountPage *self = user_data;
+  g_autoptr(GVariant) apps = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  const char  *app_id;
+  gboolean     allowed;
+  gint64       last;
+
+  if (!lanyard_dbus_account_call_list_apps_finish (LANYARD_DBUS_ACCOUNT (object), &apps, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No apps to show: %s", error->message);
+      return;
+    }
+  g_variant_iter_init (&iter, apps);
+  while (g_variant_iter_next (&iter, "(&sbx)", &app_id, &allowed, &last))
+    {
+      g_autofree char *desktop_id = g_strconcat (app_id, ".desktop", NULL);
+      g_autoptr(GDesktopAppInfo) info = g_desktop_app_info_new (desktop_id);
+      g_autofree char *when = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget       *row = adw_action_row_new ();
+      GtkWidget       *toggle = gtk_switch_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     info != NULL ? g_app_info_get_name (G_APP_INFO (info)) : app_id);
+      if (last > 0)
+        {
+          when = lanyard_account_page_format_linked (last, g_get_real_time () / G_USEC_PER_SEC);
+          /* Translators: %s is when, as in "Today at 14:05" */
+          subtitle = g_strdup_printf (_ ("Last got a token: %s"), when);
+        }
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : _ ("Has not got a token yet"));
+      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (toggle), allowed);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      info != NULL ? g_app_info_get_name (G_APP_INFO (info)) : app_id, -1);
+      g_object_set_data_full (G_OBJECT (toggle), "app-id", g_strdup (app_id), g_free);
+      g_signal_connect_object (toggle, "notify::active", G_CALLBACK (app_switch_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->apps_group), row);
+      g_ptr_array_add (self->app_rows, row);
+    }
+  gtk_widget_set_visible (self->apps_group, self->app_rows->len > 0);
+}
+
+/**
+ * lanyard_account_page_find_app_switch:
+ *
+ * Returns: (transfer none) (nullable): the switch of @app_id's access,
+ *   once the apps are listed
+ */
+GtkWidget *
+lanyard_account_page_find_app_switch (LanyardAccountPage *self,
+                                      const char         *app_id)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->app_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->app_rows, i);
+      GtkWidget *toggle = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+
+      if (toggle != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (toggle), "app-id"), app_id) == 0)
+        return toggle;
+    }
+  return NULL;
+}
+
+/**
+ * lanyard_account_page_reload_apps:
+ *
+ * Asks the daemon again which apps may use the account.
+ */
+void
+lanyard_account_page_reload_apps (LanyardAccountPage *self)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT_PAGE (self));
+
+  g_cancellable_cancel (self->apps_cancellable);
+  g_clear_object (&self->apps_cancellable);
+  for (guint i = 0; i < self->app_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->apps_group), g_ptr_array_index (self->app_rows, i));
+  g_ptr_array_set_size (self->app_rows, 0);
+  gtk_widget_set_visible (self->apps_group, FALSE);
+  if (self->account == NULL)
+    return;
+  self->apps_cancellable = g_cancellable_new ();
+  lanyard_dbus_account_call_list_apps (self->account, self->apps_cancellable, apps_listed_cb, self);
+}
+
 void
 lanyard_account_page_set_account (LanyardAccountPage *self,
                                   LanyardDBusAccount *account,
@@ -404,6 +531,7 @@ lanyard_account_page_set_account (LanyardAccountPage *self,
   if (account != NULL)
     g_signal_connect_object (account, "g-properties-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
+  lanyard_account_page_reload_apps (self);
 }
 
 void

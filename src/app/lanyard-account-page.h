@@ -20,6 +20,9 @@ void                lanyard_account_page_set_account (LanyardAccountPage *self,
 void                lanyard_account_page_set_current (LanyardAccountPage *self,
                                                       gboolean            current);
 LanyardDBusAccount *lanyard_account_page_get_account (LanyardAccountPage *self);
+void                lanyard_account_page_reload_apps (LanyardAccountPage *self);
+GtkWidget          *lanyard_account_page_find_app_switch (LanyardAccountPage *self,
+                                                          const char         *app_id);
 GtkWidget          *lanyard_account_page_get_make_primary_button (LanyardAccountPage *self);
 GtkWidget          *lanyard_account_page_get_remove_button (LanyardAccountPage *self);
 char               *lanyard_account_page_format_linked (gint64 linked_at,

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-consent-prompt.h"
 #include "lanyard-window.h"
 
 /**
@@ -19,7 +20,8 @@ struct _LanyardApplication
 {
   AdwApplication parent_instance;
 
-  GSettings *settings;
+  GSettings            *settings;
+  LanyardConsentPrompt *consent; /* while on the bus */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardApplication, lanyard_application, ADW_TYPE_APPLICATION)
@@ -106,6 +108,40 @@ lanyard_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 
+/* The daemon's questions to the person (lanyard-consent-prompt.c), on the
+ * bus as soon as the application is: a window started by D-Bus activation
+ * for a question must be there to be asked. */
+static gboolean
+lanyard_application_dbus_register (GApplication    *application,
+                                   GDBusConnection *connection,
+                                   const char      *object_path,
+                                   GError         **error)
+{
+  LanyardApplication *self = LANYARD_APPLICATION (application);
+
+  if (!G_APPLICATION_CLASS (lanyard_application_parent_class)->dbus_register (application, connection, object_path, error))
+    return FALSE;
+  self->consent = lanyard_consent_prompt_new (GTK_APPLICATION (self));
+  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->consent), connection,
+                                           LANYARD_CONSENT_PROMPT_PATH, error);
+}
+
+static void
+lanyard_application_dbus_unregister (GApplication    *application,
+                                     GDBusConnection *connection,
+                                     const char      *object_path)
+{
+  LanyardApplication *self = LANYARD_APPLICATION (application);
+
+  if (self->consent != NULL)
+    {
+      g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->consent));
+      g_object_run_dispose (G_OBJECT (self->consent));
+      g_clear_object (&self->consent);
+    }
+  G_APPLICATION_CLASS (lanyard_application_parent_class)->dbus_unregister (application, connection, object_path);
+}
+
 static void
 lanyard_application_finalize (GObject *object)
 {
@@ -124,6 +160,8 @@ lanyard_application_class_init (LanyardApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = lanyard_application_finalize;
   app_class->activate = lanyard_application_activate;
   app_class->startup = lanyard_application_startup;
+  app_class->dbus_register = lanyard_application_dbus_register;
+  app_class->dbus_unregister = lanyard_application_dbus_unregister;
 }
 
 static void
@@ -140,6 +178,19 @@ lanyard_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/lanyard/Lanyard",
                        NULL);
+}
+
+/**
+ * lanyard_application_get_consent_prompt:
+ *
+ * Returns: (transfer none) (nullable): where the daemon's questions are
+ *   shown, while the application is on the bus
+ */
+LanyardConsentPrompt *
+lanyard_application_get_consent_prompt (LanyardApplication *self)
+{
+  g_return_val_if_fail (LANYARD_IS_APPLICATION (self), NULL);
+  return self->consent;
 }
 
 /**

@@ -11,4 +11,7 @@ G_DECLARE_FINAL_TYPE (LanyardApplication, lanyard_application, LANYARD, APPLICAT
 LanyardApplication *lanyard_application_new (void);
 GSettings          *lanyard_application_get_settings (LanyardApplication *self);
 
+typedef struct _LanyardConsentPrompt LanyardConsentPrompt;
+LanyardConsentPrompt                *lanyard_application_get_consent_prompt (LanyardApplication *self);
+
 G_END_DECLS

@@ -51,6 +51,9 @@ static const char usage[] =
   "  token ACCOUNT                  a fresh access token (only this prints a secret)\n"
   "  primary ACCOUNT                make ACCOUNT the current identity\n"
   "  unlink ACCOUNT                 revoke at the provider and forget\n"
+  "  apps ACCOUNT                   sandboxed apps you decided about, and when each\n"
+  "                                 last got a token\n"
+  "  revoke ACCOUNT APPID           take APPID's access to ACCOUNT back\n"
   "\n"
   "ACCOUNT is provider:account-id, as `lanyardctl list` shows it.\n"
   "--json prints data as JSON (providers, list, whoami, link).\n"
@@ -412,6 +415,56 @@ cmd_unlink (LanyardDBusManager *manager,
     g_print ("Unlinked %s; its access was revoked at the provider.\n", key);
   else
     g_print ("Unlinked %s. %s\n", key, message);
+  return EXIT_OK;
+}
+
+static int
+cmd_apps (LanyardDBusManager *manager,
+          const char         *key)
+{
+  g_autoptr(LanyardDBusAccount) account = NULL;
+  g_autoptr(GVariant) apps = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  const char  *app_id;
+  gboolean     allowed;
+  gint64       last;
+  int          status = EXIT_OK;
+
+  account = get_account (manager, key, &status);
+  if (account == NULL)
+    return status;
+  if (!lanyard_dbus_account_call_list_apps_sync (account, &apps, NULL, &error))
+    return report_error (error);
+
+  if (g_variant_n_children (apps) == 0)
+    g_print ("No sandboxed app has asked for %s yet.\n", key);
+  g_variant_iter_init (&iter, apps);
+  while (g_variant_iter_next (&iter, "(&sbx)", &app_id, &allowed, &last))
+    {
+      g_autoptr(GDateTime) when = last > 0 ? g_date_time_new_from_unix_local (last) : NULL;
+      g_autofree char *said = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("never");
+
+      g_print ("%s\t%s\tlast token: %s\n", app_id, allowed ? "allowed" : "not allowed", said);
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_revoke (LanyardDBusManager *manager,
+            const char         *key,
+            const char         *app_id)
+{
+  g_autoptr(LanyardDBusAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  account = get_account (manager, key, &status);
+  if (account == NULL)
+    return status;
+  if (!lanyard_dbus_account_call_set_app_access_sync (account, app_id, FALSE, NULL, &error))
+    return report_error (error);
+  g_print ("%s may no longer use %s, and will not be asked again.\n", app_id, key);
   return EXIT_OK;
 }
 
@@ -826,6 +879,10 @@ main (int   argc,
     return cmd_rename_provider (manager, argv[2], argv[3]);
   if (g_str_equal (command, "remove-provider") && argc == 3)
     return cmd_remove_provider (manager, argv[2]);
+  if (g_str_equal (command, "apps") && argc == 3)
+    return cmd_apps (manager, argv[2]);
+  if (g_str_equal (command, "revoke") && argc == 4)
+    return cmd_revoke (manager, argv[2], argv[3]);
 
   g_printerr ("Unknown command or wrong arguments: %s\n\n%s", command, usage);
   return EXIT_USAGE;

@@ -3,6 +3,8 @@
 
 #include "lanyard-bus-account.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-dbus-errors.h"
 #include "lanyard-policy.h"
 
@@ -14,7 +16,9 @@
  * manager. Its properties follow the account's own (one notify handler
  * doing what a binding per property would), so GDBus sends only what
  * changed; its methods are the account manager's. Every call and
- * property read passes the access policy first.
+ * property read passes the access policy first, and a sandboxed
+ * application's GetAccessToken and RequestAccess the person's consent
+ * (#LanyardConsent) after it.
  */
 struct _LanyardBusAccount
 {
@@ -23,6 +27,8 @@ struct _LanyardBusAccount
   /* Owned references */
   LanyardAccountManager *manager;
   LanyardAccount        *account;
+  LanyardCallerTracker  *callers;
+  LanyardConsent        *consent;
 };
 
 static void lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface);
@@ -36,6 +42,8 @@ lanyard_bus_account_dispose (GObject *object)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->account);
+  g_clear_object (&self->callers);
+  g_clear_object (&self->consent);
 
   G_OBJECT_CLASS (lanyard_bus_account_parent_class)->dispose (object);
 }
@@ -65,12 +73,59 @@ lanyard_bus_account_init (LanyardBusAccount *self)
 {
 }
 
+/* What the window shows of the account when it asks the person
+ * (data/io.github.lanyard.ConsentPrompt.xml). */
+static GVariant *
+shown_account (LanyardBusAccount *self)
+{
+  g_autofree char   *path = lanyard_bus_account_path (self->account);
+  g_autofree char   *key = lanyard_account_dup_key (self->account);
+  const char        *provider = lanyard_account_get_provider_id (self->account);
+  const char        *username = lanyard_account_get_username (self->account);
+  const char        *display_name = lanyard_account_get_display_name (self->account);
+  const char        *avatar = lanyard_account_get_avatar_url (self->account);
+  const char *const *scopes = lanyard_account_get_scopes (self->account);
+  const char *const  none[] = { NULL };
+  GVariantBuilder    builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "path", g_variant_new_object_path (path));
+  g_variant_builder_add (&builder, "{sv}", "key", g_variant_new_string (key));
+  g_variant_builder_add (&builder, "{sv}", "provider-name",
+                         g_variant_new_string (lanyard_account_manager_get_provider_name (self->manager, provider)));
+  g_variant_builder_add (&builder, "{sv}", "username", g_variant_new_string (username ?: ""));
+  g_variant_builder_add (&builder, "{sv}", "display-name", g_variant_new_string (display_name ?: ""));
+  g_variant_builder_add (&builder, "{sv}", "avatar-url", g_variant_new_string (avatar ?: ""));
+  g_variant_builder_add (&builder, "{sv}", "scopes", g_variant_new_strv (scopes != NULL ? scopes : none, -1));
+  return g_variant_builder_end (&builder);
+}
+
+/* A call of GetAccessToken or RequestAccess, on its way through consent. */
+typedef struct
+{
+  LanyardBusAccount     *self; /* owned */
+  GDBusMethodInvocation *invocation; /* owned */
+  LanyardCaller         *caller; /* owned */
+  gboolean               wants_token;
+} TokenCall;
+
+static void
+token_call_free (TokenCall *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  lanyard_caller_unref (call->caller);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TokenCall, token_call_free)
+
 static void
 access_token_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(TokenCall) call = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   gint64           expires_at = 0;
@@ -78,20 +133,70 @@ access_token_cb (GObject      *object,
   token = lanyard_account_manager_get_access_token_finish (LANYARD_ACCOUNT_MANAGER (object), result, &expires_at, &error);
   if (token == NULL)
     {
+      lanyard_dbus_errors_return (call->invocation, error);
+      return;
+    }
+  lanyard_consent_record_token (call->self->consent, call->caller, call->self->account);
+  g_dbus_method_invocation_return_value (call->invocation, g_variant_new ("(sx)", token, expires_at));
+}
+
+static void
+consented_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TokenCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_consent_check_finish (LANYARD_CONSENT (object), result, &error))
+    {
+      lanyard_dbus_errors_return (call->invocation, error);
+      return;
+    }
+  if (!call->wants_token)
+    {
+      g_dbus_method_invocation_return_value (call->invocation, NULL);
+      return;
+    }
+  {
+    LanyardBusAccount *self = call->self;
+
+    lanyard_account_manager_get_access_token_async (self->manager, self->account, NULL, access_token_cb,
+                                                    g_steal_pointer (&call));
+  }
+}
+
+/* The policy let every program of the user through (TOKEN_READER): a
+ * host program goes on at once, a sandboxed one after the person's
+ * consent. */
+static void
+with_consent (LanyardBusAccount     *self,
+              GDBusMethodInvocation *invocation,
+              gboolean               wants_token)
+{
+  g_autoptr(GError) error = NULL;
+  LanyardCaller *caller = lanyard_caller_tracker_lookup (self->callers, g_dbus_method_invocation_get_sender (invocation),
+                                                         &error);
+  TokenCall     *call;
+
+  if (caller == NULL)
+    {
       lanyard_dbus_errors_return (invocation, error);
       return;
     }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(sx)", token, expires_at));
+  call = g_new0 (TokenCall, 1);
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  call->caller = caller;
+  call->wants_token = wants_token;
+  lanyard_consent_check_async (self->consent, caller, self->account, shown_account (self), NULL, consented_cb, call);
 }
 
 static gboolean
 lanyard_bus_account_handle_get_access_token (LanyardDBusAccount    *iface,
                                              GDBusMethodInvocation *invocation)
 {
-  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
-
-  lanyard_account_manager_get_access_token_async (self->manager, self->account, NULL, access_token_cb,
-                                                  g_object_ref (invocation));
+  with_consent (LANYARD_BUS_ACCOUNT (iface), invocation, TRUE);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -146,13 +251,64 @@ lanyard_bus_account_handle_check_credentials (LanyardDBusAccount    *iface,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* The policy let the caller through (TOKEN_READER): a host program,
- * which needs nobody's consent, so there is nothing left to ask. */
+/* As GetAccessToken, without the token: for an application that asks
+ * when its user chooses the account rather than at its first token. */
 static gboolean
 lanyard_bus_account_handle_request_access (LanyardDBusAccount    *iface,
                                            GDBusMethodInvocation *invocation)
 {
-  lanyard_dbus_account_complete_request_access (iface, invocation);
+  with_consent (LANYARD_BUS_ACCOUNT (iface), invocation, FALSE);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+listed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) apps = lanyard_consent_list_apps_finish (LANYARD_CONSENT (object), result, &error);
+
+  if (apps == NULL)
+    lanyard_dbus_errors_return (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new_tuple (&apps, 1));
+}
+
+static gboolean
+lanyard_bus_account_handle_list_apps (LanyardDBusAccount    *iface,
+                                      GDBusMethodInvocation *invocation)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
+
+  lanyard_consent_list_apps_async (self->consent, self->account, listed_cb, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+set_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_consent_set_access_finish (LANYARD_CONSENT (object), result, &error))
+    lanyard_dbus_errors_return (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+lanyard_bus_account_handle_set_app_access (LanyardDBusAccount    *iface,
+                                           GDBusMethodInvocation *invocation,
+                                           const char            *app_id,
+                                           gboolean               allowed)
+{
+  LanyardBusAccount *self = LANYARD_BUS_ACCOUNT (iface);
+
+  lanyard_consent_set_access_async (self->consent, self->account, app_id, allowed, set_cb, g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -192,6 +348,8 @@ lanyard_bus_account_iface_init (LanyardDBusAccountIface *iface)
   iface->handle_check_credentials = lanyard_bus_account_handle_check_credentials;
   iface->handle_unlink = lanyard_bus_account_handle_unlink;
   iface->handle_request_access = lanyard_bus_account_handle_request_access;
+  iface->handle_list_apps = lanyard_bus_account_handle_list_apps;
+  iface->handle_set_app_access = lanyard_bus_account_handle_set_app_access;
 }
 
 /* The account's properties that the interface has, by the same names. */
@@ -259,17 +417,21 @@ lanyard_bus_account_path (LanyardAccount *account)
  * lanyard_bus_account_new:
  * @manager: the account manager that has @account
  * @callers: who is who, for the policy
+ * @consent: what sandboxed applications may have
  */
 LanyardBusAccount *
 lanyard_bus_account_new (LanyardAccountManager *manager,
                          LanyardAccount        *account,
-                         LanyardCallerTracker  *callers)
+                         LanyardCallerTracker  *callers,
+                         LanyardConsent        *consent)
 {
   LanyardBusAccount *self = g_object_new (LANYARD_TYPE_BUS_ACCOUNT, NULL);
   g_autofree char   *key = lanyard_account_dup_key (account);
 
   self->manager = g_object_ref (manager);
   self->account = g_object_ref (account);
+  self->callers = g_object_ref (callers);
+  self->consent = g_object_ref (consent);
   lanyard_policy_guard (G_DBUS_INTERFACE_SKELETON (self), callers, NULL);
 
   lanyard_dbus_account_set_key (LANYARD_DBUS_ACCOUNT (self), key);

@@ -3,6 +3,7 @@
 
 #include "lanyard-account-manager.h"
 #include "lanyard-caller-tracker.h"
+#include "lanyard-consent.h"
 #include "lanyard-dbus-generated.h"
 
 G_BEGIN_DECLS
@@ -14,7 +15,8 @@ G_DECLARE_FINAL_TYPE (LanyardBusAccount, lanyard_bus_account, LANYARD, BUS_ACCOU
 
 LanyardBusAccount *lanyard_bus_account_new (LanyardAccountManager *manager,
                                             LanyardAccount        *account,
-                                            LanyardCallerTracker  *callers);
+                                            LanyardCallerTracker  *callers,
+                                            LanyardConsent        *consent);
 LanyardAccount    *lanyard_bus_account_get_account (LanyardBusAccount *self);
 char              *lanyard_bus_account_path (LanyardAccount *account);
 

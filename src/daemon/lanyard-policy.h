@@ -22,9 +22,9 @@ typedef enum
  * @LANYARD_POLICY_ANY_PROGRAM: every program of the user, sandboxed or not
  *   (who the user is)
  * @LANYARD_POLICY_HOST_PROGRAM: programs of the user outside a sandbox
- * @LANYARD_POLICY_TOKEN_READER: as @LANYARD_POLICY_HOST_PROGRAM, with a
- *   refusal that says sandboxed applications will be able to ask for
- *   consent later
+ * @LANYARD_POLICY_TOKEN_READER: every program of the user; a sandboxed
+ *   one then needs the person's consent, which the method's handler asks
+ *   for (#LanyardConsent) before it answers
  * @LANYARD_POLICY_FLOW_STARTER: only the connection that started the
  *   sign-in
  * @LANYARD_POLICY_BUS_ANSWERED: answered by GDBus itself, not by Lanyard's

@@ -49,7 +49,7 @@ export_account (LanyardService *self,
   if (self->callers == NULL)
     return;
   object = g_dbus_object_skeleton_new (path);
-  iface = lanyard_bus_account_new (self->accounts, account, self->callers);
+  iface = lanyard_bus_account_new (self->accounts, account, self->callers, self->consent);
   g_dbus_object_skeleton_add_interface (object, G_DBUS_INTERFACE_SKELETON (iface));
   g_dbus_object_manager_server_export (self->objects, object);
   update_attention (self, account);
@@ -69,9 +69,13 @@ account_removed_cb (LanyardAccountManager *accounts,
                     LanyardService        *self)
 {
   g_autofree char *path = lanyard_bus_account_path (account);
+  g_autofree char *key = lanyard_account_dup_key (account);
 
   if (self->notifier != NULL)
     lanyard_attention_notifier_forget (self->notifier, path);
+  /* Unlinked: what sandboxed applications were allowed goes with it. */
+  if (self->consent != NULL)
+    lanyard_consent_forget_account (self->consent, key);
   g_dbus_object_manager_server_unexport (self->objects, path);
 }
 

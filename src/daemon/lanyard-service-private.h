@@ -10,6 +10,7 @@
 #include "lanyard-account-manager.h"
 #include "lanyard-attention-notifier.h"
 #include "lanyard-caller-tracker.h"
+#include "lanyard-consent.h"
 #include "lanyard-manager-service.h"
 #include "lanyard-service.h"
 
@@ -27,6 +28,8 @@ struct _LanyardService
   LanyardCallerTracker     *callers;
   LanyardManagerService    *manager;
   LanyardAttentionNotifier *notifier;
+  LanyardConsent           *consent;
+  char                     *usage_path; /* when sandboxed applications last got tokens */
 };
 
 void _lanyard_service_accounts_init (LanyardService *self);

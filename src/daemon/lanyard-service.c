@@ -37,6 +37,9 @@ lanyard_service_dispose (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->objects);
   g_clear_object (&self->notifier);
+  if (self->consent != NULL)
+    g_object_run_dispose (G_OBJECT (self->consent));
+  g_clear_object (&self->consent);
   g_clear_object (&self->callers);
   g_clear_object (&self->accounts);
   g_clear_object (&self->servers);
@@ -46,11 +49,22 @@ lanyard_service_dispose (GObject *object)
 }
 
 static void
+lanyard_service_finalize (GObject *object)
+{
+  LanyardService *self = LANYARD_SERVICE (object);
+
+  g_free (self->usage_path);
+
+  G_OBJECT_CLASS (lanyard_service_parent_class)->finalize (object);
+}
+
+static void
 lanyard_service_class_init (LanyardServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = lanyard_service_dispose;
+  object_class->finalize = lanyard_service_finalize;
 }
 
 static void
@@ -95,6 +109,11 @@ lanyard_service_new (LanyardProviderRegistry *registry,
     lanyard_server_registrar_load (self->servers);
   }
   self->accounts = lanyard_account_manager_new (registry, accounts_path, monitor);
+  {
+    g_autofree char *directory = g_path_get_dirname (accounts_path);
+
+    self->usage_path = g_build_filename (directory, "app-access.ini", NULL);
+  }
   /* Tuning for tests and for the benchmark; see docs/dbus-api.md. */
   lanyard_account_manager_set_refresh_timing (self->accounts, env_seconds ("LANYARD_REFRESH_MARGIN", 5 * 60),
                                               env_seconds ("LANYARD_REFRESH_BACKOFF", 30), 3);
@@ -150,6 +169,7 @@ lanyard_service_export (LanyardService  *self,
   self->connection = g_object_ref (connection);
   self->callers = lanyard_caller_tracker_new (connection);
   self->notifier = lanyard_attention_notifier_new (connection, APPLICATION_ID);
+  self->consent = lanyard_consent_new (connection, self->callers, self->usage_path, APPLICATION_ID);
   self->manager = lanyard_manager_service_new (self->accounts, self->servers, self->callers, self->objects);
 
   manager_object = g_dbus_object_skeleton_new (LANYARD_DAEMON_MANAGER_PATH);
