@@ -146,6 +146,18 @@ is_for (const char *request_text,
   return lanyard_git_credential_request_is_for (request, web_url);
 }
 
+static LanyardGitCredentialMatch
+match (const char *request_text,
+       const char *web_url,
+       guint      *depth)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardGitCredentialRequest) request = parse (request_text, &error);
+
+  g_assert_no_error (error);
+  return lanyard_git_credential_request_match (request, web_url, depth);
+}
+
 /* Which hosts a provider's web address serves, as git names them. */
 static void
 test_is_for (void)
@@ -166,8 +178,8 @@ test_is_for (void)
   /* Self-managed, on a port, on loopback, on IPv6. */
   g_assert_true (is_for ("protocol=https\nhost=gitlab.example.com:8443\n", "https://gitlab.example.com:8443"));
   g_assert_false (is_for ("protocol=https\nhost=gitlab.example.com\n", "https://gitlab.example.com:8443"));
-  g_assert_true (is_for ("protocol=http\nhost=127.0.0.1:40123\n", "http://127.0.0.1:40123/github"));
-  g_assert_false (is_for ("protocol=http\nhost=127.0.0.1:40124\n", "http://127.0.0.1:40123/github"));
+  g_assert_true (is_for ("protocol=http\nhost=127.0.0.1:40123\npath=github/o/r.git\n", "http://127.0.0.1:40123/github"));
+  g_assert_false (is_for ("protocol=http\nhost=127.0.0.1:40124\npath=github/o/r.git\n", "http://127.0.0.1:40123/github"));
   g_assert_true (is_for ("protocol=http\nhost=[::1]:8080\n", "http://[::1]:8080"));
   g_assert_true (is_for ("protocol=http\nhost=[::1]\n", "http://[::1]:80"));
   g_assert_false (is_for ("protocol=http\nhost=[::1]:8081\n", "http://[::1]:8080"));
@@ -177,8 +189,44 @@ test_is_for (void)
   g_assert_true (is_for ("protocol=https\nhost=example.com\npath=gitlab\n", "https://example.com/gitlab"));
   g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlabx/repo.git\n", "https://example.com/gitlab"));
   g_assert_false (is_for ("protocol=https\nhost=example.com\npath=other/repo.git\n", "https://example.com/gitlab"));
-  g_assert_true (is_for ("protocol=https\nhost=example.com\n", "https://example.com/gitlab"));
   g_assert_true (is_for ("protocol=https\nhost=github.com\npath=octocat/hello.git\n", "https://github.com"));
+
+  /* Without the path, a provider under a path cannot tell its requests
+   * from those for the rest of the host: no answer (the helper hints at
+   * useHttpPath). A provider of the whole host matches either way. */
+  g_assert_false (is_for ("protocol=https\nhost=example.com\n", "https://example.com/gitlab"));
+  g_assert_cmpint (match ("protocol=https\nhost=example.com\n", "https://example.com/gitlab", NULL), ==,
+                   LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH);
+  g_assert_cmpint (match ("protocol=https\nhost=example.com\n", "https://example.com/", NULL), ==,
+                   LANYARD_GIT_CREDENTIAL_MATCH_YES);
+  g_assert_cmpint (match ("protocol=https\nhost=other.example\n", "https://example.com/gitlab", NULL), ==,
+                   LANYARD_GIT_CREDENTIAL_MATCH_NONE);
+
+  /* How specific a match is: the helper takes the deepest provider. */
+  {
+    guint depth = 99;
+
+    g_assert_cmpint (match ("protocol=https\nhost=example.com\npath=a/b/r.git\n", "https://example.com", &depth), ==,
+                     LANYARD_GIT_CREDENTIAL_MATCH_YES);
+    g_assert_cmpuint (depth, ==, 0);
+    g_assert_cmpint (match ("protocol=https\nhost=example.com\npath=a/b/r.git\n", "https://example.com/a/", &depth),
+                     ==, LANYARD_GIT_CREDENTIAL_MATCH_YES);
+    g_assert_cmpuint (depth, ==, 1);
+    g_assert_cmpint (match ("protocol=https\nhost=example.com\npath=a/b/r.git\n", "https://example.com/a/b", &depth),
+                     ==, LANYARD_GIT_CREDENTIAL_MATCH_YES);
+    g_assert_cmpuint (depth, ==, 2);
+  }
+
+  /* git decodes %2e%2e before it hands the path over: segments that
+   * climb, stay or are empty, and any "%", match nothing. */
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/../evil/r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/..\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/./r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab//r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/r.git/\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/%2e%2e/r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab%2fx/r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=github.com\npath=octo/../hello.git\n", "https://github.com"));
 }
 
 int

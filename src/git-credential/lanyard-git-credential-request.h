@@ -69,9 +69,26 @@ LanyardGitCredentialRequest *lanyard_git_credential_request_parse (const char *d
                                                                    GError    **error);
 gboolean                     lanyard_git_credential_request_has_capability (const LanyardGitCredentialRequest *self,
                                                                             const char                        *capability);
-gboolean                     lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
-                                                                    const char                        *web_url);
-void                         lanyard_git_credential_request_free (LanyardGitCredentialRequest *self);
+/**
+ * LanyardGitCredentialMatch:
+ * @LANYARD_GIT_CREDENTIAL_MATCH_NONE: git asks about something else
+ * @LANYARD_GIT_CREDENTIAL_MATCH_YES: git asks about what the provider serves
+ * @LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH: the host is the provider's,
+ *   but the provider is under a path and git sent none
+ */
+typedef enum
+{
+  LANYARD_GIT_CREDENTIAL_MATCH_NONE,
+  LANYARD_GIT_CREDENTIAL_MATCH_YES,
+  LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH,
+} LanyardGitCredentialMatch;
+
+LanyardGitCredentialMatch lanyard_git_credential_request_match (const LanyardGitCredentialRequest *self,
+                                                                const char                        *web_url,
+                                                                guint                             *depth);
+gboolean                  lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
+                                                                 const char                        *web_url);
+void                      lanyard_git_credential_request_free (LanyardGitCredentialRequest *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardGitCredentialRequest, lanyard_git_credential_request_free)
 
