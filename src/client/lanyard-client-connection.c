@@ -37,29 +37,34 @@ socket_path (void)
  * hostile listener) must not hold the caller forever. */
 #define SOCKET_TIMEOUT_MSEC 10000
 
+/* A watchdog for the D-Bus handshake: cancels it when the time is up. A
+ * thread rather than a timeout source, so that the connection is made in
+ * the caller's thread with its main context, where GDBus delivers the
+ * connection's own signals (GDBusConnection::closed). */
 typedef struct
 {
-  GDBusConnection *connection;
-  GError          *error;
-  gboolean         done;
-} Handshake;
+  GMutex        lock;
+  GCond         cond;
+  gboolean      done;
+  gint64        deadline; /* g_get_monotonic_time () */
+  GCancellable *cancellable;
+} Watchdog;
 
-static void
-handshake_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+static gpointer
+watchdog_thread (gpointer data)
 {
-  Handshake *handshake = user_data;
+  Watchdog *watchdog = data;
 
-  handshake->connection = g_dbus_connection_new_finish (result, &handshake->error);
-  handshake->done = TRUE;
-}
-
-static gboolean
-handshake_expired (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
+  g_mutex_lock (&watchdog->lock);
+  while (!watchdog->done)
+    if (!g_cond_wait_until (&watchdog->cond, &watchdog->lock, watchdog->deadline))
+      {
+        if (!watchdog->done)
+          g_cancellable_cancel (watchdog->cancellable);
+        break;
+      }
+  g_mutex_unlock (&watchdog->lock);
+  return NULL;
 }
 
 static void
@@ -69,49 +74,52 @@ forward_cancel (GCancellable *cancellable,
   g_cancellable_cancel (user_data);
 }
 
-/* The D-Bus handshake on @stream, within @timeout_msec: GDBus runs it in
- * a thread of its own; this waits for it on a private main context, and
- * cancels it when the time is up (or @cancellable is). */
+/* The D-Bus handshake on @stream, within @timeout_msec (or until
+ * @cancellable is cancelled). */
 static GDBusConnection *
 handshake (GIOStream    *stream,
            int           timeout_msec,
            GCancellable *cancellable,
            GError      **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GCancellable) bounded = g_cancellable_new ();
-  g_autoptr(GSource) timeout = g_timeout_source_new ((guint) MAX (timeout_msec, 1));
-  Handshake handshake = { NULL, NULL, FALSE };
-  gulong    forwarded = 0;
+  g_autoptr(GError) local = NULL;
+  Watchdog         watchdog = { 0 };
+  GThread         *thread;
+  GDBusConnection *connection;
+  gulong           forwarded = 0;
 
+  g_mutex_init (&watchdog.lock);
+  g_cond_init (&watchdog.cond);
+  watchdog.deadline = g_get_monotonic_time () + (gint64) MAX (timeout_msec, 1) * 1000;
+  watchdog.cancellable = bounded;
   if (cancellable != NULL)
     forwarded = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel), g_object_ref (bounded),
                                        g_object_unref);
-  g_source_set_callback (timeout, handshake_expired, bounded, NULL);
-  g_source_attach (timeout, context);
+  thread = g_thread_new ("lanyard-handshake", watchdog_thread, &watchdog);
 
-  g_main_context_push_thread_default (context);
-  g_dbus_connection_new (stream, NULL, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, bounded, handshake_done,
-                         &handshake);
-  while (!handshake.done)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
+  connection = g_dbus_connection_new_sync (stream, NULL, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, bounded,
+                                           &local);
 
-  g_source_destroy (timeout);
+  g_mutex_lock (&watchdog.lock);
+  watchdog.done = TRUE;
+  g_cond_signal (&watchdog.cond);
+  g_mutex_unlock (&watchdog.lock);
+  g_thread_join (thread);
+  g_mutex_clear (&watchdog.lock);
+  g_cond_clear (&watchdog.cond);
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, forwarded);
-  if (handshake.connection == NULL)
+
+  if (connection == NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (cancellable))
     {
-      if (g_error_matches (handshake.error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          !g_cancellable_is_cancelled (cancellable))
-        {
-          g_clear_error (&handshake.error);
-          g_set_error_literal (&handshake.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               "The daemon's private socket does not answer");
-        }
-      g_propagate_error (error, handshake.error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The daemon's private socket does not answer");
+      return NULL;
     }
-  return handshake.connection;
+  if (connection == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return connection;
 }
 
 /* The daemon on its private socket at @path, within @timeout_msec. */
