@@ -522,9 +522,10 @@ test_daemon_goes_and_returns (void)
   wait_until (daemon_gone, client);
   g_assert_null (lanyard_client_get_current_identity (client));
   g_assert_null (lanyard_client_get_daemon_version (client));
+  /* Not "no longer linked": the daemon went away, as documented. */
   token = token_of (before, NULL, &error);
   g_assert_null (token);
-  g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND);
+  g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE);
   g_clear_error (&error);
 
   daemon_start (&daemon_process, fake, NULL);
@@ -749,6 +750,59 @@ test_private_socket (void)
                                                     "Token for hub:583231: "));
       g_assert_nonnull (strstr (result->out, " characters, expires never\n"));
     }
+
+  /* A client that outlives the daemon on its socket (the connection
+   * closes; no bus name tells): its accounts go, with the error that says
+   * why, the properties say so, and the next client connects again. The
+   * daemon gets this process's runtime directory, where it looks. */
+  daemon_stop (&daemon_process, SIGTERM);
+  g_setenv ("XDG_RUNTIME_DIR", g_get_user_runtime_dir (), TRUE);
+  daemon_start (&daemon_process, fake, env);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LanyardClient) client = get_client (&error);
+    g_autoptr(LanyardClient) again = NULL;
+    g_autoptr(LanyardLinkedAccount) before = NULL;
+    g_autofree char *token = NULL;
+    guint            running_notified = 0;
+    guint            version_notified = 0;
+    guint            current_notified = 0;
+
+    g_assert_no_error (error);
+    wait_for_accounts (client, 1);
+    g_assert_true (lanyard_client_get_daemon_running (client));
+    before = g_object_ref (lanyard_client_find_account (client, "hub:583231"));
+    g_signal_connect (client, "notify::daemon-running", G_CALLBACK (notify_count_cb), &running_notified);
+    g_signal_connect (client, "notify::daemon-version", G_CALLBACK (notify_count_cb), &version_notified);
+    g_signal_connect (client, "notify::current-identity", G_CALLBACK (notify_count_cb), &current_notified);
+
+    daemon_stop (&daemon_process, SIGTERM);
+    wait_until (daemon_gone, client);
+    /* GDBus delivers ::closed after the connection says it is closed. */
+    while (running_notified == 0)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (running_notified, ==, 1);
+    g_assert_cmpuint (version_notified, >=, 1);
+    g_assert_cmpuint (current_notified, ==, 1);
+    g_assert_null (lanyard_client_get_current_identity (client));
+    g_assert_null (lanyard_client_get_daemon_version (client));
+    token = token_of (before, NULL, &error);
+    g_assert_null (token);
+    g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE);
+    g_clear_error (&error);
+    g_signal_handlers_disconnect_by_data (client, &running_notified);
+    g_signal_handlers_disconnect_by_data (client, &version_notified);
+    g_signal_handlers_disconnect_by_data (client, &current_notified);
+
+    daemon_start (&daemon_process, fake, env);
+    again = get_client (&error);
+    g_assert_no_error (error);
+    g_assert_true (again != client);
+    wait_for_accounts (again, 1);
+    token = token_of (lanyard_client_find_account (again, "hub:583231"), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (token);
+  }
   ctl_ok ("unlink", "hub:583231");
 
   daemon_stop (&daemon_process, SIGTERM);

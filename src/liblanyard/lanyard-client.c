@@ -42,9 +42,14 @@
  * ```
  *
  * The daemon is started (D-Bus activation) when it is not running. When
- * it stops later, the account list empties and
- * [property@Lanyard.Client:daemon-running] turns %FALSE; it fills again
- * when the daemon comes back.
+ * it stops later, the account list empties, the current identity turns
+ * %NULL (notified once), [property@Lanyard.Client:daemon-running] turns
+ * %FALSE, and calls on the accounts it had fail with
+ * %LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE; on the session bus the list
+ * fills again when the daemon comes back. A daemon reached on its private
+ * socket (Lanyard in a Flatpak) does not come back on that connection:
+ * the client stops being the process's, and the next
+ * [func@Lanyard.Client.get_default_async] connects again.
  */
 struct _LanyardClient
 {
@@ -235,10 +240,34 @@ object_removed_cb (GDBusObjectManager *objects,
   account = find_by_path (self, path, &position);
   if (account != NULL)
     {
-      _lanyard_linked_account_set_gone (account);
+      _lanyard_linked_account_set_gone (account, !lanyard_client_get_daemon_running (self));
       g_list_store_remove (self->accounts, position);
     }
   update_current (self);
+}
+
+/* The daemon went away (its name has no owner, or its private socket
+ * closed): its accounts are gone, for that reason. The identity first,
+ * so that it is notified once (to %NULL), not once for each account
+ * removed after it. */
+static void
+daemon_left (LanyardClient *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  set_manager (self, NULL);
+  if (self->current != NULL)
+    {
+      g_clear_object (&self->current);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CURRENT_IDENTITY]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LanyardLinkedAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      _lanyard_linked_account_set_gone (account, TRUE);
+    }
+  g_list_store_remove_all (self->accounts);
 }
 
 static void
@@ -253,7 +282,39 @@ name_owner_cb (GObject    *objects,
   if (running == self->running)
     return;
   self->running = running;
+  /* GDBus says the owner left before it removes the objects. */
+  if (!running)
+    daemon_left (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DAEMON_RUNNING]);
+}
+
+static void
+default_client_gone (gpointer data,
+                     GObject *where_the_object_was);
+
+/* The daemon's private socket closed: a peer connection does not come
+ * back (the daemon's next start makes a new socket), so this client no
+ * longer is the process's: the next lanyard_client_get_default_async()
+ * connects again. */
+static void
+connection_closed_cb (GDBusConnection *connection,
+                      gboolean         remote_peer_vanished,
+                      GError          *error,
+                      gpointer         user_data)
+{
+  LanyardClient *self = user_data;
+
+  daemon_left (self);
+  if (default_client == self)
+    {
+      g_object_weak_unref (G_OBJECT (self), default_client_gone, NULL);
+      default_client = NULL;
+    }
+  if (self->running)
+    {
+      self->running = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DAEMON_RUNNING]);
+    }
 }
 
 static void
@@ -263,6 +324,8 @@ lanyard_client_dispose (GObject *object)
 
   if (self->objects != NULL)
     g_signal_handlers_disconnect_by_data (self->objects, self);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
   /* Not set_manager (): nobody is told of a change while the client goes. */
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
@@ -368,6 +431,8 @@ client_new (GDBusConnection    *connection,
   g_signal_connect (objects, "object-added", G_CALLBACK (object_added_cb), self);
   g_signal_connect (objects, "object-removed", G_CALLBACK (object_removed_cb), self);
   g_signal_connect (objects, "notify::name-owner", G_CALLBACK (name_owner_cb), self);
+  if (peer)
+    g_signal_connect (connection, "closed", G_CALLBACK (connection_closed_cb), self);
   return self;
 }
 
