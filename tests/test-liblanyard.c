@@ -9,6 +9,9 @@
 #include <lanyard.h>
 #include <string.h>
 
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
+
 #include "daemon-harness.h"
 
 static KeyringHarness harness;
@@ -813,6 +816,52 @@ test_private_socket (void)
     g_unsetenv ("XDG_RUNTIME_DIR");
 }
 
+/* Two callers wait for the one connection; one cancels: it is answered
+ * at once, with G_IO_ERROR_CANCELLED, while the connection goes on for
+ * the other. The connection is held up by a private socket whose owner
+ * never answers (the handshake waits for its bound), so the other is
+ * still waiting when the cancelled one is answered; closing that socket
+ * lets the connection go on to the bus. */
+static void
+test_cancelled_while_connecting (void)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_runtime_dir (), "app", APPLICATION_ID, NULL);
+  g_autofree char *path = g_build_filename (directory, "daemon", NULL);
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_autoptr(GAsyncResult) other_result = NULL;
+  g_autoptr(LanyardClient) cancelled = NULL;
+  g_autoptr(LanyardClient) other = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ensure_daemon ();
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  g_unlink (path);
+  listener = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_socket_bind (listener, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+
+  lanyard_client_get_default_async (cancellable, test_store_result, &cancelled_result);
+  lanyard_client_get_default_async (NULL, test_store_result, &other_result);
+  g_cancellable_cancel (cancellable);
+  cancelled = lanyard_client_get_default_finish (test_wait_result (&cancelled_result), &error);
+  g_assert_null (cancelled);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (other_result);
+
+  g_socket_close (listener, NULL);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  other = lanyard_client_get_default_finish (test_wait_result (&other_result), &error);
+  g_assert_no_error (error);
+  g_assert_true (lanyard_client_get_daemon_running (other));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -834,6 +883,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Liblanyard/example-c", test_example_c);
   g_test_add_func ("/Lanyard/Liblanyard/example-python", test_example_python);
   g_test_add_func ("/Lanyard/Liblanyard/private-socket", test_private_socket);
+  g_test_add_func ("/Lanyard/Liblanyard/cancelled-while-connecting", test_cancelled_while_connecting);
 
   status = g_test_run ();
 

@@ -494,6 +494,65 @@ adopt (LanyardClient *client)
   return client;
 }
 
+/* A waiting caller's cancellable is connected to this, and the handler's
+ * id kept on its task. */
+#define CANCEL_HANDLER_KEY "lanyard-cancel-handler"
+
+static void
+stop_watching_cancel (GTask *task)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (task), CANCEL_HANDLER_KEY));
+
+  if (handler != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), handler);
+}
+
+/* A waiting caller cancelled: answered now, in its own context, while
+ * the shared connection goes on for the others. */
+static gboolean
+waiting_cancelled_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  /* Answered meanwhile, or already. */
+  if (waiting_tasks == NULL || !g_ptr_array_find (waiting_tasks, task, NULL))
+    return G_SOURCE_REMOVE;
+  stop_watching_cancel (task);
+  g_object_ref (task);
+  g_ptr_array_remove (waiting_tasks, task);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* In whichever thread cancelled: not in the handler itself, where the
+ * handler cannot be disconnected. */
+static void
+waiting_cancel_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, waiting_cancelled_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (idle, g_task_get_context (task));
+}
+
+static void
+wait_for_client (GTask *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_ptr_array_add (waiting_tasks, task);
+  if (cancellable != NULL)
+    {
+      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (waiting_cancel_cb), task, NULL);
+
+      if (handler != 0)
+        g_object_set_data (G_OBJECT (task), CANCEL_HANDLER_KEY, GSIZE_TO_POINTER (handler));
+    }
+}
+
 static void
 answer_waiting (LanyardClient *client,
                 const GError  *error)
@@ -503,6 +562,8 @@ answer_waiting (LanyardClient *client,
   for (guint i = 0; i < tasks->len; i++)
     {
       GTask *task = g_ptr_array_index (tasks, i);
+
+      stop_watching_cancel (task);
 
       if (client != NULL)
         g_task_return_pointer (task, g_object_ref (client), g_object_unref);
@@ -558,7 +619,9 @@ connected_cb (GObject      *source,
  * @user_data: (closure): data for @callback
  *
  * Gets the process's client, connecting to Lanyard's daemon (and starting
- * it) the first time. Call it from the main thread.
+ * it) the first time. Call it from the main thread. Cancelling
+ * @cancellable answers this caller at once with %G_IO_ERROR_CANCELLED;
+ * the connection goes on for other callers waiting for it.
  */
 void
 lanyard_client_get_default_async (GCancellable       *cancellable,
@@ -580,11 +643,12 @@ lanyard_client_get_default_async (GCancellable       *cancellable,
   /* One connection for every caller that asks meanwhile. */
   if (waiting_tasks != NULL)
     {
-      g_ptr_array_add (waiting_tasks, task);
+      wait_for_client (task);
       return;
     }
   waiting_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (waiting_tasks, task);
+  wait_for_client (task);
+  /* Not the caller's cancellable: others may wait for the same. */
   lanyard_client_connect_async (NULL, connected_cb, NULL);
 }
 
@@ -603,7 +667,7 @@ lanyard_client_get_default_finish (GAsyncResult *result,
                                    GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_get_default_async, NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, lanyard_client_get_default_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
