@@ -657,6 +657,15 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   work_dir = g_dir_make_tmp ("lanyard-git-XXXXXX", &error);
   g_assert_no_error (error);
+  /* A runtime directory of this test's own, for the helper too (where it
+   * looks for the daemon's private socket): no other test's is found. */
+  {
+    g_autofree char *runtime = g_build_filename (work_dir, "runtime", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+    g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
+  }
   keyring_harness_up (&harness, TRUE);
   root = make_repositories ();
 

@@ -870,6 +870,16 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   keyring_harness_up (&harness, TRUE);
+  /* A runtime directory of this test's own (GLib reads it once, from
+   * here on): the daemon's private socket is there, and no other test
+   * running meanwhile must find it. */
+  {
+    g_autofree char *runtime = g_build_filename (harness.home, "process-runtime", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+    g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
+  }
   fake = fake_provider_new ();
 
   g_test_add_func ("/Lanyard/Liblanyard/daemon-absent", test_daemon_absent);

@@ -18,6 +18,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lanyard-client-connection.h"
@@ -471,7 +473,6 @@ do_get (GDBusConnection                   *connection,
   g_autoptr(GPtrArray) chosen = candidates (accounts, request);
   g_autoptr(LanyardDBusAccount) proxy = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) answer = NULL;
   Account *account;
   char    *token = NULL;
   gint64   expires_at = 0;
@@ -506,13 +507,24 @@ do_get (GDBusConnection                   *connection,
       return 0;
     }
 
-  answer = g_string_new (NULL);
-  g_string_append_printf (answer, "username=%s\npassword=%s\n", git_username (account), token);
-  if (expires_at > 0)
-    g_string_append_printf (answer, "password_expiry_utc=%" G_GINT64_FORMAT "\n", expires_at);
-  fwrite (answer->str, 1, answer->len, stdout);
-  fflush (stdout);
-  explicit_bzero (answer->str, answer->len);
+  {
+    /* The answer in one buffer of its final size (no reallocation leaves
+     * a copy of the token behind), wiped after it is written. */
+    char  expiry[64] = "";
+    gsize size;
+    char *answer;
+    int   length;
+
+    if (expires_at > 0)
+      g_snprintf (expiry, sizeof expiry, "password_expiry_utc=%" G_GINT64_FORMAT "\n", expires_at);
+    size = strlen ("username=\npassword=\n") + strlen (git_username (account)) + strlen (token) + strlen (expiry) + 1;
+    answer = g_malloc (size);
+    length = g_snprintf (answer, size, "username=%s\npassword=%s\n%s", git_username (account), token, expiry);
+    fwrite (answer, 1, (gsize) length, stdout);
+    fflush (stdout);
+    explicit_bzero (answer, size);
+    g_free (answer);
+  }
   lanyard_git_credential_wipe (token);
   return 0;
 }
@@ -627,6 +639,14 @@ main (int   argc,
   GBytes     *input;
 
   deadline = g_get_monotonic_time () + (gint64) TOTAL_TIMEOUT_MSEC * 1000;
+  /* The helper holds git's password and a token: no core dump, no
+   * ptrace by other processes of the user. */
+  {
+    struct rlimit no_core = { 0, 0 };
+
+    (void) setrlimit (RLIMIT_CORE, &no_core);
+    (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  }
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
