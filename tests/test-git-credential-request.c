@@ -111,10 +111,10 @@ test_bounds (void)
   g_clear_error (&error);
 
   for (guint i = 0; i <= LANYARD_GIT_CREDENTIAL_MAX_ARRAY; i++)
-    g_string_append (values, "wwwauth[]=Basic\n");
+    g_string_append (values, "capability[]=authtype\n");
   request = parse (values->str, &error);
   g_assert_null (request);
-  g_assert_cmpstr (error->message, ==, "git sent more than 64 values of “wwwauth[]”");
+  g_assert_cmpstr (error->message, ==, "git sent more than 64 values of “capability[]”");
   g_clear_error (&error);
 
   while (line->len < LANYARD_GIT_CREDENTIAL_MAX_LINE)
@@ -128,11 +128,54 @@ test_bounds (void)
   g_assert_cmpstr (error->message, ==, "Line 1 of git's request is longer than 8192 bytes");
   g_clear_error (&error);
 
+  /* Lines within their bound, the request beyond its own. */
   while (big->len <= LANYARD_GIT_CREDENTIAL_MAX_INPUT)
-    g_string_append (big, "\n");
+    {
+      g_string_append (big, "x=");
+      for (guint i = 0; i < 8000; i++)
+        g_string_append_c (big, 'a');
+      g_string_append_c (big, '\n');
+    }
   request = parse (big->str, &error);
   g_assert_null (request);
   g_assert_cmpstr (error->message, ==, "git's request is longer than 65536 bytes");
+  g_clear_error (&error);
+
+  /* What follows the empty line is not read: its size and a NUL there
+   * are no reason to refuse the request. */
+  {
+    g_autoptr(GString) after = g_string_new ("host=x\n\n");
+    g_autoptr(LanyardGitCredentialRequest) ended = NULL;
+
+    while (after->len <= LANYARD_GIT_CREDENTIAL_MAX_INPUT)
+      g_string_append (after, "\n");
+    g_string_append_len (after, "\0junk", 5);
+    ended = lanyard_git_credential_request_parse (after->str, after->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (ended->host, ==, "x");
+  }
+
+  /* The server's challenges, which Lanyard does not use: beyond the bound,
+   * or not text, they are dropped, not a reason to refuse. Other arrays
+   * keep theirs. */
+  {
+    g_autoptr(GString) challenges = g_string_new ("host=x\nwwwauth[]=\xff\x01\n");
+    g_autoptr(GString) capabilities = g_string_new (NULL);
+    g_autoptr(LanyardGitCredentialRequest) many = NULL;
+
+    for (guint i = 0; i <= LANYARD_GIT_CREDENTIAL_MAX_ARRAY; i++)
+      g_string_append (challenges, "wwwauth[]=Basic\n");
+    many = parse (challenges->str, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (many->host, ==, "x");
+    g_assert_cmpuint (many->wwwauth->len, ==, LANYARD_GIT_CREDENTIAL_MAX_ARRAY);
+
+    for (guint i = 0; i <= LANYARD_GIT_CREDENTIAL_MAX_ARRAY; i++)
+      g_string_append (capabilities, "capability[]=authtype\n");
+    g_assert_null (parse (capabilities->str, &error));
+    g_assert_cmpstr (error->message, ==, "git sent more than 64 values of “capability[]”");
+    g_clear_error (&error);
+  }
 }
 
 static gboolean

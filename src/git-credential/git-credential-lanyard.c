@@ -159,7 +159,8 @@ read_input (GError **error)
         break;
       g_byte_array_append (input, buffer, (guint) n);
       explicit_bzero (buffer, sizeof buffer);
-      if (input->len > LANYARD_GIT_CREDENTIAL_MAX_INPUT)
+      /* What follows the empty line is not git's request. */
+      if (input->len > LANYARD_GIT_CREDENTIAL_MAX_INPUT && !has_end (input->data, LANYARD_GIT_CREDENTIAL_MAX_INPUT))
         {
           explicit_bzero (input->data, input->len);
           g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,

@@ -123,11 +123,22 @@ read_attribute (LanyardGitCredentialRequest *self,
   *equals = '\0';
   value = equals + 1;
 
-  if (g_str_equal (key, "wwwauth[]") || g_str_equal (key, "capability[]"))
+  /* The server's challenges: kept for what they may tell one day, never
+   * a reason to refuse git's request (a server may send anything there):
+   * values that are not text, and those beyond the bound, are dropped. */
+  if (g_str_equal (key, "wwwauth[]"))
+    {
+      if (value[0] == '\0')
+        g_ptr_array_set_size (self->wwwauth, 0);
+      else if (is_text (value) && self->wwwauth->len < LANYARD_GIT_CREDENTIAL_MAX_ARRAY)
+        g_ptr_array_add (self->wwwauth, g_strdup (value));
+      return TRUE;
+    }
+  if (g_str_equal (key, "capability[]"))
     {
       if (!is_text (value))
         goto not_text;
-      return add_to_array (g_str_equal (key, "wwwauth[]") ? self->wwwauth : self->capabilities, key, value, error);
+      return add_to_array (self->capabilities, key, value, error);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -174,19 +185,8 @@ lanyard_git_credential_request_parse (const char *data,
   self->wwwauth = g_ptr_array_new_with_free_func (g_free);
   self->capabilities = g_ptr_array_new_with_free_func (g_free);
 
-  if (length > LANYARD_GIT_CREDENTIAL_MAX_INPUT)
-    {
-      g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,
-                   _ ("git's request is longer than %d bytes"), LANYARD_GIT_CREDENTIAL_MAX_INPUT);
-      return NULL;
-    }
-  if (length > 0 && memchr (data, '\0', length) != NULL)
-    {
-      g_set_error_literal (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_INVALID,
-                           _ ("git's request holds a NUL byte"));
-      return NULL;
-    }
-
+  /* The bounds and the NUL apply to the request, up to its empty line:
+   * what follows is not read. */
   while (position < length)
     {
       const char *start = data + position;
@@ -201,6 +201,18 @@ lanyard_git_credential_request_parse (const char *data,
       /* The end of the request. */
       if (line_length == 0)
         break;
+      if (position > LANYARD_GIT_CREDENTIAL_MAX_INPUT)
+        {
+          g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,
+                       _ ("git's request is longer than %d bytes"), LANYARD_GIT_CREDENTIAL_MAX_INPUT);
+          return NULL;
+        }
+      if (memchr (start, '\0', line_length) != NULL)
+        {
+          g_set_error_literal (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_INVALID,
+                               _ ("git's request holds a NUL byte"));
+          return NULL;
+        }
       if (++number > LANYARD_GIT_CREDENTIAL_MAX_LINES)
         {
           g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,

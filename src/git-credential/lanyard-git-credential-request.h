@@ -39,7 +39,8 @@ GQuark lanyard_git_credential_error_quark (void);
  *   `credential.<url>.username`)
  * @password: (nullable): for `erase`, the password that was refused (a
  *   secret: wiped when the request is freed)
- * @wwwauth: the server's `WWW-Authenticate` challenges (`wwwauth[]`), in order
+ * @wwwauth: the server's `WWW-Authenticate` challenges (`wwwauth[]`), in
+ *   order: those that are text, the first 64 (never a reason to refuse)
  * @capabilities: what this git understands (`capability[]`), such as `authtype`
  * @authtype: (nullable): for `erase` with the `authtype` capability
  * @credential: (nullable): for `erase` with the `authtype` capability (a
