@@ -540,7 +540,26 @@ test_daemon_goes_and_returns (void)
   g_assert_nonnull (token);
 
   g_signal_handlers_disconnect_by_data (client, &running_notified);
+
+  /* With several accounts, the identity goes once (to NULL), not once for
+   * each account removed after it. */
+  {
+    guint current_notified = 0;
+
+    link_ok ("work");
+    wait_for_accounts (client, 2);
+    g_signal_connect (client, "notify::current-identity", G_CALLBACK (notify_count_cb), &current_notified);
+    daemon_stop (&daemon_process, SIGTERM);
+    wait_until (daemon_gone, client);
+    g_assert_cmpuint (current_notified, ==, 1);
+    g_assert_null (lanyard_client_get_current_identity (client));
+    g_signal_handlers_disconnect_by_data (client, &current_notified);
+    daemon_start (&daemon_process, fake, NULL);
+    wait_for_accounts (client, 2);
+  }
+
   ctl_ok ("unlink", "hub:583231");
+  ctl_ok ("unlink", "work:4242");
   wait_for_accounts (client, 0);
   g_clear_object (&before);
   g_assert_finalize_object (g_steal_pointer (&client));
