@@ -562,6 +562,30 @@ test_renewed_after_refusal (void)
   }
 }
 
+/* Two providers at the same address (a second GitLab configured with the
+ * same base_url, no account linked there): the configuration does not
+ * say whose token it is, so neither is sent. */
+static void
+test_ambiguous_providers (void)
+{
+  g_autofree char *work = fake_provider_config (lab, "gitlab");
+  g_autofree char *setting = g_strconcat ("LANYARD_PROVIDER_WORK=", work, NULL);
+  g_autofree char *twin = g_strconcat ("LANYARD_PROVIDER_TWIN=", work, NULL);
+  g_autofree char *request = request_for (lab, NULL);
+  g_autoptr(CtlResult) got = NULL;
+
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, hub, (const char *const[]){ setting, twin, NULL });
+
+  got = helper ("get", request);
+  g_assert_cmpint (got->status, ==, 0);
+  g_assert_cmpstr (got->out, ==, "");
+  assert_contains (got->err, "Several providers in Lanyard serve");
+
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, hub, (const char *const[]){ setting, NULL });
+}
+
 static void
 test_no_daemon (void)
 {
@@ -687,6 +711,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/GitCredential/5-bad-request", test_bad_request);
   g_test_add_func ("/Lanyard/GitCredential/6-rejected-token", test_rejected_token);
   g_test_add_func ("/Lanyard/GitCredential/7-renewed-after-refusal", test_renewed_after_refusal);
+  g_test_add_func ("/Lanyard/GitCredential/7b-ambiguous-providers", test_ambiguous_providers);
   g_test_add_func ("/Lanyard/GitCredential/8-no-daemon", test_no_daemon);
 
   status = g_test_run ();
