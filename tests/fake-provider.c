@@ -26,6 +26,13 @@
  * Told to (fake_provider_serve_git()), it is also the forge's git server:
  * smart HTTP through `git http-backend` at `/github/REPO.git` and
  * `/gitlab/REPO.git`, for the credentials each forge wants (handle_git()).
+ *
+ * The device authorization grant (RFC 8628) at each dialect's address for
+ * it (GitHub `/login/device/code`, GitLab `/oauth/authorize_device`,
+ * Microsoft `/devicecode`, Google and the OpenID issuer `/device/code`):
+ * the token endpoint answers the polls as fake_provider_set_device_script()
+ * says, and records when each poll came (fake_provider_get_device_polls()),
+ * so that tests check the client's pace from the server's side.
  */
 struct _FakeProvider
 {
@@ -67,6 +74,14 @@ struct _FakeProvider
   GHashTable      *clients; /* registered client id → Client */
   char            *last_registration; /* the last registration request's body */
   guint            client_serial;
+  GStrv            device_script; /* what successive polls get: pending, slow_down, denied, expired, approve */
+  guint            device_step;
+  guint            device_interval;
+  guint            device_expires_in;
+  GHashTable      *device_codes; /* device code → Grant */
+  GArray          *device_polls; /* gint64, monotonic µs */
+  char            *last_user_code;
+  GHashTable      *last_device_request;
 };
 
 /* A client registered dynamically (RFC 7591). */
@@ -182,6 +197,11 @@ fake_provider_finalize (GObject *object)
   g_free (self->header_override);
   g_hash_table_unref (self->answers);
   g_free (self->elsewhere_url);
+  g_clear_pointer (&self->device_script, g_strfreev);
+  g_hash_table_unref (self->device_codes);
+  g_array_unref (self->device_polls);
+  g_free (self->last_user_code);
+  g_clear_pointer (&self->last_device_request, g_hash_table_unref);
 
   G_OBJECT_CLASS (fake_provider_parent_class)->finalize (object);
 }
@@ -744,6 +764,116 @@ read_form (SoupServerMessage *message)
   return soup_form_decode (text);
 }
 
+/* RFC 8628 §3.1–3.2 */
+static void
+handle_device_authorization (FakeProvider      *self,
+                             SoupServerMessage *message,
+                             const char        *dialect)
+{
+  g_autoptr(GHashTable) form = read_form (message);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *device_code = NULL;
+  g_autofree char *user_code = NULL;
+  g_autofree char *verification = NULL;
+  g_autofree char *complete = NULL;
+  Grant           *grant;
+
+  count (self, "device-authorization");
+  g_clear_pointer (&self->last_device_request, g_hash_table_unref);
+  self->last_device_request = g_hash_table_ref (form);
+  if (misbehave (self, message, "device"))
+    return;
+  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), FAKE_CLIENT_ID) != 0)
+    {
+      reply_error (message, SOUP_STATUS_UNAUTHORIZED, "invalid_client", "Unknown client");
+      return;
+    }
+
+  grant = g_new0 (Grant, 1);
+  g_atomic_ref_count_init (&grant->ref_count);
+  grant->dialect = g_strdup (dialect);
+  grant->scope = g_strdup (g_hash_table_lookup (form, "scope"));
+  grant->client_id = g_strdup (g_hash_table_lookup (form, "client_id"));
+  grant->github_id = self->github_id;
+  grant->github_login = g_strdup (self->github_login);
+  device_code = g_strdup_printf ("fake_dc_%u", ++self->serial);
+  user_code = g_strdup_printf ("WDJB-%04u", self->serial);
+  g_hash_table_insert (self->device_codes, g_strdup (device_code), grant);
+  g_free (self->last_user_code);
+  self->last_user_code = g_strdup (user_code);
+  self->device_step = 0;
+
+  verification = g_strdup_printf ("%s/%s/device", self->base_url, dialect);
+  complete = g_strdup_printf ("%s?user_code=%s", verification, user_code);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_code");
+  json_builder_add_string_value (builder, device_code);
+  json_builder_set_member_name (builder, "user_code");
+  json_builder_add_string_value (builder, user_code);
+  /* Google spells it verification_url. */
+  json_builder_set_member_name (builder, g_str_equal (dialect, "google") ? "verification_url" : "verification_uri");
+  json_builder_add_string_value (builder, verification);
+  if (!g_str_equal (dialect, "github"))
+    {
+      json_builder_set_member_name (builder, "verification_uri_complete");
+      json_builder_add_string_value (builder, complete);
+    }
+  json_builder_set_member_name (builder, "expires_in");
+  json_builder_add_int_value (builder, self->device_expires_in);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_int_value (builder, self->device_interval);
+  json_builder_end_object (builder);
+  reply_json (message, SOUP_STATUS_OK, builder);
+}
+
+/* RFC 8628 §3.4–3.5, the answer the script says for this poll. */
+static void
+handle_device_poll (FakeProvider      *self,
+                    SoupServerMessage *message,
+                    const char        *dialect,
+                    GHashTable        *form)
+{
+  const char *device_code = g_hash_table_lookup (form, "device_code");
+  Grant      *grant = device_code != NULL ? g_hash_table_lookup (self->device_codes, device_code) : NULL;
+  guint       status = g_str_equal (dialect, "github") ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST;
+  guint       n = self->device_script != NULL ? g_strv_length (self->device_script) : 0;
+  const char *step;
+  gint64      now = g_get_monotonic_time ();
+
+  g_array_append_val (self->device_polls, now);
+  count (self, "device-poll");
+  if (grant == NULL || !g_str_equal (grant->dialect, dialect))
+    {
+      reply_error (message, status, g_str_equal (dialect, "github") ? "incorrect_device_code" : "invalid_grant",
+                   "The device code is not known");
+      return;
+    }
+
+  step = n == 0 ? "approve" : self->device_script[MIN (self->device_step, n - 1)];
+  self->device_step++;
+  if (g_str_equal (step, "pending"))
+    reply_error (message, status, "authorization_pending", NULL);
+  else if (g_str_equal (step, "slow_down"))
+    reply_error (message, status, "slow_down", NULL);
+  else if (g_str_equal (step, "denied"))
+    reply_error (message, status, "access_denied", "The user denied the request");
+  else if (g_str_equal (step, "expired"))
+    reply_error (message, status, "expired_token", NULL);
+  else if (g_str_equal (step, "server_error"))
+    reply (message, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/html", "<h1>Service Unavailable</h1>");
+  else if (g_str_equal (step, "approve"))
+    {
+      g_autofree char *stolen_key = NULL;
+
+      /* A device code is used once. */
+      g_hash_table_steal_extended (self->device_codes, device_code, (gpointer *) &stolen_key, (gpointer *) &grant);
+      issue_tokens (self, message, grant);
+      grant_unref (grant);
+    }
+  else
+    g_assert_not_reached ();
+}
+
 static void
 handle_token (FakeProvider      *self,
               SoupServerMessage *message,
@@ -809,6 +939,12 @@ handle_token (FakeProvider      *self,
     {
       reply_error (message, SOUP_STATUS_UNAUTHORIZED, "invalid_client",
                    "AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "urn:ietf:params:oauth:grant-type:device_code") == 0)
+    {
+      handle_device_poll (self, message, dialect, form);
       return;
     }
 
@@ -1098,6 +1234,7 @@ handle_discovery (FakeProvider      *self,
     { "userinfo_endpoint", "userinfo" },
     { "revocation_endpoint", "revoke" },
     { "jwks_uri", "jwks" },
+    { "device_authorization_endpoint", "device/code" },
   };
 
   count (self, oauth_metadata ? "oauth-metadata" : "discovery");
@@ -1115,6 +1252,9 @@ handle_discovery (FakeProvider      *self,
       /* GitLab's endpoints are below /oauth, its keys at /oauth/discovery/keys. */
       g_autofree char *url = g_strdup_printf ("%s/%s%s", issuer, gitlab ? "oauth/" : "",
                                               gitlab && g_str_equal (endpoints[i].path, "jwks") ? "discovery/keys" : endpoints[i].path);
+
+      if ((self->quirks & FAKE_QUIRK_NO_DEVICE_ENDPOINT) && g_str_equal (endpoints[i].path, "device/code"))
+        continue;
 
       json_builder_set_member_name (builder, endpoints[i].member);
       json_builder_add_string_value (builder, url);
@@ -1511,6 +1651,8 @@ handle_request (SoupServer        *server,
         handle_authorize (self, message, dialect, query);
       else if (method == SOUP_METHOD_POST && g_str_equal (rest, "login/oauth/access_token"))
         handle_token (self, message, dialect);
+      else if (method == SOUP_METHOD_POST && g_str_equal (rest, "login/device/code"))
+        handle_device_authorization (self, message, dialect);
       else if (g_str_equal (rest, "api/v3/user"))
         handle_userinfo (self, message, dialect, "user");
       else if (g_str_equal (rest, "api/v3/user/emails"))
@@ -1544,6 +1686,9 @@ handle_request (SoupServer        *server,
     handle_userinfo (self, message, dialect, "user");
   else if (method == SOUP_METHOD_POST && g_str_equal (rest, "revoke"))
     handle_revoke (self, message, dialect);
+  else if (method == SOUP_METHOD_POST &&
+           (g_str_equal (rest, "authorize_device") || g_str_equal (rest, "devicecode") || g_str_equal (rest, "device/code")))
+    handle_device_authorization (self, message, dialect);
   else if ((g_str_equal (dialect, "oidc") || g_str_equal (dialect, "gitlab")) && g_str_equal (rest, ".well-known/openid-configuration"))
     handle_discovery (self, message, dialect, FALSE);
   else if ((g_str_equal (dialect, "oidc") || g_str_equal (dialect, "gitlab")) && method == SOUP_METHOD_POST &&
@@ -1579,6 +1724,10 @@ fake_provider_init (FakeProvider *self)
   self->github_login = g_strdup ("octocat");
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) answer_free);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) client_free);
+  self->device_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
+  self->device_polls = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->device_interval = 1;
+  self->device_expires_in = 600;
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_listen (self->server, address, 0, &error);
@@ -1641,8 +1790,9 @@ fake_provider_config (FakeProvider *self,
     return g_strdup_printf ("gitlab client_id=%s base_url=%s/gitlab", FAKE_CLIENT_ID, b);
   if (g_str_equal (dialect, "google"))
     return g_strdup_printf ("google client_id=%s client_secret=%s issuer=%s/google authorize_url=%s/google/authorize "
-                            "token_url=%s/google/token userinfo_url=%s/google/userinfo revocation_url=%s/google/revoke jwks_url=%s/google/jwks",
-                            FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b, b, b, b, b, b);
+                            "token_url=%s/google/token userinfo_url=%s/google/userinfo revocation_url=%s/google/revoke jwks_url=%s/google/jwks "
+                            "device_authorization_url=%s/google/device/code",
+                            FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, b, b, b, b, b, b, b);
   if (g_str_equal (dialect, "microsoft"))
     return g_strdup_printf ("microsoft client_id=%s authority=%s/ms", FAKE_CLIENT_ID, b);
   if (g_str_equal (dialect, "oidc"))
@@ -1828,6 +1978,66 @@ fake_provider_set_exact_redirect (FakeProvider *self,
 {
   g_free (self->exact_redirect);
   self->exact_redirect = g_strdup (redirect_uri);
+}
+
+/**
+ * fake_provider_set_device_script:
+ * @script: (nullable): comma-separated answers for successive polls of the
+ *   next device sign-ins: `pending`, `slow_down`, `denied`, `expired`,
+ *   `server_error` (HTTP 503), `approve`; the last one repeats. %NULL (the default) approves at once.
+ */
+void
+fake_provider_set_device_script (FakeProvider *self,
+                                 const char   *script)
+{
+  g_clear_pointer (&self->device_script, g_strfreev);
+  if (script != NULL)
+    self->device_script = g_strsplit (script, ",", -1);
+}
+
+/**
+ * fake_provider_set_device_timing:
+ *
+ * The `interval` and `expires_in` of the next device authorization
+ * answers (default 1 and 600).
+ */
+void
+fake_provider_set_device_timing (FakeProvider *self,
+                                 guint         interval,
+                                 guint         expires_in)
+{
+  self->device_interval = interval;
+  self->device_expires_in = expires_in;
+}
+
+/**
+ * fake_provider_get_device_polls:
+ *
+ * Returns: (transfer none) (element-type gint64): when each device poll
+ *   arrived, g_get_monotonic_time() µs
+ */
+GArray *
+fake_provider_get_device_polls (FakeProvider *self)
+{
+  return self->device_polls;
+}
+
+const char *
+fake_provider_get_last_user_code (FakeProvider *self)
+{
+  return self->last_user_code;
+}
+
+/**
+ * fake_provider_get_last_device_request:
+ *
+ * Returns: (transfer none) (nullable): the form of the last device
+ *   authorization request
+ */
+GHashTable *
+fake_provider_get_last_device_request (FakeProvider *self)
+{
+  return self->last_device_request;
 }
 
 /**

@@ -74,6 +74,8 @@ typedef enum
   /* discovery: token_endpoint_auth_methods_supported without "none",
    * grant_types_supported without "refresh_token" (both work all the same) */
   FAKE_QUIRK_UNDER_REPORTING_DISCOVERY = 1 << 3,
+  /* discovery: no device_authorization_endpoint */
+  FAKE_QUIRK_NO_DEVICE_ENDPOINT = 1 << 4,
 } FakeQuirks;
 
 /**
@@ -154,5 +156,13 @@ void          fake_provider_serve_git (FakeProvider *self,
 void          fake_provider_forget_access_tokens (FakeProvider *self);
 char         *fake_provider_config (FakeProvider *self,
                                     const char   *dialect);
+void          fake_provider_set_device_script (FakeProvider *self,
+                                               const char   *script);
+void          fake_provider_set_device_timing (FakeProvider *self,
+                                               guint         interval,
+                                               guint         expires_in);
+GArray       *fake_provider_get_device_polls (FakeProvider *self);
+const char   *fake_provider_get_last_user_code (FakeProvider *self);
+GHashTable   *fake_provider_get_last_device_request (FakeProvider *self);
 
 G_END_DECLS

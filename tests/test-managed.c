@@ -268,7 +268,7 @@ test_rule_values (void)
     { "gitlab client_id=a allowed_groups=,", "Provider “x” (test): “allowed_groups” must name from 1 to 100, separated by spaces or commas" },
     { "gitlab client_id=a store_tokens=no", "Provider “x” (test): “store_tokens” must be true or false, not “no”" },
     /* Organisations are GitHub's word; claims are OpenID Connect's. */
-    { "github client_id=a client_secret=b allowed_groups=x", "Provider “x” (test): unknown key “allowed_groups” (this provider type knows: allowed_orgs, api_url, base_url, client_id, client_secret, clock_skew, display_name, redirect_port, scopes, store_tokens)" },
+    { "github client_id=a client_secret=b allowed_groups=x", "Provider “x” (test): unknown key “allowed_groups” (this provider type knows: allowed_orgs, api_url, base_url, client_id, client_secret, clock_skew, device_flow, display_name, redirect_port, scopes, store_tokens)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

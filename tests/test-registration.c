@@ -193,9 +193,12 @@ test_register_and_link (void)
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (request, "redirect_uris"), 0), ==,
                    expected_redirect);
   grants = json_object_get_array_member (request, "grant_types");
-  g_assert_cmpuint (json_array_get_length (grants), ==, 2);
+  /* The fake server's metadata offers the device grant (RFC 8628), so it
+   * is asked for too. */
+  g_assert_cmpuint (json_array_get_length (grants), ==, 3);
   g_assert_cmpstr (json_array_get_string_element (grants, 0), ==, "authorization_code");
   g_assert_cmpstr (json_array_get_string_element (grants, 1), ==, "refresh_token");
+  g_assert_cmpstr (json_array_get_string_element (grants, 2), ==, "urn:ietf:params:oauth:grant-type:device_code");
   g_assert_true (json_object_has_member (request, "client_uri"));
   g_assert_true (json_object_has_member (request, "logo_uri"));
 
@@ -219,7 +222,7 @@ test_register_and_link (void)
 
     assert_contains (providers->out, line);
     assert_contains (providers->out, "127.0.0.1:");
-    assert_contains (providers->out, "/oidc (added by its address)\n");
+    assert_contains (providers->out, "/oidc (added by its address)");
   }
 
   linked = link_with_ctl (oidc_id);

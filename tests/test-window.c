@@ -17,6 +17,7 @@
 #include "lanyard-account-page.h"
 #include "lanyard-account-row.h"
 #include "lanyard-application.h"
+#include "lanyard-device-dialog.h"
 #include "lanyard-provider-row.h"
 #include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
@@ -572,6 +573,145 @@ test_embedded_sign_in (void)
   /* The demo account's picture was downloaded once, into the cache. */
   g_assert_true (wait_for (avatar_cached, NULL, 10));
   screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "window-accounts.png");
+}
+
+static LanyardDeviceDialog *
+find_device_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (LANYARD_IS_DEVICE_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return LANYARD_DEVICE_DIALOG (item);
+    }
+  return NULL;
+}
+
+static gboolean
+device_dialog_on_page (gpointer data)
+{
+  LanyardDeviceDialog *dialog = find_device_dialog ();
+
+  return dialog != NULL && g_strcmp0 (lanyard_device_dialog_get_page (dialog), data) == 0;
+}
+
+static gboolean
+device_dialog_gone (gpointer data)
+{
+  return find_device_dialog () == NULL;
+}
+
+static char *
+flow_string (const char *flow,
+             const char *name)
+{
+  g_autoptr(GVariant) value = daemon_get_property (flow, "io.github.lanyard.Flow", name);
+
+  return g_variant_dup_string (value, NULL);
+}
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+text_read (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* "Sign In on Another Device": offered only where the provider can; the
+ * code in large type, copied by its button, the address, a QR code and the
+ * time left; approved on "another device" (the demo's page, fetched here),
+ * the dialog closes and the account is there. Closing it cancels. */
+static void
+test_sign_in_on_another_device (void)
+{
+  LanyardDeviceDialog *dialog;
+  guint                accounts = lanyard_window_get_n_accounts (window);
+  g_autofree char     *flow = NULL;
+  g_autofree char     *code = NULL;
+  g_autofree char     *complete = NULL;
+  g_autofree char     *uri = NULL;
+  g_autofree char     *copied = NULL;
+  g_autofree char     *approve = NULL;
+  g_autoptr(TestPage) page = NULL;
+  GdkPaintable *qr;
+
+  g_assert_true (lanyard_provider_row_get_offers_device (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "demo-github"))));
+  /* A self-managed GitLab that did not say it has the device grant. */
+  g_assert_false (lanyard_provider_row_get_offers_device (LANYARD_PROVIDER_ROW (lanyard_window_find_provider_row (window, "work"))));
+  g_assert_nonnull (find_button (lanyard_window_find_provider_row (window, "demo-github"), "_Connect"));
+
+  activate ("connect-device", "demo-github");
+  g_assert_true (wait_for (device_dialog_on_page, (gpointer) "code", 20));
+  dialog = find_device_dialog ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Sign In to GitHub (Demo) on Another Device");
+  g_assert_cmpint (minimum_width (GTK_WIDGET (dialog)), <=, 360);
+
+  flow = g_strdup (lanyard_device_dialog_get_flow_path (dialog));
+  code = flow_string (flow, "UserCode");
+  uri = flow_string (flow, "VerificationUri");
+  complete = flow_string (flow, "VerificationUriComplete");
+  g_assert_cmpstr (lanyard_device_dialog_get_code (dialog), ==, code);
+  g_assert_cmpstr (lanyard_device_dialog_get_uri (dialog), ==, uri);
+  g_assert_true (window_shows_text (GTK_WIDGET (dialog), code));
+  g_assert_true (g_str_has_prefix (lanyard_device_dialog_get_remaining (dialog), "The code expires in "));
+#if HAVE_QRENCODE
+  qr = lanyard_device_dialog_get_qr_code (dialog);
+  g_assert_nonnull (qr);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (qr), >=, 21 * 8);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (qr), ==, gdk_paintable_get_intrinsic_height (qr));
+#else
+  (void) qr;
+#endif
+
+  lanyard_device_dialog_copy_code (dialog);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL, clipboard_read_cb, &copied);
+  g_assert_true (wait_for (text_read, &copied, 5));
+  g_assert_cmpstr (copied, ==, code);
+  screenshot (adw_window_get_content (ADW_WINDOW (dialog)), "device-dialog.png");
+
+  /* On the other device: the code is in the QR code's address. */
+  approve = g_strdup_printf ("%s&username=grace&decision=approve", complete);
+  page = test_browse ("GET", approve);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (wait_for (device_dialog_gone, NULL, 20));
+  g_assert_true (wait_for (has_accounts, GUINT_TO_POINTER (accounts + 1), 10));
+
+  /* Closing the dialog cancels the sign-in at the daemon. */
+  activate ("connect-device", "demo-gitlab");
+  g_assert_true (wait_for (device_dialog_on_page, (gpointer) "code", 20));
+  dialog = find_device_dialog ();
+  g_free (flow);
+  flow = g_strdup (lanyard_device_dialog_get_flow_path (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (device_dialog_gone, NULL, 10));
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autofree char *status = flow_string (flow, "Status");
+
+        if (g_str_equal (status, "failed"))
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+  }
 }
 
 static void
@@ -1412,6 +1552,8 @@ main (int   argc,
     "LANYARD_DEMO=1",
     NULL,
     NULL,
+    /* The demo's device sign-in polls every 5 s; here every 0.5 s. */
+    "LANYARD_DEVICE_SECOND_MS=100",
     NULL,
     NULL,
     NULL,
@@ -1512,6 +1654,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Window/6b-no-browser", test_no_browser);
   g_test_add_func ("/Lanyard/Window/6c-account-needs-attention", test_account_needs_attention);
   g_test_add_func ("/Lanyard/Window/6d-sign-in-again-as-someone-else", test_sign_in_again_as_someone_else);
+  g_test_add_func ("/Lanyard/Window/6e-sign-in-on-another-device", test_sign_in_on_another_device);
   g_test_add_func ("/Lanyard/Window/7-remove", test_remove);
   /* Before 8, whose daemon comes back without this one's providers. */
   g_test_add_func ("/Lanyard/Window/7b-identity-only", test_identity_only);

@@ -22,12 +22,14 @@ struct _LanyardProviderRow
 {
   AdwActionRow parent_instance;
 
-  char *id;
-  char *display_name;
-  char *policy;
-  char *problem;
-  char *server;
-  char *icon_name;
+  char    *id;
+  char    *display_name;
+  char    *policy;
+  char    *problem;
+  char    *server;
+  char    *icon_name;
+  gboolean offers_browser;
+  gboolean offers_device;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardProviderRow, lanyard_provider_row, ADW_TYPE_ACTION_ROW)
@@ -149,6 +151,18 @@ lanyard_provider_row_new (GVariant *provider)
   g_variant_lookup (provider, "server", "&s", &server);
   self->problem = g_strdup (problem);
   self->server = g_strdup (server);
+  /* The sign-ins it can do; a daemon older than the device grant says
+   * nothing, and signs in with the browser. */
+  self->offers_browser = TRUE;
+  {
+    g_autofree const char **grants = NULL;
+
+    if (g_variant_lookup (provider, "grants", "^a&s", &grants))
+      {
+        self->offers_browser = g_strv_contains (grants, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_AUTHORIZATION_CODE));
+        self->offers_device = g_strv_contains (grants, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_DEVICE));
+      }
+  }
 
   /* Names come from configuration files: never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
@@ -218,11 +232,30 @@ lanyard_provider_row_new (GVariant *provider)
   if (subtitle->len > 0)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 
+  /* Signing in on another device: a menu beside Connect, or Connect itself
+   * for a provider that can do nothing else. */
+  if (self->offers_device && self->offers_browser)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) item = g_menu_item_new (_ ("Sign In on _Another Device"), NULL);
+      GtkWidget *more = gtk_menu_button_new ();
+
+      g_menu_item_set_action_and_target_value (item, "win.connect-device", g_variant_new_string (self->id));
+      g_menu_append_item (menu, item);
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), G_MENU_MODEL (menu));
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
+      gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (more, "flat");
+      gtk_widget_set_tooltip_text (more, _ ("More Ways to Connect"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("More Ways to Connect"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self), more);
+    }
+
   {
     GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Connect"));
 
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.connect");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), self->offers_browser ? "win.connect" : "win.connect-device");
     gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", self->id);
     /* The row already names the provider: the button says what it does,
      * once, without the mnemonic's underscore. */
@@ -277,6 +310,18 @@ lanyard_provider_row_get_server (LanyardProviderRow *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER_ROW (self), NULL);
   return self->server;
+}
+
+/**
+ * lanyard_provider_row_get_offers_device:
+ *
+ * Returns: whether the provider can sign in on another device
+ */
+gboolean
+lanyard_provider_row_get_offers_device (LanyardProviderRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER_ROW (self), FALSE);
+  return self->offers_device;
 }
 
 const char *

@@ -15,6 +15,7 @@ const char *lanyard_provider_row_get_policy (LanyardProviderRow *self);
 const char *lanyard_provider_row_get_problem (LanyardProviderRow *self);
 const char *lanyard_provider_row_get_server (LanyardProviderRow *self);
 const char *lanyard_provider_row_get_icon_name (LanyardProviderRow *self);
+gboolean    lanyard_provider_row_get_offers_device (LanyardProviderRow *self);
 const char *lanyard_provider_row_icon_name (const char *type,
                                             const char *id);
 GtkWidget  *lanyard_provider_row_new_icon (const char *type,

@@ -13,6 +13,7 @@
 #include "lanyard-account-row.h"
 #include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
+#include "lanyard-device-dialog.h"
 #include "lanyard-provider-row.h"
 #include "lanyard-server-dialog.h"
 #include "lanyard-signin-dialog.h"
@@ -585,10 +586,11 @@ describe_account (LanyardWindow *self,
   return g_strdup_printf (_ ("%s on %s"), lanyard_account_row_get_name (account), provider_name_of (self, account));
 }
 
+/* After a sign-in dialog of either kind (browser or another device). */
 static void
-linked_cb (LanyardSigninDialog *dialog,
-           const char          *path,
-           LanyardWindow       *self)
+linked_cb (GtkWindow     *dialog,
+           const char    *path,
+           LanyardWindow *self)
 {
   GHashTable      *existing = g_object_get_data (G_OBJECT (dialog), "lanyard-existing-accounts");
   const char      *expected = g_object_get_data (G_OBJECT (dialog), "lanyard-expected-account");
@@ -723,6 +725,33 @@ other_server_activated (GSimpleAction *action,
     return;
   dialog = lanyard_server_dialog_new (GTK_WINDOW (self), self->manager);
   g_signal_connect_object (dialog, "added", G_CALLBACK (server_added_cb), self, 0);
+}
+
+/* "Sign In on Another Device": only for providers that can (the row
+ * offers it only then, and the daemon refuses it otherwise). */
+static void
+connect_device_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  LanyardWindow       *self = user_data;
+  const char          *provider_id = g_variant_get_string (parameter, NULL);
+  GtkWidget           *row = lanyard_window_find_provider_row (self, provider_id);
+  LanyardDeviceDialog *dialog;
+  GHashTable          *existing;
+
+  if (row == NULL || self->manager == NULL || !lanyard_provider_row_get_offers_device (LANYARD_PROVIDER_ROW (row)))
+    return;
+  dialog = lanyard_device_dialog_new (GTK_WINDOW (self), self->manager, provider_id,
+                                      lanyard_provider_row_get_display_name (LANYARD_PROVIDER_ROW (row)));
+  existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (LANYARD_IS_ACCOUNT_ROW (child))
+      g_hash_table_add (existing, g_strdup (lanyard_account_row_get_path (LANYARD_ACCOUNT_ROW (child))));
+  g_object_set_data_full (G_OBJECT (dialog), "lanyard-existing-accounts", existing,
+                          (GDestroyNotify) g_hash_table_unref);
+  g_signal_connect_object (dialog, "linked", G_CALLBACK (linked_cb), self, 0);
 }
 
 static void
@@ -1146,6 +1175,7 @@ static const GActionEntry window_actions[] = {
   { "other-server", other_server_activated, NULL, NULL, NULL, { 0 } },
   { "rename-provider", rename_provider_activated, "s", NULL, NULL, { 0 } },
   { "remove-provider", remove_provider_activated, "s", NULL, NULL, { 0 } },
+  { "connect-device", connect_device_activated, "s", NULL, NULL, { 0 } },
   { "sign-in-again", sign_in_again_activated, "s", NULL, NULL, { 0 } },
   { "show-account-page", show_account_page_activated, "s", NULL, NULL, { 0 } },
   { "back", back_activated, NULL, NULL, NULL, { 0 } },

@@ -10,6 +10,10 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#if HAVE_QRENCODE
+#include <qrencode.h>
+#endif
 
 #include "lanyard-client-connection.h"
 #include "lanyard-client-generated.h"
@@ -38,6 +42,10 @@ static const char usage[] =
   "  link PROVIDER [--browser=system|none]\n"
   "                                 sign in and link an account; prints\n"
   "                                 \"Open this URL to sign in: URL\" first\n"
+  "  link --device PROVIDER         sign in on another device: prints\n"
+  "                                 \"Open this URL on any device: URL\" and\n"
+  "                                 \"Enter the code: CODE\", a QR code, and waits\n"
+  "                                 (Ctrl-C cancels)\n"
   "  list                           linked accounts\n"
   "  whoami                         the current identity\n"
   "  token ACCOUNT                  a fresh access token (only this prints a secret)\n"
@@ -150,19 +158,29 @@ cmd_providers (LanyardDBusManager *manager)
   g_variant_iter_init (&iter, providers);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
     {
-      gboolean configured = FALSE, demo = FALSE, added = FALSE;
+      gboolean                configured = FALSE, demo = FALSE, added = FALSE;
+      g_autofree const char **grants = NULL;
+      gboolean                browser = TRUE, device = FALSE;
 
       g_variant_lookup (entry, "configured", "b", &configured);
       g_variant_lookup (entry, "demo", "b", &demo);
       g_variant_lookup (entry, "added", "b", &added);
+      /* A daemon older than the device grant sends no "grants". */
+      if (g_variant_lookup (entry, "grants", "^a&s", &grants))
+        {
+          browser = g_strv_contains (grants, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_AUTHORIZATION_CODE));
+          device = g_strv_contains (grants, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_DEVICE));
+        }
       if (configured)
-        g_print ("%-16s %-10s %s%s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
+        g_print ("%-16s %-10s %s%s%s%s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "display-name"),
-                 lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lookup_string (entry, "browser-policy"),
-                                              LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM
+                 !browser ? " (only on another device: link --device)"
+                   : lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lookup_string (entry, "browser-policy"),
+                                                  LANYARD_DBUS_BROWSER_POLICY_ANY) == LANYARD_DBUS_BROWSER_POLICY_SYSTEM
                    ? " (signs in with your web browser)"
                    : "",
-                 added ? " (added by its address)" : "");
+                 added ? " (added by its address)" : "",
+                 browser && device ? " (also on another device: link --device)" : "");
       else
         g_print ("%-16s %-10s not usable: %s\n", lookup_string (entry, "id"), lookup_string (entry, "type"),
                  lookup_string (entry, "problem"));
@@ -448,13 +466,86 @@ interrupted_cb (gpointer user_data)
   wait->error_name = g_strdup (ERROR_PREFIX "Cancelled");
   wait->error_message = g_strdup ("Cancelled.");
   g_main_loop_quit (wait->loop);
-  return G_SOURCE_REMOVE;
+  /* cmd_link() removes it once the loop has returned. */
+  return G_SOURCE_CONTINUE;
+}
+
+#if HAVE_QRENCODE
+/* A QR code in the terminal, two modules a character with Unicode half
+ * blocks, and a quiet zone of two modules. On a terminal the colours are
+ * set (black on white) so that a dark background does not invert it; into
+ * a pipe it goes without escapes, dark modules as blocks. */
+static void
+print_qr_code (FILE       *stream,
+               const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  QRcode  *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
+  gboolean tty = isatty (fileno (stream));
+  int      margin = 2;
+  int      size;
+
+  if (qr == NULL)
+    return;
+  size = qr->width + 2 * margin;
+  for (int y = 0; y < size; y += 2)
+    {
+      if (tty)
+        g_string_append (out, "\033[30;107m");
+      for (int x = 0; x < size; x++)
+        {
+          int      qx = x - margin;
+          int      top_y = y - margin, bottom_y = y + 1 - margin;
+          gboolean top = qx >= 0 && qx < qr->width && top_y >= 0 && top_y < qr->width &&
+            (qr->data[top_y * qr->width + qx] & 1);
+          gboolean bottom = qx >= 0 && qx < qr->width && bottom_y >= 0 && bottom_y < qr->width &&
+            (qr->data[bottom_y * qr->width + qx] & 1);
+
+          g_string_append (out, top && bottom ? "█" : top ? "▀"
+                             : bottom                     ? "▄"
+                                                          : " ");
+        }
+      if (tty)
+        g_string_append (out, "\033[0m");
+      g_string_append_c (out, '\n');
+    }
+  QRcode_free (qr);
+  fputs (out->str, stream);
+}
+#endif
+
+/* The device sign-in's instructions: the two lines scripts read first,
+ * then the QR code and the time left. With --json they go to stderr, so
+ * that stdout stays one JSON document. */
+static void
+print_device_instructions (LanyardDBusFlow *flow)
+{
+  FILE *out = json_output ? stderr : stdout;
+
+  const char *uri = lanyard_dbus_flow_get_verification_uri (flow);
+  const char *complete = lanyard_dbus_flow_get_verification_uri_complete (flow);
+  gint64      expires_at = lanyard_dbus_flow_get_expires_at (flow);
+  gint64      left = expires_at - g_get_real_time () / G_USEC_PER_SEC;
+
+  fprintf (out, "Open this URL on any device: %s\n", uri);
+  fprintf (out, "Enter the code: %s\n", lanyard_dbus_flow_get_user_code (flow));
+#if HAVE_QRENCODE
+  fprintf (out, "Or scan this QR code%s:\n", complete != NULL && complete[0] != '\0' ? " (the code is in it)" : "");
+  print_qr_code (out, complete != NULL && complete[0] != '\0' ? complete : uri);
+#else
+  (void) complete;
+#endif
+  if (left > 0)
+    fprintf (out, "The code expires in %" G_GINT64_FORMAT " minutes. Waiting for the sign-in… (Ctrl-C cancels)\n",
+             MAX (1, (left + 30) / 60));
+  fflush (out);
 }
 
 static int
 cmd_link (LanyardDBusManager *manager,
           const char         *provider,
-          const char         *browser)
+          const char         *browser,
+          gboolean            device)
 {
   g_autoptr(LanyardDBusFlow) flow = NULL;
   g_autoptr(LanyardDBusAccount) account = NULL;
@@ -464,8 +555,16 @@ cmd_link (LanyardDBusManager *manager,
   int              status;
   int              result = EXIT_OK;
 
-  if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_new ("a{sv}", NULL), &path, NULL, &error))
-    return report_error (error);
+  {
+    GVariantDict options;
+
+    g_variant_dict_init (&options, NULL);
+    if (device)
+      g_variant_dict_insert (&options, "grant", "s",
+                             lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_DEVICE));
+    if (!lanyard_dbus_manager_call_start_flow_sync (manager, provider, g_variant_dict_end (&options), &path, NULL, &error))
+      return report_error (error);
+  }
 
   flow = lanyard_dbus_flow_proxy_new_sync (daemon_connection, G_DBUS_PROXY_FLAGS_NONE, daemon_name, path, NULL, &error);
   if (flow == NULL)
@@ -477,10 +576,15 @@ cmd_link (LanyardDBusManager *manager,
   g_signal_connect (flow, "notify::g-name-owner", G_CALLBACK (owner_changed_cb), &wait);
 
   /* The one line scripts wait for, flushed at once. */
-  g_print ("Open this URL to sign in: %s\n", lanyard_dbus_flow_get_authorize_url (flow));
-  fflush (stdout);
+  if (device)
+    print_device_instructions (flow);
+  else
+    {
+      g_print ("Open this URL to sign in: %s\n", lanyard_dbus_flow_get_authorize_url (flow));
+      fflush (stdout);
+    }
 
-  if (g_strcmp0 (browser, "system") == 0)
+  if (!device && g_strcmp0 (browser, "system") == 0)
     {
       g_autoptr(GError) launch_error = NULL;
 
@@ -656,11 +760,13 @@ main (int   argc,
   g_autofree char *browser = NULL;
   g_autofree char *client_id = NULL;
   gboolean         version = FALSE;
+  gboolean         device = FALSE;
   const char      *command;
   GOptionEntry     options[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Print data as JSON", NULL },
         { "browser", 0, 0, G_OPTION_ARG_STRING, &browser, "link: system (default) opens the web browser; none only prints the URL", "system|none" },
         { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "add: the client ID of the application you registered at the server by hand", "ID" },
+        { "device", 0, 0, G_OPTION_ARG_NONE, &device, "link: sign in on another device (a code to enter there)", NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
         { NULL }
   };
@@ -707,7 +813,7 @@ main (int   argc,
   if (g_str_equal (command, "list") && argc == 2)
     return cmd_list ();
   if (g_str_equal (command, "link") && argc == 3)
-    return cmd_link (manager, argv[2], browser != NULL ? browser : "system");
+    return cmd_link (manager, argv[2], browser != NULL ? browser : "system", device);
   if (g_str_equal (command, "token") && argc == 3)
     return cmd_token (manager, argv[2]);
   if (g_str_equal (command, "primary") && argc == 3)

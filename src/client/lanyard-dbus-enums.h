@@ -43,6 +43,21 @@ typedef enum
   LANYARD_DBUS_BROWSER_POLICY_SYSTEM, /*< nick=system >*/
 } LanyardDBusBrowserPolicy;
 
+/**
+ * LanyardDBusGrant:
+ * @LANYARD_DBUS_GRANT_AUTHORIZATION_CODE: the browser sign-in
+ * @LANYARD_DBUS_GRANT_DEVICE: the device authorization grant (RFC 8628):
+ *   a code the person enters on another device
+ *
+ * StartFlow's `grant` option, `io.github.lanyard.Flow.Grant`, and the
+ * `grants` of `ListProviders`.
+ */
+typedef enum
+{
+  LANYARD_DBUS_GRANT_AUTHORIZATION_CODE, /*< nick=authorization_code >*/
+  LANYARD_DBUS_GRANT_DEVICE, /*< nick=device >*/
+} LanyardDBusGrant;
+
 const char *lanyard_dbus_enum_to_nick (GType enum_type,
                                        int   value);
 int         lanyard_dbus_enum_from_nick (GType       enum_type,

@@ -18,6 +18,11 @@
  * information, refresh, revocation — with no account anywhere. It speaks a
  * GitHub-like dialect below `/github` and a GitLab-like one below `/gitlab`.
  *
+ * It speaks the device authorization grant (RFC 8628) too: `device/code`
+ * hands out a code, and `device` is the page where the person enters it
+ * (in any browser on this computer) and approves or denies; the polls get
+ * `authorization_pending` until then.
+ *
  * Every page it shows says "Demo". It holds nothing but what the current
  * process made up, and is started only when a demo provider is used.
  */
@@ -30,7 +35,39 @@ struct _LanyardDemoServer
   GHashTable *codes; /* code → Grant */
   GHashTable *access_tokens; /* token → Grant */
   GHashTable *refresh_tokens; /* token → Grant */
+  GHashTable *devices; /* device code → Device */
 };
+
+/* A device sign-in waiting for the person (RFC 8628). */
+typedef enum
+{
+  DEVICE_PENDING,
+  DEVICE_APPROVED,
+  DEVICE_DENIED,
+} DeviceState;
+
+typedef struct
+{
+  char       *flavor;
+  char       *user_code;
+  char       *username;
+  DeviceState state;
+  gint64      expires_at; /* monotonic µs */
+} Device;
+
+#define DEMO_DEVICE_LIFETIME 600
+#define DEMO_DEVICE_INTERVAL 5
+/* At most this many device sign-ins wait at once: the oldest go first. */
+#define DEMO_DEVICE_MAX 32
+
+static void
+device_free (Device *device)
+{
+  g_free (device->flavor);
+  g_free (device->user_code);
+  g_free (device->username);
+  g_free (device);
+}
 
 typedef struct
 {
@@ -74,6 +111,7 @@ lanyard_demo_server_finalize (GObject *object)
   g_hash_table_unref (self->codes);
   g_hash_table_unref (self->access_tokens);
   g_hash_table_unref (self->refresh_tokens);
+  g_hash_table_unref (self->devices);
 
   G_OBJECT_CLASS (lanyard_demo_server_parent_class)->finalize (object);
 }
@@ -90,6 +128,7 @@ lanyard_demo_server_init (LanyardDemoServer *self)
   self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_unref);
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_free);
 }
 
 /**
@@ -368,6 +407,10 @@ issue_tokens (LanyardDemoServer *self,
   memset (json, 0, strlen (json));
 }
 
+static void handle_device_poll (LanyardDemoServer *self,
+                                SoupServerMessage *message,
+                                GHashTable        *form);
+
 static void
 handle_token (LanyardDemoServer *self,
               SoupServerMessage *message)
@@ -381,6 +424,12 @@ handle_token (LanyardDemoServer *self,
   if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), LANYARD_DEMO_CLIENT_ID) != 0)
     {
       send_json (message, SOUP_STATUS_UNAUTHORIZED, "{\"error\":\"invalid_client\"}");
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "urn:ietf:params:oauth:grant-type:device_code") == 0)
+    {
+      handle_device_poll (self, message, form);
       return;
     }
 
@@ -427,6 +476,204 @@ handle_token (LanyardDemoServer *self,
     }
 
   send_json (message, SOUP_STATUS_BAD_REQUEST, "{\"error\":\"unsupported_grant_type\"}");
+}
+
+/* Eight letters from an alphabet without look-alikes (no 0/O, 1/I/L), as
+ * "BCDF-GHJK". */
+static char *
+new_user_code (void)
+{
+  static const char alphabet[] = "BCDFGHJKMNPQRSTVWXZ";
+  g_autofree char  *random = lanyard_random_token (16);
+  GString          *code = g_string_new (NULL);
+
+  for (guint i = 0; i < 8; i++)
+    {
+      if (i == 4)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, alphabet[(guchar) random[i] % (sizeof alphabet - 1)]);
+    }
+  return g_string_free (code, FALSE);
+}
+
+static void
+drop_expired_devices (LanyardDemoServer *self)
+{
+  GHashTableIter iter;
+  Device        *device;
+  gint64         now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &device))
+    if (device->expires_at <= now || g_hash_table_size (self->devices) > DEMO_DEVICE_MAX)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* RFC 8628 §3.1–3.2 */
+static void
+handle_device_code (LanyardDemoServer *self,
+                    SoupServerMessage *message,
+                    const char        *flavor)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autofree char *device_code = NULL;
+  g_autofree char *json = NULL;
+  Device          *device;
+
+  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), LANYARD_DEMO_CLIENT_ID) != 0)
+    {
+      send_json (message, SOUP_STATUS_UNAUTHORIZED, "{\"error\":\"invalid_client\"}");
+      return;
+    }
+
+  drop_expired_devices (self);
+  device = g_new0 (Device, 1);
+  device->flavor = g_strdup (flavor);
+  device->user_code = new_user_code ();
+  device->expires_at = g_get_monotonic_time () + DEMO_DEVICE_LIFETIME * G_USEC_PER_SEC;
+  /* Scripted demos: approved at once for that demo user. */
+  if (demo_auto_approve_user () != NULL)
+    {
+      device->username = g_strdup (demo_auto_approve_user ());
+      device->state = DEVICE_APPROVED;
+    }
+  device_code = lanyard_random_token (24);
+  json = g_strdup_printf ("{\"device_code\":\"%s\",\"user_code\":\"%s\","
+                          "\"verification_uri\":\"http://127.0.0.1:%u/%s/device\","
+                          "\"verification_uri_complete\":\"http://127.0.0.1:%u/%s/device?user_code=%s\","
+                          "\"expires_in\":%d,\"interval\":%d}",
+                          device_code, device->user_code, self->port, flavor, self->port, flavor,
+                          device->user_code, DEMO_DEVICE_LIFETIME, DEMO_DEVICE_INTERVAL);
+  g_hash_table_insert (self->devices, g_strdup (device_code), device);
+  send_json (message, SOUP_STATUS_OK, json);
+  memset (json, 0, strlen (json));
+}
+
+static Device *
+device_by_user_code (LanyardDemoServer *self,
+                     const char        *flavor,
+                     const char        *user_code)
+{
+  GHashTableIter iter;
+  Device        *device;
+
+  if (user_code == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &device))
+    if (g_str_equal (device->flavor, flavor) && g_ascii_strcasecmp (device->user_code, user_code) == 0 &&
+        device->expires_at > g_get_monotonic_time ())
+      return device;
+  return NULL;
+}
+
+/* The page where the person enters the code (RFC 8628 §3.3), and its
+ * answer. */
+static void
+handle_device_page (LanyardDemoServer *self,
+                    SoupServerMessage *message,
+                    const char        *flavor,
+                    GHashTable        *query)
+{
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autofree char *title = g_strdup_printf ("Sign in to %s on this device", flavor_name (flavor));
+  const char      *decision = query != NULL ? g_hash_table_lookup (query, "decision") : NULL;
+  const char      *user_code = query != NULL ? g_hash_table_lookup (query, "user_code") : NULL;
+  g_autofree char *escaped = g_markup_escape_text (user_code != NULL ? user_code : "", -1);
+
+  if (decision != NULL)
+    {
+      Device     *device = device_by_user_code (self, flavor, user_code);
+      const char *username = g_hash_table_lookup (query, "username");
+
+      if (device == NULL || device->state != DEVICE_PENDING)
+        {
+          send_html (message, SOUP_STATUS_BAD_REQUEST, "Unknown code",
+                     "<p>No demo sign-in is waiting for this code, or it has expired. Check the code Lanyard shows, "
+                     "or start again from Lanyard.</p>");
+          return;
+        }
+      if (!g_str_equal (decision, "approve"))
+        {
+          device->state = DEVICE_DENIED;
+          send_html (message, SOUP_STATUS_OK, "Denied", "<p>The demo sign-in was denied. You can close this page.</p>");
+          return;
+        }
+      if (!username_is_valid (username))
+        {
+          send_html (message, SOUP_STATUS_BAD_REQUEST, "Invalid user name",
+                     "<p>Demo user names are 1 to 39 letters, digits or dashes. Go back and try another.</p>");
+          return;
+        }
+      device->username = g_strdup (username);
+      device->state = DEVICE_APPROVED;
+      send_html (message, SOUP_STATUS_OK, "Approved",
+                 "<p>The demo sign-in was approved. Lanyard finishes it in a few seconds; you can close this page.</p>");
+      return;
+    }
+
+  g_string_append_printf (html,
+                          "<p>Enter the code Lanyard shows to link your demo account. Nothing here is real: "
+                          "no password is needed and nothing leaves this computer.</p>"
+                          "<form method=\"get\" action=\"/%s/device\">"
+                          "<p><label>Code <input name=\"user_code\" value=\"%s\" required "
+                          "pattern=\"[A-Za-z-]{4,9}\" autocapitalize=\"characters\"></label></p>"
+                          "<p><label>Demo user name <input name=\"username\" value=\"demo-user\" "
+                          "pattern=\"[A-Za-z0-9-]{1,39}\" required></label></p>"
+                          "<p><button type=\"submit\" name=\"decision\" value=\"approve\" class=\"suggested\">Approve</button>"
+                          "<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button></p>"
+                          "</form>",
+                          flavor, escaped);
+  send_html (message, SOUP_STATUS_OK, title, html->str);
+}
+
+/* RFC 8628 §3.4–3.5 */
+static void
+handle_device_poll (LanyardDemoServer *self,
+                    SoupServerMessage *message,
+                    GHashTable        *form)
+{
+  const char      *device_code = g_hash_table_lookup (form, "device_code");
+  Device          *device = device_code != NULL ? g_hash_table_lookup (self->devices, device_code) : NULL;
+  g_autofree char *stolen = NULL;
+  Grant           *grant;
+
+  if (device == NULL)
+    {
+      send_json (message, SOUP_STATUS_BAD_REQUEST, "{\"error\":\"invalid_grant\"}");
+      return;
+    }
+  if (device->expires_at <= g_get_monotonic_time ())
+    {
+      g_hash_table_remove (self->devices, device_code);
+      send_json (message, SOUP_STATUS_BAD_REQUEST, "{\"error\":\"expired_token\"}");
+      return;
+    }
+  if (device->state == DEVICE_PENDING)
+    {
+      send_json (message, SOUP_STATUS_BAD_REQUEST, "{\"error\":\"authorization_pending\"}");
+      return;
+    }
+  if (device->state == DEVICE_DENIED)
+    {
+      g_hash_table_remove (self->devices, device_code);
+      send_json (message, SOUP_STATUS_BAD_REQUEST,
+                 "{\"error\":\"access_denied\",\"error_description\":\"The demo sign-in was denied\"}");
+      return;
+    }
+
+  /* Approved: a device code is used once. */
+  g_hash_table_steal_extended (self->devices, device_code, (gpointer *) &stolen, (gpointer *) &device);
+  grant = g_new0 (Grant, 1);
+  g_atomic_ref_count_init (&grant->ref_count);
+  grant->flavor = g_strdup (device->flavor);
+  grant->username = g_strdup (device->username);
+  device_free (device);
+  issue_tokens (self, message, grant);
+  grant_unref (grant);
 }
 
 static Grant *
@@ -555,6 +802,10 @@ handle_request (SoupServer        *server,
     handle_user (self, message, flavor);
   else if (method == SOUP_METHOD_POST && g_str_equal (rest, "revoke"))
     handle_revoke (self, message);
+  else if (method == SOUP_METHOD_POST && g_str_equal (rest, "device") && g_strcmp0 (parts[2], "code") == 0)
+    handle_device_code (self, message, flavor);
+  else if (method == SOUP_METHOD_GET && g_str_equal (rest, "device") && parts[2] == NULL)
+    handle_device_page (self, message, flavor, query);
   else
     soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
 }

@@ -24,6 +24,7 @@ lanyard_discovery_free (LanyardDiscovery *discovery)
   g_free (discovery->userinfo_endpoint);
   g_free (discovery->revocation_endpoint);
   g_free (discovery->jwks_uri);
+  g_free (discovery->device_authorization_endpoint);
   g_free (discovery);
 }
 
@@ -120,6 +121,16 @@ lanyard_discovery_parse (const char *json,
       !read_endpoint (document, "userinfo_endpoint", FALSE, provider_name, &discovery->userinfo_endpoint, error) ||
       !read_endpoint (document, "revocation_endpoint", FALSE, provider_name, &discovery->revocation_endpoint, error))
     return NULL;
+
+  /* RFC 8628 §4. An unusable one costs only the device sign-in, which is
+   * then not offered; the browser sign-in does not depend on it. */
+  {
+    g_autoptr(GError) device_error = NULL;
+
+    if (!read_endpoint (document, "device_authorization_endpoint", FALSE, provider_name,
+                        &discovery->device_authorization_endpoint, &device_error))
+      g_debug ("%s", device_error->message);
+  }
 
   iss_supported = json_object_get_member (document, "authorization_response_iss_parameter_supported");
   discovery->iss_parameter_supported = iss_supported != NULL && JSON_NODE_HOLDS_VALUE (iss_supported) &&

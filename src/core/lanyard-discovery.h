@@ -18,6 +18,7 @@ typedef struct
   char    *userinfo_endpoint;
   char    *revocation_endpoint;
   char    *jwks_uri;
+  char    *device_authorization_endpoint;
   gboolean iss_parameter_supported;
 } LanyardDiscovery;
 

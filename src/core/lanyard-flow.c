@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "lanyard-device-grant.h"
 #include "lanyard-error.h"
 #include "lanyard-http.h"
 #include "lanyard-loopback-server.h"
@@ -25,7 +26,15 @@
  * cancelled or timed out. The listener lives only while the flow waits and
  * is closed on every way out.
  *
- * Secrets (verifier, state, nonce, tokens) never reach a log. A flow that
+ * With lanyard_flow_set_grant() %LANYARD_GRANT_DEVICE it is a device
+ * sign-in instead (RFC 8628): lanyard_flow_start_async() asks for the codes
+ * and returns when the user code and verification URI are ready; the flow
+ * then polls (#LanyardDeviceGrant) and ends as a browser sign-in does. Its
+ * tokens go through the same identity checks (the ID token without a
+ * nonce, since the device grant sends none), and its end through the same
+ * function. No listener is opened.
+ *
+ * Secrets (verifier, state, nonce, device code, tokens) never reach a log. A flow that
  * is no longer wanted must be cancelled (lanyard_flow_cancel()); until it
  * ends, its listener keeps it alive.
  */
@@ -40,8 +49,10 @@ struct _LanyardFlow
   char            *redirect_uri;
   char            *authorize_url;
   char            *login_hint;
+  LanyardGrant     grant;
 
   LanyardLoopbackServer *server;
+  LanyardDeviceGrant    *device;
   GCancellable          *cancellable;
   guint                  timeout_seconds;
   guint                  timeout_id;
@@ -84,6 +95,7 @@ lanyard_flow_dispose (GObject *object)
   if (self->server != NULL)
     lanyard_loopback_server_stop (self->server);
   g_clear_object (&self->server);
+  g_clear_object (&self->device);
 
   G_OBJECT_CLASS (lanyard_flow_parent_class)->dispose (object);
 }
@@ -215,6 +227,98 @@ lanyard_flow_set_login_hint (LanyardFlow *self,
 
   g_free (self->login_hint);
   self->login_hint = g_strdup (login_hint);
+}
+
+/**
+ * lanyard_flow_set_grant:
+ *
+ * %LANYARD_GRANT_DEVICE makes this a device sign-in (RFC 8628). Before
+ * lanyard_flow_start_async().
+ */
+void
+lanyard_flow_set_grant (LanyardFlow *self,
+                        LanyardGrant grant)
+{
+  g_return_if_fail (LANYARD_IS_FLOW (self));
+  g_return_if_fail (self->status == LANYARD_FLOW_STATUS_NEW);
+
+  self->grant = grant;
+}
+
+LanyardGrant
+lanyard_flow_get_grant (LanyardFlow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), LANYARD_GRANT_AUTHORIZATION_CODE);
+  return self->grant;
+}
+
+static const LanyardDeviceAuthorization *
+device_authorization (LanyardFlow *self)
+{
+  return self->device != NULL ? lanyard_device_grant_get_authorization (self->device) : NULL;
+}
+
+/**
+ * lanyard_flow_get_user_code:
+ *
+ * Returns: (nullable): the code the person enters, once a device sign-in
+ *   started
+ */
+const char *
+lanyard_flow_get_user_code (LanyardFlow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), NULL);
+  return device_authorization (self) != NULL ? device_authorization (self)->user_code : NULL;
+}
+
+/**
+ * lanyard_flow_get_verification_uri:
+ *
+ * Returns: (nullable): where the person enters it
+ */
+const char *
+lanyard_flow_get_verification_uri (LanyardFlow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), NULL);
+  return device_authorization (self) != NULL ? device_authorization (self)->verification_uri : NULL;
+}
+
+/**
+ * lanyard_flow_get_verification_uri_complete:
+ *
+ * Returns: (nullable): the same with the code in it, when the provider
+ *   gave one
+ */
+const char *
+lanyard_flow_get_verification_uri_complete (LanyardFlow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), NULL);
+  return device_authorization (self) != NULL ? device_authorization (self)->verification_uri_complete : NULL;
+}
+
+/**
+ * lanyard_flow_get_device_expires_at:
+ *
+ * Returns: when the user code expires (seconds since the epoch), 0 for a
+ *   browser sign-in
+ */
+gint64
+lanyard_flow_get_device_expires_at (LanyardFlow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), 0);
+  return self->device != NULL ? lanyard_device_grant_get_expires_at (self->device) : 0;
+}
+
+/**
+ * lanyard_flow_get_device_interval:
+ *
+ * Returns: the seconds between polls now, 0 for a browser sign-in
+ */
+guint
+lanyard_flow_get_device_interval (LanyardFlow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_FLOW (self), 0);
+  return self->device != NULL ? lanyard_device_grant_get_interval (self->device) : 0;
 }
 
 static void
@@ -493,6 +597,55 @@ build_redirect_uri (const char *host,
 }
 
 static void
+device_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LanyardFlow) self = user_data;
+  GError *error = NULL;
+
+  self->tokens = lanyard_device_grant_run_finish (LANYARD_DEVICE_GRANT (object), result, &error);
+  if (self->tokens == NULL)
+    {
+      finish_flow (self, error);
+      return;
+    }
+
+  /* The same checks as after a browser sign-in, without a nonce: the
+   * device grant has no place to send one. */
+  set_status (self, LANYARD_FLOW_STATUS_EXCHANGING);
+  lanyard_provider_fetch_identity_async (self->provider, self->tokens, NULL,
+                                         self->cancellable, identity_cb, g_object_ref (self));
+}
+
+static void
+device_authorized_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardFlow                *self = g_task_get_source_object (task);
+  LanyardDeviceAuthorization *authorization;
+  GError                     *error = NULL;
+
+  authorization = lanyard_provider_request_device_authorization_finish (LANYARD_PROVIDER (object), result, &error);
+  if (authorization == NULL)
+    {
+      finish_flow (self, g_error_copy (error));
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* From now on the codes' lifetime bounds the sign-in, not the flow's
+   * timeout: a provider's 15 or 30 minutes are the person's to use. */
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->device = lanyard_device_grant_new (self->provider, authorization);
+  lanyard_device_grant_run_async (self->device, self->cancellable, device_done_cb, g_object_ref (self));
+  set_status (self, LANYARD_FLOW_STATUS_WAITING);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 prepare_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -508,6 +661,23 @@ prepare_cb (GObject      *object,
 
   if (g_cancellable_set_error_if_cancelled (self->cancellable, &error))
     goto failed;
+
+  if (self->grant == LANYARD_GRANT_DEVICE)
+    {
+      lanyard_provider_request_device_authorization_async (self->provider, self->cancellable,
+                                                           device_authorized_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  {
+    g_autofree char *problem = NULL;
+
+    if (!lanyard_provider_supports_grant (self->provider, LANYARD_GRANT_AUTHORIZATION_CODE, &problem))
+      {
+        error = g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED, problem);
+        goto failed;
+      }
+  }
 
   path = lanyard_provider_dup_redirect_path (self->provider);
   self->server = lanyard_loopback_server_new (path);

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * @LANYARD_FLOW_STATUS_NEW: created, not started
  * @LANYARD_FLOW_STATUS_STARTING: preparing the provider and the listener
  * @LANYARD_FLOW_STATUS_WAITING: the authorize URL is ready; waiting for the
- *   browser's redirect
+ *   browser's redirect (or, for the device grant, the user code is ready;
+ *   polling until the person approves)
  * @LANYARD_FLOW_STATUS_EXCHANGING: redirect received; exchanging the code
  *   and fetching the identity
  * @LANYARD_FLOW_STATUS_SUCCEEDED: identity and tokens are available
@@ -37,6 +38,14 @@ void              lanyard_flow_set_timeout (LanyardFlow *self,
                                             guint        seconds);
 void              lanyard_flow_set_login_hint (LanyardFlow *self,
                                                const char  *login_hint);
+void              lanyard_flow_set_grant (LanyardFlow *self,
+                                          LanyardGrant grant);
+LanyardGrant      lanyard_flow_get_grant (LanyardFlow *self);
+const char       *lanyard_flow_get_user_code (LanyardFlow *self);
+const char       *lanyard_flow_get_verification_uri (LanyardFlow *self);
+const char       *lanyard_flow_get_verification_uri_complete (LanyardFlow *self);
+gint64            lanyard_flow_get_device_expires_at (LanyardFlow *self);
+guint             lanyard_flow_get_device_interval (LanyardFlow *self);
 LanyardProvider  *lanyard_flow_get_provider (LanyardFlow *self);
 LanyardFlowStatus lanyard_flow_get_status (LanyardFlow *self);
 const char       *lanyard_flow_get_state (LanyardFlow *self);

@@ -60,6 +60,8 @@ lanyard_provider_demo_configure (LanyardProvider       *provider,
 
   _lanyard_provider_set_client_id (provider, LANYARD_DEMO_CLIENT_ID);
   _lanyard_provider_set_is_demo (provider, TRUE);
+  /* The demo server's address is known once it runs. */
+  _lanyard_provider_set_device_authorization_url (provider, NULL, FALSE);
 
   return TRUE;
 }
@@ -95,6 +97,10 @@ lanyard_provider_demo_prepare_async (LanyardProvider    *provider,
   user = _lanyard_provider_join_url (base, "user");
   revoke = _lanyard_provider_join_url (base, "revoke");
   _lanyard_provider_set_endpoints (provider, authorize, token, user, revoke);
+  {
+    g_autofree char *device = _lanyard_provider_join_url (base, "device/code");
+    _lanyard_provider_set_device_authorization_url (provider, device, TRUE);
+  }
 
   g_task_return_boolean (task, TRUE);
 }
@@ -154,6 +160,7 @@ lanyard_provider_demo_class_init (LanyardProviderDemoClass *klass)
   provider_class->default_scopes = "read_user";
   provider_class->secret_policy = LANYARD_SECRET_OPTIONAL;
   provider_class->configure = lanyard_provider_demo_configure;
+  provider_class->device_flow_default = TRUE;
   provider_class->prepare_async = lanyard_provider_demo_prepare_async;
   provider_class->prepare_finish = lanyard_provider_demo_prepare_finish;
   provider_class->identity_from_userinfo = lanyard_provider_demo_identity_from_userinfo;

@@ -61,6 +61,13 @@ lanyard_provider_github_configure (LanyardProvider       *provider,
   user = _lanyard_provider_join_url (self->api_url, "user");
   _lanyard_provider_set_endpoints (provider, authorize, token, user, NULL);
 
+  /* The device flow (PROVIDERS.md): offered once the app's settings allow
+   * it and `device_flow=true` says so. */
+  {
+    g_autofree char *device = _lanyard_provider_join_url (base_url, "login/device/code");
+    _lanyard_provider_set_device_authorization_url (provider, device, TRUE);
+  }
+
   {
     g_autofree char *page = _lanyard_provider_join_url (base_url, "settings/applications");
     _lanyard_provider_set_revoke_page (provider, page);
@@ -530,6 +537,8 @@ lanyard_provider_github_class_init (LanyardProviderGithubClass *klass)
   /* GitHub takes the login to suggest as `login`. */
   provider_class->login_hint_param = "login";
   provider_class->configure = lanyard_provider_github_configure;
+  provider_class->device_flow_default = FALSE;
+  provider_class->device_flow_hint = N_ ("Turn on “Enable Device Flow” in the OAuth app's settings on GitHub, then set “device_flow=true”.");
   provider_class->identity_from_userinfo = lanyard_provider_github_identity_from_userinfo;
   provider_class->fetch_identity_async = lanyard_provider_github_fetch_identity_async;
   provider_class->fetch_identity_finish = lanyard_provider_github_fetch_identity_finish;

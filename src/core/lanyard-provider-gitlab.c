@@ -61,6 +61,15 @@ lanyard_provider_gitlab_configure (LanyardProvider       *provider,
   /* Git repositories are served below the base URL, over HTTPS. */
   _lanyard_provider_set_web_url (provider, base);
 
+  /* The device grant came with GitLab 17.1 (gitlab.com has it); a
+   * self-managed instance may be older, so it is offered there only when
+   * `device_flow=true` says the instance has it. */
+  {
+    g_autofree char *device = _lanyard_provider_join_url (base, "oauth/authorize_device");
+    _lanyard_provider_set_device_authorization_url (provider, device, TRUE);
+    _lanyard_provider_set_device_flow_default (provider, base_url == NULL);
+  }
+
   /* Matched against the `groups` claim: the full paths of the groups the
    * account is a member of. */
   return _lanyard_provider_read_allowed_orgs (provider, config, "allowed_groups", _ ("groups"), error);
@@ -86,6 +95,7 @@ lanyard_provider_gitlab_class_init (LanyardProviderGitlabClass *klass)
   /* GitLab has no parameter naming the account to sign in as. */
   provider_class->login_hint_param = NULL;
   provider_class->configure = lanyard_provider_gitlab_configure;
+  provider_class->device_flow_hint = N_ ("GitLab offers it since version 17.1; set “device_flow=true” if this instance runs 17.1 or newer.");
   provider_class->identity_from_userinfo = lanyard_provider_gitlab_identity_from_userinfo;
 }
 

@@ -27,20 +27,46 @@ G_DEFINE_FINAL_TYPE (LanyardProviderGoogle, lanyard_provider_google, LANYARD_TYP
 
 #define GOOGLE_ISSUER "https://accounts.google.com"
 
+/* The scopes Google allows for "TVs and Limited Input devices" clients
+ * (its "OAuth 2.0 for TV and Limited-Input Device Applications" page,
+ * "Allowed scopes"); it refuses others with invalid_scope. */
+static const char *const device_scopes[] = {
+  "openid",
+  "email",
+  "profile",
+  "https://www.googleapis.com/auth/userinfo.email",
+  "https://www.googleapis.com/auth/userinfo.profile",
+  "https://www.googleapis.com/auth/drive.appdata",
+  "https://www.googleapis.com/auth/drive.file",
+  "https://www.googleapis.com/auth/youtube",
+  "https://www.googleapis.com/auth/youtube.readonly",
+  NULL,
+};
+
+static const char *
+first_scope_refused_for_devices (const char *const *scopes)
+{
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    if (!g_strv_contains (device_scopes, scopes[i]))
+      return scopes[i];
+  return NULL;
+}
+
 static gboolean
 lanyard_provider_google_configure (LanyardProvider       *provider,
                                    LanyardProviderConfig *config,
                                    GError               **error)
 {
   LanyardProviderGoogle *self = LANYARD_PROVIDER_GOOGLE (provider);
-  const char            *issuer, *authorize, *token, *userinfo, *revoke, *keys;
+  const char            *issuer, *authorize, *token, *userinfo, *revoke, *keys, *device;
 
   if (!lanyard_provider_config_get_url (config, "issuer", FALSE, &issuer, error) ||
       !lanyard_provider_config_get_url (config, "authorize_url", FALSE, &authorize, error) ||
       !lanyard_provider_config_get_url (config, "token_url", FALSE, &token, error) ||
       !lanyard_provider_config_get_url (config, "userinfo_url", FALSE, &userinfo, error) ||
       !lanyard_provider_config_get_url (config, "revocation_url", FALSE, &revoke, error) ||
-      !lanyard_provider_config_get_url (config, "jwks_url", FALSE, &keys, error))
+      !lanyard_provider_config_get_url (config, "jwks_url", FALSE, &keys, error) ||
+      !lanyard_provider_config_get_url (config, "device_authorization_url", FALSE, &device, error))
     return FALSE;
 
   _lanyard_provider_set_endpoints (provider,
@@ -53,6 +79,20 @@ lanyard_provider_google_configure (LanyardProvider       *provider,
   _lanyard_provider_set_issuer (provider, self->issuer, FALSE);
   _lanyard_provider_set_browser_policy (provider, LANYARD_BROWSER_POLICY_SYSTEM_ONLY);
   _lanyard_provider_set_revoke_page (provider, "https://myaccount.google.com/permissions");
+
+  _lanyard_provider_set_device_authorization_url (provider, device != NULL ? device : "https://oauth2.googleapis.com/device/code", TRUE);
+  {
+    const char *refused = first_scope_refused_for_devices (lanyard_provider_get_scopes (provider));
+
+    if (refused != NULL)
+      {
+        g_autofree char *problem = g_strdup_printf (_ ("Google does not allow the scope “%s” when signing in on another device; "
+                                                       "it allows only %s. Remove it from “scopes”, or sign in with the browser."),
+                                                    refused, "openid, email, profile, drive.file, drive.appdata, youtube, youtube.readonly");
+
+        _lanyard_provider_set_device_problem (provider, problem);
+      }
+  }
 
   /* Matched against the ID token's `hd`, the Workspace domain; never the
    * e-mail's domain, which a gmail.com account can have too. */
@@ -128,6 +168,9 @@ lanyard_provider_google_class_init (LanyardProviderGoogleClass *klass)
   /* OpenID Connect Core §3.1.2.1; Google fills in the e-mail. */
   provider_class->login_hint_param = "login_hint";
   provider_class->configure = lanyard_provider_google_configure;
+  provider_class->device_flow_hint = N_ ("It needs an OAuth client of the type “TVs and Limited Input devices” in the Google Cloud "
+                                         "console: configure a second Google provider with that client's ID and secret and "
+                                         "“device_flow=only”.");
   provider_class->add_authorize_params = lanyard_provider_google_add_authorize_params;
   provider_class->check_issuer = lanyard_provider_google_check_issuer;
   provider_class->identity_from_userinfo = lanyard_provider_google_identity_from_userinfo;

@@ -75,6 +75,10 @@ lanyard_provider_microsoft_configure (LanyardProvider       *provider,
   authorize = _lanyard_provider_join_url (base, "authorize");
   token = _lanyard_provider_join_url (base, "token");
   _lanyard_provider_set_endpoints (provider, authorize, token, NULL, NULL);
+  {
+    g_autofree char *device = _lanyard_provider_join_url (base, "devicecode");
+    _lanyard_provider_set_device_authorization_url (provider, device, TRUE);
+  }
   _lanyard_provider_set_redirect_host (provider, "localhost");
   if (g_str_equal (self->tenant, "consumers"))
     _lanyard_provider_set_revoke_page (provider, "https://account.live.com/consent/Manage");
@@ -259,6 +263,8 @@ lanyard_provider_microsoft_class_init (LanyardProviderMicrosoftClass *klass)
   /* OpenID Connect Core §3.1.2.1; Microsoft fills in the e-mail. */
   provider_class->login_hint_param = "login_hint";
   provider_class->configure = lanyard_provider_microsoft_configure;
+  provider_class->device_flow_hint = N_ ("Turn on “Allow public client flows” on the app registration's Authentication page "
+                                         "in the Microsoft Entra admin center, then set “device_flow=true”.");
   provider_class->check_issuer = lanyard_provider_microsoft_check_issuer;
   provider_class->identity_from_userinfo = lanyard_provider_microsoft_identity_from_userinfo;
   provider_class->fetch_identity_async = lanyard_provider_microsoft_fetch_identity_async;

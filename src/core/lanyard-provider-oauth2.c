@@ -44,12 +44,13 @@ lanyard_provider_oauth2_configure (LanyardProvider       *provider,
                                    GError               **error)
 {
   LanyardProviderOauth2 *self = LANYARD_PROVIDER_OAUTH2 (provider);
-  const char            *authorize, *token, *userinfo, *revoke;
+  const char            *authorize, *token, *userinfo, *revoke, *device;
 
   if (!lanyard_provider_config_get_url (config, "authorize_url", TRUE, &authorize, error) ||
       !lanyard_provider_config_get_url (config, "token_url", TRUE, &token, error) ||
       !lanyard_provider_config_get_url (config, "userinfo_url", TRUE, &userinfo, error) ||
-      !lanyard_provider_config_get_url (config, "revocation_url", FALSE, &revoke, error))
+      !lanyard_provider_config_get_url (config, "revocation_url", FALSE, &revoke, error) ||
+      !lanyard_provider_config_get_url (config, "device_authorization_url", FALSE, &device, error))
     return FALSE;
 
   self->id_field = dup_field (config, "id_field", NULL);
@@ -66,6 +67,8 @@ lanyard_provider_oauth2_configure (LanyardProvider       *provider,
   self->avatar_field = dup_field (config, "avatar_field", "picture");
 
   _lanyard_provider_set_endpoints (provider, authorize, token, userinfo, revoke);
+  /* Offered exactly when configured. */
+  _lanyard_provider_set_device_authorization_url (provider, device, TRUE);
   return TRUE;
 }
 
@@ -118,6 +121,7 @@ lanyard_provider_oauth2_class_init (LanyardProviderOauth2Class *klass)
   provider_class->default_scopes = NULL;
   provider_class->secret_policy = LANYARD_SECRET_OPTIONAL;
   provider_class->configure = lanyard_provider_oauth2_configure;
+  provider_class->device_flow_default = TRUE;
   provider_class->identity_from_userinfo = lanyard_provider_oauth2_identity_from_userinfo;
 }
 

@@ -51,6 +51,8 @@ lanyard_provider_oidc_configure (LanyardProvider       *provider,
     }
 
   self->issuer = g_strdup (issuer);
+  /* Whether it has a device authorization endpoint, discovery will say. */
+  _lanyard_provider_set_device_authorization_url (provider, NULL, FALSE);
   return TRUE;
 }
 
@@ -91,6 +93,7 @@ discovery_cb (GObject      *object,
   _lanyard_provider_set_endpoints (provider, discovery->authorization_endpoint, discovery->token_endpoint,
                                    discovery->userinfo_endpoint, discovery->revocation_endpoint);
   _lanyard_provider_set_jwks_uri (provider, discovery->jwks_uri);
+  _lanyard_provider_set_device_authorization_url (provider, discovery->device_authorization_endpoint, TRUE);
   _lanyard_provider_set_issuer (provider, self->issuer, discovery->iss_parameter_supported);
 
   lifetime = reply->max_age >= 0 ? MIN (reply->max_age, MAX_DISCOVERY_LIFETIME) : MAX_DISCOVERY_LIFETIME;
@@ -165,6 +168,8 @@ lanyard_provider_oidc_class_init (LanyardProviderOidcClass *klass)
   /* OpenID Connect Core §3.1.2.1: a hint the server may use. */
   provider_class->login_hint_param = "login_hint";
   provider_class->configure = lanyard_provider_oidc_configure;
+  /* Offered when discovery names a device_authorization_endpoint. */
+  provider_class->device_flow_default = TRUE;
   provider_class->prepare_async = lanyard_provider_oidc_prepare_async;
   provider_class->prepare_finish = lanyard_provider_oidc_prepare_finish;
   provider_class->identity_from_userinfo = lanyard_provider_oidc_identity_from_userinfo;

@@ -83,6 +83,13 @@ gboolean         _lanyard_provider_apply_claims (LanyardProvider *self,
                                                  JsonObject      *claims,
                                                  JsonObject      *id_token_claims,
                                                  GError         **error);
+void             _lanyard_provider_set_device_authorization_url (LanyardProvider *self,
+                                                                 const char      *url,
+                                                                 gboolean         known);
+void             _lanyard_provider_set_device_flow_default (LanyardProvider *self,
+                                                            gboolean         offered);
+void             _lanyard_provider_set_device_problem (LanyardProvider *self,
+                                                       const char      *problem);
 char            *_lanyard_provider_join_url (const char *base,
                                              const char *path);
 

@@ -22,6 +22,15 @@
  * The client secret stays inside this object: there is no public getter, so
  * it cannot reach the bus or a log by accident.
  */
+/* The `device_flow` key. */
+typedef enum
+{
+  DEVICE_SETTING_UNSET,
+  DEVICE_SETTING_OFF,
+  DEVICE_SETTING_ON,
+  DEVICE_SETTING_ONLY, /* the device grant and nothing else (Google's TV clients) */
+} LanyardDeviceSetting;
+
 typedef struct
 {
   char                *id;
@@ -43,6 +52,11 @@ typedef struct
   gint64               clock_skew;
   char                *jwks_uri;
   guint                redirect_port;
+  char                *device_authorization_url;
+  char                *device_problem; /* why the device grant cannot work, when known */
+  LanyardDeviceSetting device_setting;
+  guint                device_url_known : 1; /* false until discovery said */
+  guint                device_default : 1;
   guint                iss_parameter_supported : 1;
   guint                is_demo : 1;
   guint                store_tokens : 1;
@@ -91,6 +105,8 @@ lanyard_provider_finalize (GObject *object)
   g_clear_object (&priv->session);
   g_clear_object (&priv->jwks_cache);
   g_free (priv->jwks_uri);
+  g_free (priv->device_authorization_url);
+  g_free (priv->device_problem);
 
   g_strfreev (priv->allowed_orgs);
   g_strfreev (priv->allowed_email_domains);
@@ -1118,6 +1134,30 @@ lanyard_provider_configure (LanyardProvider       *self,
     }
   priv->store_tokens = g_strcmp0 (value, "false") != 0;
 
+  /* The device authorization grant (RFC 8628): `true`, `false`, or
+   * `only` for a client that can do nothing else (Google's "TVs and
+   * Limited Input devices" type). Unset, the type decides. */
+  priv->device_default = klass->device_flow_default;
+  priv->device_url_known = TRUE;
+  value = lanyard_provider_config_get (config, "device_flow");
+  if (value != NULL)
+    {
+      if (g_str_equal (value, "true"))
+        priv->device_setting = DEVICE_SETTING_ON;
+      else if (g_str_equal (value, "false"))
+        priv->device_setting = DEVICE_SETTING_OFF;
+      else if (g_str_equal (value, "only"))
+        priv->device_setting = DEVICE_SETTING_ONLY;
+      else
+        {
+          g_autofree char *shown = g_utf8_make_valid (value, MIN (strlen (value), 64));
+
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                       _ ("“device_flow” must be “true”, “false” or “only”, not “%s”"), shown);
+          return FALSE;
+        }
+    }
+
   if (!klass->configure (self, config, error))
     return FALSE;
 
@@ -1125,6 +1165,20 @@ lanyard_provider_configure (LanyardProvider       *self,
    * says them. */
   if (lanyard_provider_get_uses_nonce (self) && !read_claim_rules (self, config, error))
     return FALSE;
+
+  if (priv->device_setting == DEVICE_SETTING_ONLY && priv->device_url_known &&
+      priv->device_authorization_url == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                   _ ("“device_flow=only”, but %s has no device authorization endpoint to sign in with"),
+                   priv->display_name);
+      return FALSE;
+    }
+  if (priv->device_setting == DEVICE_SETTING_ONLY && priv->device_problem != NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED, "%s", priv->device_problem);
+      return FALSE;
+    }
 
   /* The demo provider sets its own client id in configure(). */
   if (priv->client_id == NULL)
@@ -1345,6 +1399,93 @@ _lanyard_provider_set_endpoints (LanyardProvider *self,
   set_str (&priv->token_url, token_url);
   set_str (&priv->userinfo_url, userinfo_url);
   set_str (&priv->revocation_url, revocation_url);
+}
+
+/**
+ * _lanyard_provider_set_device_authorization_url:
+ * @url: (nullable): the device authorization endpoint (RFC 8628 §3.1)
+ * @known: %FALSE while it is not known whether the provider has one (an
+ *   OpenID provider before its discovery document was read)
+ */
+void
+_lanyard_provider_set_device_authorization_url (LanyardProvider *self,
+                                                const char      *url,
+                                                gboolean         known)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->device_authorization_url, url);
+  priv->device_url_known = known;
+}
+
+void
+_lanyard_provider_set_device_flow_default (LanyardProvider *self,
+                                           gboolean         offered)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  priv->device_default = offered;
+}
+
+/**
+ * _lanyard_provider_set_device_problem:
+ * @problem: (nullable): why the device grant cannot work with this
+ *   configuration (Google: a scope it does not allow there)
+ */
+void
+_lanyard_provider_set_device_problem (LanyardProvider *self,
+                                      const char      *problem)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+
+  set_str (&priv->device_problem, problem);
+}
+
+/**
+ * lanyard_provider_supports_grant:
+ * @problem: (out) (optional) (transfer full): why not, in words, when it
+ *   does not
+ *
+ * Whether a sign-in with @grant can work with this configuration. For an
+ * OpenID provider whose discovery document was not read yet, the device
+ * grant counts as possible; the sign-in reads the document and says so
+ * when it has no `device_authorization_endpoint`.
+ */
+gboolean
+lanyard_provider_supports_grant (LanyardProvider *self,
+                                 LanyardGrant     grant,
+                                 char           **problem)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  LanyardProviderClass   *klass = LANYARD_PROVIDER_GET_CLASS (self);
+  char                   *why = NULL;
+
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+
+  if (grant == LANYARD_GRANT_AUTHORIZATION_CODE)
+    {
+      if (priv->device_setting == DEVICE_SETTING_ONLY)
+        why = g_strdup_printf (_ ("%s is set up for signing in on another device only (“device_flow=only”)."),
+                               priv->display_name);
+    }
+  else if (priv->device_setting == DEVICE_SETTING_OFF)
+    why = g_strdup_printf (_ ("Signing in on another device is turned off for %s (“device_flow=false”)."),
+                           priv->display_name);
+  else if (priv->device_setting == DEVICE_SETTING_UNSET && !priv->device_default)
+    why = g_strdup_printf (_ ("Signing in on another device is not turned on for %s. %s"), priv->display_name,
+                           klass->device_flow_hint != NULL ? _ (klass->device_flow_hint)
+                                                           : _ ("Set “device_flow=true” if the provider offers it."));
+  else if (priv->device_problem != NULL)
+    why = g_strdup (priv->device_problem);
+  else if (priv->device_url_known && priv->device_authorization_url == NULL)
+    why = g_strdup_printf (_ ("%s does not offer signing in on another device (it has no device authorization endpoint)."),
+                           priv->display_name);
+
+  if (problem != NULL)
+    *problem = why;
+  else
+    g_free (why);
+  return why == NULL;
 }
 
 void
@@ -1751,8 +1892,10 @@ lanyard_provider_build_authorize_url (LanyardProvider *self,
 
 typedef struct
 {
-  LanyardTokenSet *previous;
-  LanyardTokenSet *result;
+  LanyardTokenSet  *previous;
+  LanyardTokenSet  *result;
+  gboolean          device; /* a device grant's poll (RFC 8628 §3.4) */
+  LanyardDevicePoll poll;
 } TokenRequestData;
 
 static void
@@ -1803,6 +1946,36 @@ token_request_cb (GObject      *object,
     }
 
   fields = lanyard_http_parse_fields (reply->content_type, reply->body, &parse_error);
+
+  /* RFC 8628 §3.5: the answers that keep a device sign-in going, and the
+   * one that ends it for lack of time, in words of its own. */
+  if (data->device && fields != NULL && g_hash_table_lookup (fields, "error") != NULL)
+    {
+      const char *code = g_hash_table_lookup (fields, "error");
+
+      if (g_str_equal (code, "authorization_pending") || g_str_equal (code, "slow_down"))
+        {
+          data->poll = g_str_equal (code, "slow_down") ? LANYARD_DEVICE_POLL_SLOW_DOWN : LANYARD_DEVICE_POLL_PENDING;
+          g_task_return_pointer (task, NULL, NULL);
+          return;
+        }
+      if (g_str_equal (code, "expired_token"))
+        {
+          g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                                   _ ("The code for signing in to %s expired before the sign-in was approved. "
+                                      "Start again for a new code."),
+                                   name);
+          return;
+        }
+      if (g_str_equal (code, "access_denied"))
+        {
+          g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_ACCESS_DENIED,
+                                   _ ("The sign-in to %s was declined on the other device. Start again and approve it "
+                                      "to link this account."),
+                                   name);
+          return;
+        }
+    }
 
   /* A refresh refused with 400 or 401 and an empty body, or a body that
    * names no OAuth error (glewlwyd, for a revoked or expired refresh
@@ -1888,6 +2061,7 @@ send_token_request (LanyardProvider *self,
   TokenRequestData *data = g_new0 (TokenRequestData, 1);
 
   data->previous = previous != NULL ? g_object_ref (previous) : NULL;
+  data->device = g_task_get_source_tag (task) == lanyard_provider_poll_device_token_async;
   g_task_set_task_data (task, data, (GDestroyNotify) token_request_data_free);
 
   /* Client authentication in the body (client_secret_post): every provider
@@ -2218,4 +2392,180 @@ lanyard_provider_recheck_finish (LanyardProvider *self,
                                  GError         **error)
 {
   return lanyard_provider_fetch_identity_finish (self, result, error);
+}
+
+static void
+device_authorization_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *self = g_task_get_source_object (task);
+  const char      *name = lanyard_provider_get_display_name (self);
+  g_autoptr(LanyardHttpReply) reply = NULL;
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  LanyardDeviceAuthorization *authorization;
+  const char                 *oauth_error;
+
+  reply = lanyard_http_send_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fields = lanyard_http_parse_fields (reply->content_type, reply->body, &parse_error);
+  oauth_error = fields != NULL ? g_hash_table_lookup (fields, "error") : NULL;
+
+  /* GitHub's word, with status 200, for an app whose settings do not
+   * allow it. */
+  if (g_strcmp0 (oauth_error, "device_flow_disabled") == 0)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED,
+                               _ ("%s does not allow this application to sign in on another device. Turn on “Enable Device "
+                                  "Flow” in the OAuth app's settings at %s, or set “device_flow=false”."),
+                               name, name);
+      return;
+    }
+  if (!lanyard_http_check_reply (reply, fields, name, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (fields == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               _ ("%s's answer to the request for a sign-in code is unreadable: %s"),
+                               name, parse_error->message);
+      return;
+    }
+
+  authorization = lanyard_device_authorization_parse (fields, name, &error);
+  if (authorization == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, authorization, (GDestroyNotify) lanyard_device_authorization_free);
+}
+
+/**
+ * lanyard_provider_request_device_authorization_async:
+ *
+ * Asks the device authorization endpoint for a device code and a user code
+ * (RFC 8628 §3.1), with the client id and the configured scopes. The
+ * answer is bounded (%LANYARD_HTTP_MAX_BODY, the JSON limits) and every
+ * member checked (lanyard_device_authorization_parse()).
+ */
+void
+lanyard_provider_request_device_authorization_async (LanyardProvider    *self,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data)
+{
+  LanyardProviderPrivate *priv = lanyard_provider_get_instance_private (self);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *problem = NULL;
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_request_device_authorization_async);
+
+  if (!lanyard_provider_supports_grant (self, LANYARD_GRANT_DEVICE, &problem))
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED, "%s", problem);
+      return;
+    }
+  if (priv->device_authorization_url == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED,
+                               _ ("%s does not offer signing in on another device (it has no device authorization endpoint)."),
+                               priv->display_name);
+      return;
+    }
+
+  /* No client secret here: RFC 8628 §3.1 asks for client authentication
+   * only of confidential clients, and none of the providers wants it at
+   * this endpoint (Google takes it at the token endpoint). */
+  scope = g_strjoinv (" ", priv->scopes);
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (char *) "client_id", priv->client_id);
+  if (scope[0] != '\0')
+    g_hash_table_insert (params, (char *) "scope", scope);
+
+  message = lanyard_http_new_form_post (priv->device_authorization_url, params);
+  lanyard_http_send_async (priv->session, message, priv->display_name, cancellable,
+                           device_authorization_cb, g_steal_pointer (&task));
+}
+
+/**
+ * lanyard_provider_request_device_authorization_finish:
+ *
+ * Returns: (transfer full): the codes and where the person enters them
+ */
+LanyardDeviceAuthorization *
+lanyard_provider_request_device_authorization_finish (LanyardProvider *self,
+                                                      GAsyncResult    *result,
+                                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lanyard_provider_poll_device_token_async:
+ * @device_code: from the device authorization answer
+ *
+ * One poll of the token endpoint (RFC 8628 §3.4). The caller keeps the
+ * interval (#LanyardDeviceGrant).
+ */
+void
+lanyard_provider_poll_device_token_async (LanyardProvider    *self,
+                                          const char         *device_code,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data)
+{
+  g_autoptr(GHashTable) params = NULL;
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (device_code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_poll_device_token_async);
+
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (char *) "grant_type", (char *) "urn:ietf:params:oauth:grant-type:device_code");
+  g_hash_table_insert (params, (char *) "device_code", (char *) device_code);
+
+  send_token_request (self, params, NULL, task);
+}
+
+/**
+ * lanyard_provider_poll_device_token_finish:
+ * @poll: (out): whether the tokens came, or to ask again (and how fast)
+ *
+ * Returns: (transfer full) (nullable): the tokens when @poll is
+ *   %LANYARD_DEVICE_POLL_APPROVED; %NULL without an error when the person
+ *   has not answered yet; %NULL with an error when the sign-in is over
+ *   (`access_denied`, `expired_token`, any other error)
+ */
+LanyardTokenSet *
+lanyard_provider_poll_device_token_finish (LanyardProvider   *self,
+                                           GAsyncResult      *result,
+                                           LanyardDevicePoll *poll,
+                                           GError           **error)
+{
+  TokenRequestData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  *poll = data != NULL ? data->poll : LANYARD_DEVICE_POLL_APPROVED;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "lanyard-device-authorization.h"
 #include "lanyard-identity.h"
 #include "lanyard-jwks-cache.h"
 #include "lanyard-provider-config.h"
@@ -37,6 +38,32 @@ typedef enum
   LANYARD_SECRET_FORBIDDEN,
 } LanyardSecretPolicy;
 
+/**
+ * LanyardGrant:
+ * @LANYARD_GRANT_AUTHORIZATION_CODE: the browser sign-in (RFC 6749 §4.1
+ *   with PKCE over a loopback redirect)
+ * @LANYARD_GRANT_DEVICE: the device authorization grant (RFC 8628): a code
+ *   the person enters on another device
+ */
+typedef enum
+{
+  LANYARD_GRANT_AUTHORIZATION_CODE,
+  LANYARD_GRANT_DEVICE,
+} LanyardGrant;
+
+/**
+ * LanyardDevicePoll:
+ * @LANYARD_DEVICE_POLL_APPROVED: the tokens came
+ * @LANYARD_DEVICE_POLL_PENDING: `authorization_pending`: ask again later
+ * @LANYARD_DEVICE_POLL_SLOW_DOWN: `slow_down`: ask again, 5 s slower
+ */
+typedef enum
+{
+  LANYARD_DEVICE_POLL_APPROVED,
+  LANYARD_DEVICE_POLL_PENDING,
+  LANYARD_DEVICE_POLL_SLOW_DOWN,
+} LanyardDevicePoll;
+
 #define LANYARD_TYPE_PROVIDER (lanyard_provider_get_type ())
 G_DECLARE_DERIVABLE_TYPE (LanyardProvider, lanyard_provider, LANYARD, PROVIDER, GObject)
 
@@ -59,6 +86,11 @@ G_DECLARE_DERIVABLE_TYPE (LanyardProvider, lanyard_provider, LANYARD, PROVIDER, 
  * @check_issuer: checks an ID token's `iss`; the default wants the
  *   provider's issuer exactly
  * @revoke_async: revokes at the provider; the default is RFC 7009
+ * @device_flow_default: whether the device grant is offered when
+ *   `device_flow` is not set (a subclass may change it per instance with
+ *   _lanyard_provider_set_device_flow_default())
+ * @device_flow_hint: (nullable): what turning the device grant on takes
+ *   at this provider, said when it is off by default (marked with N_())
  *
  * What differs between providers. Everything else (authorize URL, code
  * exchange, refresh, HTTP and error handling) is shared.
@@ -109,7 +141,10 @@ struct _LanyardProviderClass
                              GAsyncResult    *result,
                              GError         **error);
 
-  gpointer padding[8];
+  gboolean    device_flow_default;
+  const char *device_flow_hint;
+
+  gpointer padding[6];
 };
 
 gboolean lanyard_provider_configure (LanyardProvider       *self,
@@ -139,70 +174,89 @@ const char *const   *lanyard_provider_get_allowed_orgs (LanyardProvider *self);
 gboolean             lanyard_provider_get_store_tokens (LanyardProvider *self);
 void                 lanyard_provider_set_jwks_cache (LanyardProvider  *self,
                                                       LanyardJwksCache *cache);
+gboolean             lanyard_provider_supports_grant (LanyardProvider *self,
+                                                      LanyardGrant     grant,
+                                                      char           **problem);
 
-void             lanyard_provider_prepare_async (LanyardProvider    *self,
-                                                 GCancellable       *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer            user_data);
-gboolean         lanyard_provider_prepare_finish (LanyardProvider *self,
-                                                  GAsyncResult    *result,
-                                                  GError         **error);
-char            *lanyard_provider_build_authorize_url (LanyardProvider *self,
-                                                       const char      *redirect_uri,
-                                                       const char      *state,
-                                                       const char      *code_challenge,
-                                                       const char      *nonce,
-                                                       const char      *login_hint);
-void             lanyard_provider_exchange_code_async (LanyardProvider    *self,
-                                                       const char         *code,
-                                                       const char         *code_verifier,
-                                                       const char         *redirect_uri,
-                                                       GCancellable       *cancellable,
-                                                       GAsyncReadyCallback callback,
-                                                       gpointer            user_data);
-LanyardTokenSet *lanyard_provider_exchange_code_finish (LanyardProvider *self,
-                                                        GAsyncResult    *result,
-                                                        GError         **error);
-void             lanyard_provider_refresh_async (LanyardProvider    *self,
-                                                 LanyardTokenSet    *tokens,
-                                                 GCancellable       *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer            user_data);
-LanyardTokenSet *lanyard_provider_refresh_finish (LanyardProvider *self,
-                                                  GAsyncResult    *result,
-                                                  GError         **error);
-void             lanyard_provider_fetch_identity_async (LanyardProvider    *self,
-                                                        LanyardTokenSet    *tokens,
-                                                        const char         *nonce,
-                                                        GCancellable       *cancellable,
-                                                        GAsyncReadyCallback callback,
-                                                        gpointer            user_data);
-LanyardIdentity *lanyard_provider_fetch_identity_finish (LanyardProvider *self,
-                                                         GAsyncResult    *result,
-                                                         GError         **error);
-void             lanyard_provider_recheck_async (LanyardProvider    *self,
-                                                 LanyardTokenSet    *tokens,
-                                                 GCancellable       *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer            user_data);
-LanyardIdentity *lanyard_provider_recheck_finish (LanyardProvider *self,
-                                                  GAsyncResult    *result,
-                                                  GError         **error);
-void             lanyard_provider_check_access_token_async (LanyardProvider    *self,
+void                        lanyard_provider_prepare_async (LanyardProvider    *self,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+gboolean                    lanyard_provider_prepare_finish (LanyardProvider *self,
+                                                             GAsyncResult    *result,
+                                                             GError         **error);
+char                       *lanyard_provider_build_authorize_url (LanyardProvider *self,
+                                                                  const char      *redirect_uri,
+                                                                  const char      *state,
+                                                                  const char      *code_challenge,
+                                                                  const char      *nonce,
+                                                                  const char      *login_hint);
+void                        lanyard_provider_exchange_code_async (LanyardProvider    *self,
+                                                                  const char         *code,
+                                                                  const char         *code_verifier,
+                                                                  const char         *redirect_uri,
+                                                                  GCancellable       *cancellable,
+                                                                  GAsyncReadyCallback callback,
+                                                                  gpointer            user_data);
+LanyardTokenSet            *lanyard_provider_exchange_code_finish (LanyardProvider *self,
+                                                                   GAsyncResult    *result,
+                                                                   GError         **error);
+void                        lanyard_provider_refresh_async (LanyardProvider    *self,
                                                             LanyardTokenSet    *tokens,
                                                             GCancellable       *cancellable,
                                                             GAsyncReadyCallback callback,
                                                             gpointer            user_data);
-gboolean         lanyard_provider_check_access_token_finish (LanyardProvider *self,
+LanyardTokenSet            *lanyard_provider_refresh_finish (LanyardProvider *self,
                                                              GAsyncResult    *result,
                                                              GError         **error);
-void             lanyard_provider_revoke_async (LanyardProvider    *self,
-                                                LanyardTokenSet    *tokens,
-                                                GCancellable       *cancellable,
-                                                GAsyncReadyCallback callback,
-                                                gpointer            user_data);
-gboolean         lanyard_provider_revoke_finish (LanyardProvider *self,
-                                                 GAsyncResult    *result,
-                                                 GError         **error);
+void                        lanyard_provider_fetch_identity_async (LanyardProvider    *self,
+                                                                   LanyardTokenSet    *tokens,
+                                                                   const char         *nonce,
+                                                                   GCancellable       *cancellable,
+                                                                   GAsyncReadyCallback callback,
+                                                                   gpointer            user_data);
+LanyardIdentity            *lanyard_provider_fetch_identity_finish (LanyardProvider *self,
+                                                                    GAsyncResult    *result,
+                                                                    GError         **error);
+void                        lanyard_provider_request_device_authorization_async (LanyardProvider    *self,
+                                                                                 GCancellable       *cancellable,
+                                                                                 GAsyncReadyCallback callback,
+                                                                                 gpointer            user_data);
+LanyardDeviceAuthorization *lanyard_provider_request_device_authorization_finish (LanyardProvider *self,
+                                                                                  GAsyncResult    *result,
+                                                                                  GError         **error);
+void                        lanyard_provider_poll_device_token_async (LanyardProvider    *self,
+                                                                      const char         *device_code,
+                                                                      GCancellable       *cancellable,
+                                                                      GAsyncReadyCallback callback,
+                                                                      gpointer            user_data);
+LanyardTokenSet            *lanyard_provider_poll_device_token_finish (LanyardProvider   *self,
+                                                                       GAsyncResult      *result,
+                                                                       LanyardDevicePoll *poll,
+                                                                       GError           **error);
+void                        lanyard_provider_recheck_async (LanyardProvider    *self,
+                                                            LanyardTokenSet    *tokens,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+LanyardIdentity            *lanyard_provider_recheck_finish (LanyardProvider *self,
+                                                             GAsyncResult    *result,
+                                                             GError         **error);
+void                        lanyard_provider_check_access_token_async (LanyardProvider    *self,
+                                                                       LanyardTokenSet    *tokens,
+                                                                       GCancellable       *cancellable,
+                                                                       GAsyncReadyCallback callback,
+                                                                       gpointer            user_data);
+gboolean                    lanyard_provider_check_access_token_finish (LanyardProvider *self,
+                                                                        GAsyncResult    *result,
+                                                                        GError         **error);
+void                        lanyard_provider_revoke_async (LanyardProvider    *self,
+                                                           LanyardTokenSet    *tokens,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+gboolean                    lanyard_provider_revoke_finish (LanyardProvider *self,
+                                                            GAsyncResult    *result,
+                                                            GError         **error);
 
 G_END_DECLS

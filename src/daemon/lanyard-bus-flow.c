@@ -274,11 +274,16 @@ lanyard_bus_flow_new (LanyardFlow          *flow,
   self->path = g_strdup (path);
 
   lanyard_dbus_flow_set_provider_id (iface, lanyard_provider_get_id (provider));
-  lanyard_dbus_flow_set_authorize_url (iface, lanyard_flow_get_authorize_url (flow));
-  lanyard_dbus_flow_set_redirect_uri (iface, lanyard_flow_get_redirect_uri (flow));
+  lanyard_dbus_flow_set_authorize_url (iface, lanyard_flow_get_authorize_url (flow) ?: "");
+  lanyard_dbus_flow_set_redirect_uri (iface, lanyard_flow_get_redirect_uri (flow) ?: "");
   lanyard_dbus_flow_set_browser_policy (iface, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_BROWSER_POLICY, lanyard_provider_get_browser_policy (provider) == LANYARD_BROWSER_POLICY_SYSTEM_ONLY ? LANYARD_DBUS_BROWSER_POLICY_SYSTEM : LANYARD_DBUS_BROWSER_POLICY_ANY));
   lanyard_dbus_flow_set_status (iface, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_FLOW_STATUS, LANYARD_DBUS_FLOW_STATUS_WAITING));
   lanyard_dbus_flow_set_account (iface, "/");
+  lanyard_dbus_flow_set_grant (iface, lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, lanyard_flow_get_grant (flow) == LANYARD_GRANT_DEVICE ? LANYARD_DBUS_GRANT_DEVICE : LANYARD_DBUS_GRANT_AUTHORIZATION_CODE));
+  lanyard_dbus_flow_set_user_code (iface, lanyard_flow_get_user_code (flow) ?: "");
+  lanyard_dbus_flow_set_verification_uri (iface, lanyard_flow_get_verification_uri (flow) ?: "");
+  lanyard_dbus_flow_set_verification_uri_complete (iface, lanyard_flow_get_verification_uri_complete (flow) ?: "");
+  lanyard_dbus_flow_set_expires_at (iface, lanyard_flow_get_device_expires_at (flow));
   return self;
 }
 

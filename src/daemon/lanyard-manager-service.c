@@ -166,6 +166,18 @@ lanyard_manager_service_handle_list_providers (LanyardDBusManager    *manager,
       g_variant_dict_insert (&dict, "managed", "b", entry->locked);
       g_variant_dict_insert (&dict, "browser-policy", "s", browser_policy_nick (entry->provider));
       g_variant_dict_insert (&dict, "added", "b", lanyard_server_registrar_is_added (self->servers, entry->id));
+      if (entry->provider != NULL)
+        {
+          g_autofree char *device_problem = NULL;
+          g_autoptr(GPtrArray) grants = g_ptr_array_new ();
+
+          if (lanyard_provider_supports_grant (entry->provider, LANYARD_GRANT_AUTHORIZATION_CODE, NULL))
+            g_ptr_array_add (grants, (char *) lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_AUTHORIZATION_CODE));
+          if (lanyard_provider_supports_grant (entry->provider, LANYARD_GRANT_DEVICE, &device_problem))
+            g_ptr_array_add (grants, (char *) lanyard_dbus_enum_to_nick (LANYARD_TYPE_DBUS_GRANT, LANYARD_DBUS_GRANT_DEVICE));
+          g_variant_dict_insert_value (&dict, "grants", g_variant_new_strv ((const char *const *) grants->pdata, grants->len));
+          g_variant_dict_insert (&dict, "device-problem", "s", device_problem ?: "");
+        }
       {
         g_autofree char *server = provider_server (entry);
 
@@ -382,12 +394,33 @@ started_cb (GObject      *object,
  * provider. Others are ignored, so that a program written for a newer
  * daemon still signs in here. */
 static gboolean
-read_start_options (GVariant *options,
-                    char    **login_hint,
-                    GError  **error)
+read_start_options (GVariant     *options,
+                    char        **login_hint,
+                    LanyardGrant *grant,
+                    GError      **error)
 {
   g_autoptr(GVariant) hint = g_variant_lookup_value (options, "login_hint", NULL);
+  g_autoptr(GVariant) grant_value = g_variant_lookup_value (options, "grant", NULL);
   const char *value;
+
+  /* `grant` (s): "authorization_code" (the browser, the default) or
+   * "device". An unknown one is refused, not ignored: a program asking
+   * for a kind of sign-in must not silently get another. */
+  *grant = LANYARD_GRANT_AUTHORIZATION_CODE;
+  if (grant_value != NULL)
+    {
+      int nick = g_variant_is_of_type (grant_value, G_VARIANT_TYPE_STRING)
+        ? lanyard_dbus_enum_from_nick (LANYARD_TYPE_DBUS_GRANT, g_variant_get_string (grant_value, NULL), -1)
+        : -1;
+
+      if (nick < 0)
+        {
+          g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                               _ ("The sign-in option “grant” must be “authorization_code” or “device”."));
+          return FALSE;
+        }
+      *grant = nick == LANYARD_DBUS_GRANT_DEVICE ? LANYARD_GRANT_DEVICE : LANYARD_GRANT_AUTHORIZATION_CODE;
+    }
 
   if (hint == NULL)
     return TRUE;
@@ -429,9 +462,11 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   g_autoptr(LanyardFlow) flow = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *login_hint = NULL;
+  g_autofree char *problem = NULL;
+  LanyardGrant     grant;
   Start           *start;
 
-  if (!read_start_options (options, &login_hint, &error))
+  if (!read_start_options (options, &login_hint, &grant, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -445,6 +480,11 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   if (entry->provider == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_MISCONFIGURED, "%s", entry->problem);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (!lanyard_provider_supports_grant (entry->provider, grant, &problem))
+    {
+      g_dbus_method_invocation_return_error (invocation, LANYARD_ERROR, LANYARD_ERROR_NOT_SUPPORTED, "%s", problem);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (lanyard_account_manager_is_read_only (self->accounts))
@@ -493,6 +533,7 @@ lanyard_manager_service_handle_start_flow (LanyardDBusManager    *manager,
   start->sender = g_strdup (sender);
   flow = lanyard_flow_new (entry->provider);
   lanyard_flow_set_login_hint (flow, login_hint);
+  lanyard_flow_set_grant (flow, grant);
   lanyard_flow_start_async (flow, NULL, started_cb, start);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

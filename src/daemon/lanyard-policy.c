@@ -106,6 +106,11 @@ static const LanyardPolicyRule rules[] = {
   PROPERTY (FLOW, "BrowserPolicy", FLOW_STARTER),
   PROPERTY (FLOW, "Status", FLOW_STARTER),
   PROPERTY (FLOW, "Account", FLOW_STARTER),
+  PROPERTY (FLOW, "Grant", FLOW_STARTER),
+  PROPERTY (FLOW, "UserCode", FLOW_STARTER),
+  PROPERTY (FLOW, "VerificationUri", FLOW_STARTER),
+  PROPERTY (FLOW, "VerificationUriComplete", FLOW_STARTER),
+  PROPERTY (FLOW, "ExpiresAt", FLOW_STARTER),
 };
 
 /**

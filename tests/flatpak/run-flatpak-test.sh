@@ -34,9 +34,9 @@ test_user=lanyard-flatpak-test
 # runtime's packages too). The GNOME runtime and SDK have all of it.
 platform_packages=(libc-bin bash coreutils dash findutils grep sed libglib2.0-bin libgtk-4-1 libadwaita-1-0
   libwebkitgtk-6.0-4 libsoup-3.0-0 libjson-glib-1.0-0 libsecret-1-0 glib-networking gsettings-desktop-schemas
-  shared-mime-info fonts-dejavu-core hicolor-icon-theme adwaita-icon-theme librsvg2-common)
+  shared-mime-info fonts-dejavu-core hicolor-icon-theme adwaita-icon-theme librsvg2-common libqrencode4)
 sdk_packages=("${platform_packages[@]}" gcc libc6-dev pkg-config meson ninja-build libglib2.0-dev libglib2.0-dev-bin
-  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libgnutls28-dev libgtk-4-dev libadwaita-1-dev libwebkitgtk-6.0-dev
+  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libgnutls28-dev libgtk-4-dev libadwaita-1-dev libwebkitgtk-6.0-dev libqrencode-dev
   gettext desktop-file-utils gtk-update-icon-cache appstream-util libxml2-utils diffutils)
 
 if [ "${LANYARD_FLATPAK_STAGE:-}" != user ]; then
