@@ -111,10 +111,10 @@ test_bounds (void)
   g_clear_error (&error);
 
   for (guint i = 0; i <= LANYARD_GIT_CREDENTIAL_MAX_ARRAY; i++)
-    g_string_append (values, "wwwauth[]=Basic\n");
+    g_string_append (values, "capability[]=authtype\n");
   request = parse (values->str, &error);
   g_assert_null (request);
-  g_assert_cmpstr (error->message, ==, "git sent more than 64 values of “wwwauth[]”");
+  g_assert_cmpstr (error->message, ==, "git sent more than 64 values of “capability[]”");
   g_clear_error (&error);
 
   while (line->len < LANYARD_GIT_CREDENTIAL_MAX_LINE)
@@ -128,11 +128,54 @@ test_bounds (void)
   g_assert_cmpstr (error->message, ==, "Line 1 of git's request is longer than 8192 bytes");
   g_clear_error (&error);
 
+  /* Lines within their bound, the request beyond its own. */
   while (big->len <= LANYARD_GIT_CREDENTIAL_MAX_INPUT)
-    g_string_append (big, "\n");
+    {
+      g_string_append (big, "x=");
+      for (guint i = 0; i < 8000; i++)
+        g_string_append_c (big, 'a');
+      g_string_append_c (big, '\n');
+    }
   request = parse (big->str, &error);
   g_assert_null (request);
   g_assert_cmpstr (error->message, ==, "git's request is longer than 65536 bytes");
+  g_clear_error (&error);
+
+  /* What follows the empty line is not read: its size and a NUL there
+   * are no reason to refuse the request. */
+  {
+    g_autoptr(GString) after = g_string_new ("host=x\n\n");
+    g_autoptr(LanyardGitCredentialRequest) ended = NULL;
+
+    while (after->len <= LANYARD_GIT_CREDENTIAL_MAX_INPUT)
+      g_string_append (after, "\n");
+    g_string_append_len (after, "\0junk", 5);
+    ended = lanyard_git_credential_request_parse (after->str, after->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (ended->host, ==, "x");
+  }
+
+  /* The server's challenges, which Lanyard does not use: beyond the bound,
+   * or not text, they are dropped, not a reason to refuse. Other arrays
+   * keep theirs. */
+  {
+    g_autoptr(GString) challenges = g_string_new ("host=x\nwwwauth[]=\xff\x01\n");
+    g_autoptr(GString) capabilities = g_string_new (NULL);
+    g_autoptr(LanyardGitCredentialRequest) many = NULL;
+
+    for (guint i = 0; i <= LANYARD_GIT_CREDENTIAL_MAX_ARRAY; i++)
+      g_string_append (challenges, "wwwauth[]=Basic\n");
+    many = parse (challenges->str, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (many->host, ==, "x");
+    g_assert_cmpuint (many->wwwauth->len, ==, LANYARD_GIT_CREDENTIAL_MAX_ARRAY);
+
+    for (guint i = 0; i <= LANYARD_GIT_CREDENTIAL_MAX_ARRAY; i++)
+      g_string_append (capabilities, "capability[]=authtype\n");
+    g_assert_null (parse (capabilities->str, &error));
+    g_assert_cmpstr (error->message, ==, "git sent more than 64 values of “capability[]”");
+    g_clear_error (&error);
+  }
 }
 
 static gboolean
@@ -144,6 +187,18 @@ is_for (const char *request_text,
 
   g_assert_no_error (error);
   return lanyard_git_credential_request_is_for (request, web_url);
+}
+
+static LanyardGitCredentialMatch
+match (const char *request_text,
+       const char *web_url,
+       guint      *depth)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardGitCredentialRequest) request = parse (request_text, &error);
+
+  g_assert_no_error (error);
+  return lanyard_git_credential_request_match (request, web_url, depth);
 }
 
 /* Which hosts a provider's web address serves, as git names them. */
@@ -166,8 +221,8 @@ test_is_for (void)
   /* Self-managed, on a port, on loopback, on IPv6. */
   g_assert_true (is_for ("protocol=https\nhost=gitlab.example.com:8443\n", "https://gitlab.example.com:8443"));
   g_assert_false (is_for ("protocol=https\nhost=gitlab.example.com\n", "https://gitlab.example.com:8443"));
-  g_assert_true (is_for ("protocol=http\nhost=127.0.0.1:40123\n", "http://127.0.0.1:40123/github"));
-  g_assert_false (is_for ("protocol=http\nhost=127.0.0.1:40124\n", "http://127.0.0.1:40123/github"));
+  g_assert_true (is_for ("protocol=http\nhost=127.0.0.1:40123\npath=github/o/r.git\n", "http://127.0.0.1:40123/github"));
+  g_assert_false (is_for ("protocol=http\nhost=127.0.0.1:40124\npath=github/o/r.git\n", "http://127.0.0.1:40123/github"));
   g_assert_true (is_for ("protocol=http\nhost=[::1]:8080\n", "http://[::1]:8080"));
   g_assert_true (is_for ("protocol=http\nhost=[::1]\n", "http://[::1]:80"));
   g_assert_false (is_for ("protocol=http\nhost=[::1]:8081\n", "http://[::1]:8080"));
@@ -177,8 +232,44 @@ test_is_for (void)
   g_assert_true (is_for ("protocol=https\nhost=example.com\npath=gitlab\n", "https://example.com/gitlab"));
   g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlabx/repo.git\n", "https://example.com/gitlab"));
   g_assert_false (is_for ("protocol=https\nhost=example.com\npath=other/repo.git\n", "https://example.com/gitlab"));
-  g_assert_true (is_for ("protocol=https\nhost=example.com\n", "https://example.com/gitlab"));
   g_assert_true (is_for ("protocol=https\nhost=github.com\npath=octocat/hello.git\n", "https://github.com"));
+
+  /* Without the path, a provider under a path cannot tell its requests
+   * from those for the rest of the host: no answer (the helper hints at
+   * useHttpPath). A provider of the whole host matches either way. */
+  g_assert_false (is_for ("protocol=https\nhost=example.com\n", "https://example.com/gitlab"));
+  g_assert_cmpint (match ("protocol=https\nhost=example.com\n", "https://example.com/gitlab", NULL), ==,
+                   LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH);
+  g_assert_cmpint (match ("protocol=https\nhost=example.com\n", "https://example.com/", NULL), ==,
+                   LANYARD_GIT_CREDENTIAL_MATCH_YES);
+  g_assert_cmpint (match ("protocol=https\nhost=other.example\n", "https://example.com/gitlab", NULL), ==,
+                   LANYARD_GIT_CREDENTIAL_MATCH_NONE);
+
+  /* How specific a match is: the helper takes the deepest provider. */
+  {
+    guint depth = 99;
+
+    g_assert_cmpint (match ("protocol=https\nhost=example.com\npath=a/b/r.git\n", "https://example.com", &depth), ==,
+                     LANYARD_GIT_CREDENTIAL_MATCH_YES);
+    g_assert_cmpuint (depth, ==, 0);
+    g_assert_cmpint (match ("protocol=https\nhost=example.com\npath=a/b/r.git\n", "https://example.com/a/", &depth),
+                     ==, LANYARD_GIT_CREDENTIAL_MATCH_YES);
+    g_assert_cmpuint (depth, ==, 1);
+    g_assert_cmpint (match ("protocol=https\nhost=example.com\npath=a/b/r.git\n", "https://example.com/a/b", &depth),
+                     ==, LANYARD_GIT_CREDENTIAL_MATCH_YES);
+    g_assert_cmpuint (depth, ==, 2);
+  }
+
+  /* git decodes %2e%2e before it hands the path over: segments that
+   * climb, stay or are empty, and any "%", match nothing. */
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/../evil/r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/..\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/./r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab//r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/r.git/\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab/%2e%2e/r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=example.com\npath=gitlab%2fx/r.git\n", "https://example.com/gitlab"));
+  g_assert_false (is_for ("protocol=https\nhost=github.com\npath=octo/../hello.git\n", "https://github.com"));
 }
 
 int

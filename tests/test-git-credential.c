@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
 #include "daemon-harness.h"
@@ -88,6 +90,9 @@ git (const char *first,
   /* An empty value first: no helper from elsewhere. */
   g_ptr_array_add (argv, (char *) "-c");
   g_ptr_array_add (argv, (char *) "credential.helper=");
+  /* The fakes serve each forge under a path (docs/git.md). */
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, (char *) "credential.useHttpPath=true");
   g_ptr_array_add (argv, (char *) "-c");
   g_ptr_array_add (argv, setting);
   va_start (args, first);
@@ -114,12 +119,16 @@ repo_url (FakeProvider *fake,
                           host_of (fake), dialect);
 }
 
+/* git's request for a repository of @fake, with its path: the fakes
+ * serve each forge under a path of their host (/github, /gitlab), which
+ * git sends with credential.useHttpPath, as git() sets it. */
 static char *
 request_for (FakeProvider *fake,
              const char   *extra)
 {
-  return g_strdup_printf ("capability[]=authtype\nprotocol=http\nhost=%s\n%swwwauth[]=Basic realm=\"fake git\"\n\n",
-                          host_of (fake), extra != NULL ? extra : "");
+  return g_strdup_printf (
+    "capability[]=authtype\nprotocol=http\nhost=%s\npath=%s/octo/hello.git\n%swwwauth[]=Basic realm=\"fake git\"\n\n",
+    host_of (fake), fake == lab ? "gitlab" : "github", extra != NULL ? extra : "");
 }
 
 static char *
@@ -246,6 +255,38 @@ test_gitlab (void)
     g_assert_cmpstr (other_got->out, ==, "");
   }
 
+  /* The GitLab is under a path of its host (/gitlab): without the path
+   * (no credential.useHttpPath), git could mean anything on that host,
+   * and gets no token but a hint. */
+  {
+    g_autofree char *no_path = g_strdup_printf ("protocol=http\nhost=%s\n\n", host_of (lab));
+    g_autofree char *hint = g_strdup_printf ("git config --global credential.http://%s.useHttpPath true", host_of (lab));
+    g_autoptr(CtlResult) no_path_got = helper ("get", no_path);
+    g_autoptr(CtlResult) no_path_listed = git ("-c", "credential.useHttpPath=false", "ls-remote", url, NULL);
+
+    g_assert_cmpint (no_path_got->status, ==, 0);
+    g_assert_cmpstr (no_path_got->out, ==, "");
+    assert_contains (no_path_got->err, hint);
+    g_assert_cmpint (no_path_listed->status, !=, 0);
+    assert_contains (no_path_listed->err, hint);
+  }
+
+  /* A path that leaves the GitLab's (git decodes %2e%2e before it hands
+   * it over), or has empty or "." segments, or a "%": nothing. */
+  {
+    const char *const paths[] = { "gitlab/../evil/r.git", "gitlab/./octo/hello.git", "gitlab//octo/hello.git",
+                                  "gitlab/%2e%2e/evil/r.git", "gitlab/octo/../../evil.git" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_autofree char *sneaky = g_strdup_printf ("protocol=http\nhost=%s\npath=%s\n\n", host_of (lab), paths[i]);
+        g_autoptr(CtlResult) sneaky_got = helper ("get", sneaky);
+
+        g_assert_cmpint (sneaky_got->status, ==, 0);
+        g_assert_cmpstr (sneaky_got->out, ==, "");
+      }
+  }
+
   /* The GitHub provider's host is not GitLab's: each answers its own. */
   {
     g_autofree char *hub_request = request_for (hub, NULL);
@@ -311,7 +352,7 @@ test_two_accounts (void)
   /* A token the provider accepts but a git server refused (a token
    * without the scope for repositories): nothing marked, and a hint. */
   {
-    g_autofree char *request = g_strdup_printf ("protocol=http\nhost=%s\nusername=hubot\npassword=%s\n\n",
+    g_autofree char *request = g_strdup_printf ("protocol=http\nhost=%s\npath=github/octo/hello.git\nusername=hubot\npassword=%s\n\n",
                                                 host_of (hub), hubot_token);
     guint            userinfo = fake_provider_get_count (hub, "userinfo");
     g_autoptr(CtlResult) erased = helper ("erase", request);
@@ -488,7 +529,7 @@ test_renewed_after_refusal (void)
 
   /* GitLab refuses the token, the refresh token still works: renewed,
    * accepted, nothing to attend to. */
-  request = g_strdup_printf ("protocol=http\nhost=%s\nusername=oauth2\npassword=%s\n\n", host_of (lab), old_token);
+  request = g_strdup_printf ("protocol=http\nhost=%s\npath=gitlab/octo/hello.git\nusername=oauth2\npassword=%s\n\n", host_of (lab), old_token);
   erased = helper ("erase", request);
   g_assert_cmpint (erased->status, ==, 0);
   g_assert_cmpstr (erased->out, ==, "");
@@ -501,7 +542,7 @@ test_renewed_after_refusal (void)
 
   /* A loop of erases costs the provider nothing more within the minute. */
   {
-    g_autofree char *again = g_strdup_printf ("protocol=http\nhost=%s\nusername=oauth2\npassword=%s\n\n",
+    g_autofree char *again = g_strdup_printf ("protocol=http\nhost=%s\npath=gitlab/octo/hello.git\nusername=oauth2\npassword=%s\n\n",
                                               host_of (lab), new_token);
 
     for (guint i = 0; i < 3; i++)
@@ -519,6 +560,30 @@ test_renewed_after_refusal (void)
 
     g_assert_cmpint (listed->status, ==, 0);
   }
+}
+
+/* Two providers at the same address (a second GitLab configured with the
+ * same base_url, no account linked there): the configuration does not
+ * say whose token it is, so neither is sent. */
+static void
+test_ambiguous_providers (void)
+{
+  g_autofree char *work = fake_provider_config (lab, "gitlab");
+  g_autofree char *setting = g_strconcat ("LANYARD_PROVIDER_WORK=", work, NULL);
+  g_autofree char *twin = g_strconcat ("LANYARD_PROVIDER_TWIN=", work, NULL);
+  g_autofree char *request = request_for (lab, NULL);
+  g_autoptr(CtlResult) got = NULL;
+
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, hub, (const char *const[]){ setting, twin, NULL });
+
+  got = helper ("get", request);
+  g_assert_cmpint (got->status, ==, 0);
+  g_assert_cmpstr (got->out, ==, "");
+  assert_contains (got->err, "Several providers in Lanyard serve");
+
+  daemon_stop (&daemon_process, SIGTERM);
+  daemon_start (&daemon_process, hub, (const char *const[]){ setting, NULL });
 }
 
 static void
@@ -554,6 +619,34 @@ test_no_daemon (void)
     g_assert_cmpstr (alone->out, ==, "");
     g_assert_cmpstr (alone->err, ==, "");
   }
+
+  /* A private socket whose owner never answers (a daemon that hangs, or
+   * anyone's listener at that path): the helper gives up within its
+   * bound, silently (the test's timeout is only the watchdog). */
+  {
+    g_autofree char *directory = g_build_filename (g_get_user_runtime_dir (), "app", APPLICATION_ID, NULL);
+    g_autofree char *path = g_build_filename (directory, "daemon", NULL);
+    g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+    g_autoptr(GSocket) listener = NULL;
+    g_autoptr(CtlResult) hung = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+    listener = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+    g_assert_no_error (error);
+    g_socket_bind (listener, address, TRUE, &error);
+    g_assert_no_error (error);
+    g_socket_listen (listener, &error);
+    g_assert_no_error (error);
+
+    hung = helper ("get", request);
+    g_assert_cmpint (hung->status, ==, 0);
+    g_assert_cmpstr (hung->out, ==, "");
+    g_assert_cmpstr (hung->err, ==, "");
+
+    g_socket_close (listener, NULL);
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  }
 }
 
 /* A bare repository with one commit on main, at ROOT/octo/hello.git. */
@@ -588,6 +681,15 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   work_dir = g_dir_make_tmp ("lanyard-git-XXXXXX", &error);
   g_assert_no_error (error);
+  /* A runtime directory of this test's own, for the helper too (where it
+   * looks for the daemon's private socket): no other test's is found. */
+  {
+    g_autofree char *runtime = g_build_filename (work_dir, "runtime", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+    g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
+  }
   keyring_harness_up (&harness, TRUE);
   root = make_repositories ();
 
@@ -609,6 +711,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/GitCredential/5-bad-request", test_bad_request);
   g_test_add_func ("/Lanyard/GitCredential/6-rejected-token", test_rejected_token);
   g_test_add_func ("/Lanyard/GitCredential/7-renewed-after-refusal", test_renewed_after_refusal);
+  g_test_add_func ("/Lanyard/GitCredential/7b-ambiguous-providers", test_ambiguous_providers);
   g_test_add_func ("/Lanyard/GitCredential/8-no-daemon", test_no_daemon);
 
   status = g_test_run ();

@@ -9,6 +9,9 @@
 #include <lanyard.h>
 #include <string.h>
 
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
+
 #include "daemon-harness.h"
 
 static KeyringHarness harness;
@@ -522,9 +525,10 @@ test_daemon_goes_and_returns (void)
   wait_until (daemon_gone, client);
   g_assert_null (lanyard_client_get_current_identity (client));
   g_assert_null (lanyard_client_get_daemon_version (client));
+  /* Not "no longer linked": the daemon went away, as documented. */
   token = token_of (before, NULL, &error);
   g_assert_null (token);
-  g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND);
+  g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE);
   g_clear_error (&error);
 
   daemon_start (&daemon_process, fake, NULL);
@@ -536,7 +540,26 @@ test_daemon_goes_and_returns (void)
   g_assert_nonnull (token);
 
   g_signal_handlers_disconnect_by_data (client, &running_notified);
+
+  /* With several accounts, the identity goes once (to NULL), not once for
+   * each account removed after it. */
+  {
+    guint current_notified = 0;
+
+    link_ok ("work");
+    wait_for_accounts (client, 2);
+    g_signal_connect (client, "notify::current-identity", G_CALLBACK (notify_count_cb), &current_notified);
+    daemon_stop (&daemon_process, SIGTERM);
+    wait_until (daemon_gone, client);
+    g_assert_cmpuint (current_notified, ==, 1);
+    g_assert_null (lanyard_client_get_current_identity (client));
+    g_signal_handlers_disconnect_by_data (client, &current_notified);
+    daemon_start (&daemon_process, fake, NULL);
+    wait_for_accounts (client, 2);
+  }
+
   ctl_ok ("unlink", "hub:583231");
+  ctl_ok ("unlink", "work:4242");
   wait_for_accounts (client, 0);
   g_clear_object (&before);
   g_assert_finalize_object (g_steal_pointer (&client));
@@ -749,6 +772,59 @@ test_private_socket (void)
                                                     "Token for hub:583231: "));
       g_assert_nonnull (strstr (result->out, " characters, expires never\n"));
     }
+
+  /* A client that outlives the daemon on its socket (the connection
+   * closes; no bus name tells): its accounts go, with the error that says
+   * why, the properties say so, and the next client connects again. The
+   * daemon gets this process's runtime directory, where it looks. */
+  daemon_stop (&daemon_process, SIGTERM);
+  g_setenv ("XDG_RUNTIME_DIR", g_get_user_runtime_dir (), TRUE);
+  daemon_start (&daemon_process, fake, env);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LanyardClient) client = get_client (&error);
+    g_autoptr(LanyardClient) again = NULL;
+    g_autoptr(LanyardLinkedAccount) before = NULL;
+    g_autofree char *token = NULL;
+    guint            running_notified = 0;
+    guint            version_notified = 0;
+    guint            current_notified = 0;
+
+    g_assert_no_error (error);
+    wait_for_accounts (client, 1);
+    g_assert_true (lanyard_client_get_daemon_running (client));
+    before = g_object_ref (lanyard_client_find_account (client, "hub:583231"));
+    g_signal_connect (client, "notify::daemon-running", G_CALLBACK (notify_count_cb), &running_notified);
+    g_signal_connect (client, "notify::daemon-version", G_CALLBACK (notify_count_cb), &version_notified);
+    g_signal_connect (client, "notify::current-identity", G_CALLBACK (notify_count_cb), &current_notified);
+
+    daemon_stop (&daemon_process, SIGTERM);
+    wait_until (daemon_gone, client);
+    /* GDBus delivers ::closed after the connection says it is closed. */
+    while (running_notified == 0)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (running_notified, ==, 1);
+    g_assert_cmpuint (version_notified, >=, 1);
+    g_assert_cmpuint (current_notified, ==, 1);
+    g_assert_null (lanyard_client_get_current_identity (client));
+    g_assert_null (lanyard_client_get_daemon_version (client));
+    token = token_of (before, NULL, &error);
+    g_assert_null (token);
+    g_assert_error (error, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE);
+    g_clear_error (&error);
+    g_signal_handlers_disconnect_by_data (client, &running_notified);
+    g_signal_handlers_disconnect_by_data (client, &version_notified);
+    g_signal_handlers_disconnect_by_data (client, &current_notified);
+
+    daemon_start (&daemon_process, fake, env);
+    again = get_client (&error);
+    g_assert_no_error (error);
+    g_assert_true (again != client);
+    wait_for_accounts (again, 1);
+    token = token_of (lanyard_client_find_account (again, "hub:583231"), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (token);
+  }
   ctl_ok ("unlink", "hub:583231");
 
   daemon_stop (&daemon_process, SIGTERM);
@@ -759,6 +835,52 @@ test_private_socket (void)
     g_unsetenv ("XDG_RUNTIME_DIR");
 }
 
+/* Two callers wait for the one connection; one cancels: it is answered
+ * at once, with G_IO_ERROR_CANCELLED, while the connection goes on for
+ * the other. The connection is held up by a private socket whose owner
+ * never answers (the handshake waits for its bound), so the other is
+ * still waiting when the cancelled one is answered; closing that socket
+ * lets the connection go on to the bus. */
+static void
+test_cancelled_while_connecting (void)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_runtime_dir (), "app", APPLICATION_ID, NULL);
+  g_autofree char *path = g_build_filename (directory, "daemon", NULL);
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_autoptr(GAsyncResult) other_result = NULL;
+  g_autoptr(LanyardClient) cancelled = NULL;
+  g_autoptr(LanyardClient) other = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ensure_daemon ();
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  g_unlink (path);
+  listener = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_socket_bind (listener, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+
+  lanyard_client_get_default_async (cancellable, test_store_result, &cancelled_result);
+  lanyard_client_get_default_async (NULL, test_store_result, &other_result);
+  g_cancellable_cancel (cancellable);
+  cancelled = lanyard_client_get_default_finish (test_wait_result (&cancelled_result), &error);
+  g_assert_null (cancelled);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (other_result);
+
+  g_socket_close (listener, NULL);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  other = lanyard_client_get_default_finish (test_wait_result (&other_result), &error);
+  g_assert_no_error (error);
+  g_assert_true (lanyard_client_get_daemon_running (other));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +889,16 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   keyring_harness_up (&harness, TRUE);
+  /* A runtime directory of this test's own (GLib reads it once, from
+   * here on): the daemon's private socket is there, and no other test
+   * running meanwhile must find it. */
+  {
+    g_autofree char *runtime = g_build_filename (harness.home, "process-runtime", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+    g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
+  }
   fake = fake_provider_new ();
 
   g_test_add_func ("/Lanyard/Liblanyard/daemon-absent", test_daemon_absent);
@@ -780,6 +912,7 @@ main (int   argc,
   g_test_add_func ("/Lanyard/Liblanyard/example-c", test_example_c);
   g_test_add_func ("/Lanyard/Liblanyard/example-python", test_example_python);
   g_test_add_func ("/Lanyard/Liblanyard/private-socket", test_private_socket);
+  g_test_add_func ("/Lanyard/Liblanyard/cancelled-while-connecting", test_cancelled_while_connecting);
 
   status = g_test_run ();
 

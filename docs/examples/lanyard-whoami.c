@@ -15,9 +15,10 @@
 
 typedef struct
 {
-  GMainLoop  *loop;
-  const char *wanted;
-  int         status;
+  GMainLoop     *loop;
+  const char    *wanted;
+  int            status;
+  LanyardClient *client; /* kept while the token call runs */
 } Whoami;
 
 static const char *
@@ -107,6 +108,9 @@ got_client (GObject      *source,
       g_main_loop_quit (whoami->loop);
       return;
     }
+  /* The client keeps the accounts up to date: held until the token
+   * comes, not let go with this callback. */
+  whoami->client = g_steal_pointer (&client);
   lanyard_linked_account_get_access_token_async (chosen, NULL, got_token, whoami);
 }
 
@@ -114,13 +118,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  Whoami whoami = { g_main_loop_new (NULL, FALSE), argc > 1 ? argv[1] : NULL, 0 };
+  Whoami whoami = { g_main_loop_new (NULL, FALSE), argc > 1 ? argv[1] : NULL, 0, NULL };
 
   /* The person's language and character set: liblanyard's messages are
    * translated, and g_print() writes in the locale's encoding. */
   setlocale (LC_ALL, "");
   lanyard_client_get_default_async (NULL, got_client, &whoami);
   g_main_loop_run (whoami.loop);
+  g_clear_object (&whoami.client);
   g_main_loop_unref (whoami.loop);
   return whoami.status;
 }

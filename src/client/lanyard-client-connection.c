@@ -17,25 +17,137 @@
  * first (D-Bus activation), which is when that socket appears.
  */
 
+/* What is left until @deadline (monotonic), at least a millisecond:
+ * GDBus takes 0 and -1 for "its default". */
+static int
+remaining_msec (gint64 deadline)
+{
+  return (int) CLAMP ((deadline - g_get_monotonic_time ()) / 1000, 1, G_MAXINT);
+}
+
 static char *
 socket_path (void)
 {
   return g_build_filename (g_get_user_runtime_dir (), "app", APPLICATION_ID, "daemon", NULL);
 }
 
+/* How long reaching the daemon on its private socket may take when the
+ * caller gives no bound: the connection and D-Bus's authentication
+ * handshake together. A socket whose owner never answers (a stale or
+ * hostile listener) must not hold the caller forever. */
+#define SOCKET_TIMEOUT_MSEC 10000
+
+/* A watchdog for the D-Bus handshake: cancels it when the time is up. A
+ * thread rather than a timeout source, so that the connection is made in
+ * the caller's thread with its main context, where GDBus delivers the
+ * connection's own signals (GDBusConnection::closed). */
+typedef struct
+{
+  GMutex        lock;
+  GCond         cond;
+  gboolean      done;
+  gint64        deadline; /* g_get_monotonic_time () */
+  GCancellable *cancellable;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *watchdog = data;
+
+  g_mutex_lock (&watchdog->lock);
+  while (!watchdog->done)
+    if (!g_cond_wait_until (&watchdog->cond, &watchdog->lock, watchdog->deadline))
+      {
+        if (!watchdog->done)
+          g_cancellable_cancel (watchdog->cancellable);
+        break;
+      }
+  g_mutex_unlock (&watchdog->lock);
+  return NULL;
+}
+
+static void
+forward_cancel (GCancellable *cancellable,
+                gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The D-Bus handshake on @stream, within @timeout_msec (or until
+ * @cancellable is cancelled). */
+static GDBusConnection *
+handshake (GIOStream    *stream,
+           int           timeout_msec,
+           GCancellable *cancellable,
+           GError      **error)
+{
+  g_autoptr(GCancellable) bounded = g_cancellable_new ();
+  g_autoptr(GError) local = NULL;
+  Watchdog         watchdog = { 0 };
+  GThread         *thread;
+  GDBusConnection *connection;
+  gulong           forwarded = 0;
+
+  g_mutex_init (&watchdog.lock);
+  g_cond_init (&watchdog.cond);
+  watchdog.deadline = g_get_monotonic_time () + (gint64) MAX (timeout_msec, 1) * 1000;
+  watchdog.cancellable = bounded;
+  if (cancellable != NULL)
+    forwarded = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel), g_object_ref (bounded),
+                                       g_object_unref);
+  thread = g_thread_new ("lanyard-handshake", watchdog_thread, &watchdog);
+
+  connection = g_dbus_connection_new_sync (stream, NULL, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, bounded,
+                                           &local);
+
+  g_mutex_lock (&watchdog.lock);
+  watchdog.done = TRUE;
+  g_cond_signal (&watchdog.cond);
+  g_mutex_unlock (&watchdog.lock);
+  g_thread_join (thread);
+  g_mutex_clear (&watchdog.lock);
+  g_cond_clear (&watchdog.cond);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, forwarded);
+
+  if (connection == NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The daemon's private socket does not answer");
+      return NULL;
+    }
+  if (connection == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return connection;
+}
+
+/* The daemon on its private socket at @path, within @timeout_msec. */
 static GDBusConnection *
 connect_socket (const char   *path,
+                int           timeout_msec,
                 GCancellable *cancellable)
 {
-  g_autofree char *escaped = g_dbus_address_escape_value (path);
-  g_autofree char *address = g_strconcat ("unix:path=", escaped, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GSocketConnection) stream = NULL;
   g_autoptr(GError) error = NULL;
-  GDBusConnection *connection;
+  GDBusConnection *connection = NULL;
+  gint64           deadline = g_get_monotonic_time () + (gint64) timeout_msec * 1000;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
-  connection = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL,
-                                                       cancellable, &error);
+  /* GSocketClient counts in whole seconds, and leaves its timeout on the
+   * socket, which the connection must not keep (it would drop an idle
+   * connection): the handshake has its own bound. */
+  g_socket_client_set_timeout (client, (guint) MAX ((timeout_msec + 999) / 1000, 1));
+  stream = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), cancellable, &error);
+  if (stream != NULL)
+    {
+      g_socket_set_timeout (g_socket_connection_get_socket (stream), 0);
+      connection = handshake (G_IO_STREAM (stream), (int) MAX ((deadline - g_get_monotonic_time ()) / 1000, 1),
+                              cancellable, &error);
+    }
   if (connection == NULL)
     g_debug ("The daemon's private socket %s: %s", path, error->message);
   return connection;
@@ -59,15 +171,17 @@ lanyard_client_connect (const char  **name,
 
 /**
  * lanyard_client_connect_full:
- * @start_timeout_msec: how long starting the daemon (D-Bus activation) may
- *   take, -1 for D-Bus's default (25 s); git-credential-lanyard, which
- *   must not hold up git, waits less
+ * @timeout_msec: how long reaching the daemon may take in all: its
+ *   private socket, starting it (D-Bus activation), its socket again; -1
+ *   for the defaults (10 s for each handshake on the socket, D-Bus's
+ *   25 s for the start). git-credential-lanyard, which must not hold up
+ *   git, gives its own bound.
  *
- * lanyard_client_connect() with a bound on the start.
+ * lanyard_client_connect() with a bound on the whole.
  */
 GDBusConnection *
 lanyard_client_connect_full (const char  **name,
-                             int           start_timeout_msec,
+                             int           timeout_msec,
                              GCancellable *cancellable,
                              GError      **error)
 {
@@ -75,11 +189,12 @@ lanyard_client_connect_full (const char  **name,
   g_autoptr(GVariant) started = NULL;
   g_autofree char *path = socket_path ();
   GDBusConnection *connection;
+  gint64           deadline = g_get_monotonic_time () + (gint64) timeout_msec * 1000;
 
   if (bus == NULL)
     return NULL;
 
-  connection = connect_socket (path, cancellable);
+  connection = connect_socket (path, timeout_msec < 0 ? SOCKET_TIMEOUT_MSEC : remaining_msec (deadline), cancellable);
   if (connection == NULL)
     {
       /* Started (or found running): a sandboxed one has its socket by
@@ -88,9 +203,11 @@ lanyard_client_connect_full (const char  **name,
       started = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                              "org.freedesktop.DBus", "StartServiceByName",
                                              g_variant_new ("(su)", LANYARD_DAEMON_BUS_NAME, 0), NULL,
-                                             G_DBUS_CALL_FLAGS_NONE, start_timeout_msec, cancellable, NULL);
+                                             G_DBUS_CALL_FLAGS_NONE, timeout_msec < 0 ? -1 : remaining_msec (deadline),
+                                             cancellable, NULL);
       if (started != NULL)
-        connection = connect_socket (path, cancellable);
+        connection =
+          connect_socket (path, timeout_msec < 0 ? SOCKET_TIMEOUT_MSEC : remaining_msec (deadline), cancellable);
     }
 
   if (connection != NULL)

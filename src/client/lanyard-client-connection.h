@@ -9,7 +9,7 @@ GDBusConnection *lanyard_client_connect (const char  **name,
                                          GCancellable *cancellable,
                                          GError      **error);
 GDBusConnection *lanyard_client_connect_full (const char  **name,
-                                              int           start_timeout_msec,
+                                              int           timeout_msec,
                                               GCancellable *cancellable,
                                               GError      **error);
 void             lanyard_client_connect_async (GCancellable       *cancellable,

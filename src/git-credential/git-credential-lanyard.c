@@ -18,6 +18,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lanyard-client-connection.h"
@@ -28,13 +30,30 @@
 #define MANAGER_PATH ROOT_PATH "/Manager"
 #define ACCOUNT_INTERFACE "io.github.lanyard.Account"
 
-/* A git command waits for its helpers: starting the daemon (D-Bus
- * activation) and questions it answers from memory get a few seconds, a
- * token that must be renewed at the provider first a little more. A
- * daemon that is absent costs nothing: the bus says so at once. */
-#define START_TIMEOUT_MSEC 5000
+/* A git command waits for its helpers, so the helper has one deadline
+ * for its whole run, and each call to the daemon gets what is left of it
+ * (at most its own bound). Reaching the daemon, or starting it (D-Bus
+ * activation), gets a few seconds: all a `get` costs when the daemon is
+ * absent or its socket does not answer. Questions it answers from memory
+ * get a few seconds each, a token that must be renewed at the provider
+ * first a little more. docs/git.md says the same. */
+#define TOTAL_TIMEOUT_MSEC 20000
+#define CONNECT_TIMEOUT_MSEC 5000
 #define QUICK_TIMEOUT_MSEC 5000
 #define PROVIDER_TIMEOUT_MSEC 15000
+
+/* When the helper must be done (g_get_monotonic_time ()). */
+static gint64 deadline;
+
+/* The timeout of the next call: what is left until the deadline, at most
+ * @bound_msec, at least a millisecond (0 and -1 are GDBus's default). */
+static int
+time_left (int bound_msec)
+{
+  gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+
+  return (int) CLAMP (left, 1, bound_msec);
+}
 
 /* GitLab takes an OAuth access token as the password of this user name. */
 #define GITLAB_USERNAME "oauth2"
@@ -140,7 +159,8 @@ read_input (GError **error)
         break;
       g_byte_array_append (input, buffer, (guint) n);
       explicit_bzero (buffer, sizeof buffer);
-      if (input->len > LANYARD_GIT_CREDENTIAL_MAX_INPUT)
+      /* What follows the empty line is not git's request. */
+      if (input->len > LANYARD_GIT_CREDENTIAL_MAX_INPUT && !has_end (input->data, LANYARD_GIT_CREDENTIAL_MAX_INPUT))
         {
           explicit_bzero (input->data, input->len);
           g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,
@@ -188,8 +208,14 @@ lookup_string (GVariant   *dict,
   return value;
 }
 
-/* The configured GitHub and GitLab providers that serve the host git asks
- * about. */
+/* The one configured GitHub or GitLab provider that serves what git asks
+ * about, in a list of one, or an empty list. Of providers on one host,
+ * only the most specific (the longest path of its web address) is
+ * chosen: a GitLab under /gitlab shares its host with whatever serves
+ * the rest, and neither's token is for the other. No answer when a
+ * provider under a path is on the host and git sent no path (it could
+ * be for either), or when two are equally specific (the configuration
+ * does not say which). */
 static GPtrArray *
 find_providers (LanyardDBusManager                *manager,
                 const LanyardGitCredentialRequest *request,
@@ -199,30 +225,63 @@ find_providers (LanyardDBusManager                *manager,
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_free);
   GVariantIter iter;
   GVariant    *entry;
+  gboolean     needs_path = FALSE;
+  gboolean     ambiguous = FALSE;
+  guint        best = 0;
 
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (manager), time_left (QUICK_TIMEOUT_MSEC));
   if (!lanyard_dbus_manager_call_list_providers_sync (manager, &providers, NULL, error))
     return NULL;
 
   g_variant_iter_init (&iter, providers);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
     {
-      const char *web_url = lookup_string (entry, "web-url");
-      const char *type = lookup_string (entry, "type");
-      gboolean    configured = FALSE;
+      const char               *web_url = lookup_string (entry, "web-url");
+      const char               *type = lookup_string (entry, "type");
+      gboolean                  configured = FALSE;
+      guint                     depth = 0;
+      LanyardGitCredentialMatch match = LANYARD_GIT_CREDENTIAL_MATCH_NONE;
 
       g_variant_lookup (entry, "configured", "b", &configured);
       if (configured && web_url != NULL && type != NULL && lookup_string (entry, "id") != NULL &&
-          (g_str_equal (type, "github") || g_str_equal (type, "gitlab")) &&
-          lanyard_git_credential_request_is_for (request, web_url))
+          (g_str_equal (type, "github") || g_str_equal (type, "gitlab")))
+        match = lanyard_git_credential_request_match (request, web_url, &depth);
+      if (match == LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH)
+        needs_path = TRUE;
+      else if (match == LANYARD_GIT_CREDENTIAL_MATCH_YES && (found->len == 0 || depth >= best))
         {
           Provider *provider = g_new0 (Provider, 1);
 
+          if (found->len > 0 && depth > best)
+            {
+              g_ptr_array_set_size (found, 0);
+              ambiguous = FALSE;
+            }
+          else if (found->len > 0)
+            ambiguous = TRUE;
+          best = depth;
           provider->id = g_strdup (lookup_string (entry, "id"));
           provider->type = g_strdup (type);
           provider->display_name = g_strdup (lookup_string (entry, "display-name") ?: provider->id);
           g_ptr_array_add (found, provider);
         }
       g_variant_unref (entry);
+    }
+
+  if (needs_path)
+    {
+      g_autofree char *host = g_ascii_strdown (request->host, -1);
+
+      say (_ ("A provider in Lanyard serves only a path of %s; for git to say which repository it means, run: "
+              "git config --global credential.%s://%s.useHttpPath true"),
+           host, request->protocol, host);
+      g_ptr_array_set_size (found, 0);
+    }
+  else if (ambiguous)
+    {
+      say (_ ("Several providers in Lanyard serve %s at the same address; give each its own to use them with git."),
+           request->host);
+      g_ptr_array_set_size (found, 0);
     }
   return g_steal_pointer (&found);
 }
@@ -271,7 +330,7 @@ find_accounts (GDBusConnection *connection,
 
   reply = g_dbus_connection_call_sync (connection, name, ROOT_PATH, "org.freedesktop.DBus.ObjectManager",
                                        "GetManagedObjects", NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
-                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, QUICK_TIMEOUT_MSEC, NULL, error);
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, time_left (QUICK_TIMEOUT_MSEC), NULL, error);
   if (reply == NULL)
     return NULL;
 
@@ -378,8 +437,14 @@ account_proxy (GDBusConnection *connection,
                                                  G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
                                                  G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
                                                name, account->path, NULL, error);
-  if (proxy != NULL)
-    g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), PROVIDER_TIMEOUT_MSEC);
+  return proxy;
+}
+
+/* @proxy with what is left of the deadline for its next call. */
+static LanyardDBusAccount *
+bounded (LanyardDBusAccount *proxy)
+{
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), time_left (PROVIDER_TIMEOUT_MSEC));
   return proxy;
 }
 
@@ -409,7 +474,6 @@ do_get (GDBusConnection                   *connection,
   g_autoptr(GPtrArray) chosen = candidates (accounts, request);
   g_autoptr(LanyardDBusAccount) proxy = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) answer = NULL;
   Account *account;
   char    *token = NULL;
   gint64   expires_at = 0;
@@ -430,7 +494,7 @@ do_get (GDBusConnection                   *connection,
     }
 
   proxy = account_proxy (connection, name, account, &error);
-  if (proxy == NULL || !lanyard_dbus_account_call_get_access_token_sync (proxy, &token, &expires_at, NULL, &error))
+  if (proxy == NULL || !lanyard_dbus_account_call_get_access_token_sync (bounded (proxy), &token, &expires_at, NULL, &error))
     {
       g_autofree char *text = error_text (error);
 
@@ -444,13 +508,24 @@ do_get (GDBusConnection                   *connection,
       return 0;
     }
 
-  answer = g_string_new (NULL);
-  g_string_append_printf (answer, "username=%s\npassword=%s\n", git_username (account), token);
-  if (expires_at > 0)
-    g_string_append_printf (answer, "password_expiry_utc=%" G_GINT64_FORMAT "\n", expires_at);
-  fwrite (answer->str, 1, answer->len, stdout);
-  fflush (stdout);
-  explicit_bzero (answer->str, answer->len);
+  {
+    /* The answer in one buffer of its final size (no reallocation leaves
+     * a copy of the token behind), wiped after it is written. */
+    char  expiry[64] = "";
+    gsize size;
+    char *answer;
+    int   length;
+
+    if (expires_at > 0)
+      g_snprintf (expiry, sizeof expiry, "password_expiry_utc=%" G_GINT64_FORMAT "\n", expires_at);
+    size = strlen ("username=\npassword=\n") + strlen (git_username (account)) + strlen (token) + strlen (expiry) + 1;
+    answer = g_malloc (size);
+    length = g_snprintf (answer, size, "username=%s\npassword=%s\n%s", git_username (account), token, expiry);
+    fwrite (answer, 1, (gsize) length, stdout);
+    fflush (stdout);
+    explicit_bzero (answer, size);
+    g_free (answer);
+  }
   lanyard_git_credential_wipe (token);
   return 0;
 }
@@ -485,7 +560,7 @@ say_accepted (LanyardDBusAccount *proxy,
   gint64   expires_at = 0;
   gboolean renewed;
 
-  if (!lanyard_dbus_account_call_get_access_token_sync (proxy, &token, &expires_at, NULL, &error))
+  if (!lanyard_dbus_account_call_get_access_token_sync (bounded (proxy), &token, &expires_at, NULL, &error))
     return;
   renewed = !same_secret (token, refused);
   lanyard_git_credential_wipe (token);
@@ -526,14 +601,14 @@ do_erase (GDBusConnection                   *connection,
       if (account->needs_attention || !account->available)
         continue;
       proxy = account_proxy (connection, name, account, &error);
-      if (proxy == NULL || !lanyard_dbus_account_call_get_access_token_sync (proxy, &token, &expires_at, NULL, &error))
+      if (proxy == NULL || !lanyard_dbus_account_call_get_access_token_sync (bounded (proxy), &token, &expires_at, NULL, &error))
         continue;
       ours = same_secret (token, request->password);
       lanyard_git_credential_wipe (token);
       if (!ours)
         continue;
 
-      if (!lanyard_dbus_account_call_check_credentials_sync (proxy, &accepted, NULL, &error))
+      if (!lanyard_dbus_account_call_check_credentials_sync (bounded (proxy), &accepted, NULL, &error))
         {
           g_autofree char *text = error_text (error);
 
@@ -564,6 +639,15 @@ main (int   argc,
   const char *name = NULL;
   GBytes     *input;
 
+  deadline = g_get_monotonic_time () + (gint64) TOTAL_TIMEOUT_MSEC * 1000;
+  /* The helper holds git's password and a token: no core dump, no
+   * ptrace by other processes of the user. */
+  {
+    struct rlimit no_core = { 0, 0 };
+
+    (void) setrlimit (RLIMIT_CORE, &no_core);
+    (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  }
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -618,7 +702,7 @@ main (int   argc,
    * next helper (or git's prompt) takes over. */
   if (!session_bus_exists ())
     return 0;
-  connection = lanyard_client_connect_full (&name, START_TIMEOUT_MSEC, NULL, &error);
+  connection = lanyard_client_connect_full (&name, time_left (CONNECT_TIMEOUT_MSEC), NULL, &error);
   if (connection == NULL)
     {
       g_debug ("No session bus: %s", error->message);
@@ -631,7 +715,6 @@ main (int   argc,
                                                  name, MANAGER_PATH, NULL, &error);
   if (manager == NULL)
     return 0;
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (manager), QUICK_TIMEOUT_MSEC);
 
   providers = find_providers (manager, request, &error);
   if (providers == NULL)

@@ -123,11 +123,22 @@ read_attribute (LanyardGitCredentialRequest *self,
   *equals = '\0';
   value = equals + 1;
 
-  if (g_str_equal (key, "wwwauth[]") || g_str_equal (key, "capability[]"))
+  /* The server's challenges: kept for what they may tell one day, never
+   * a reason to refuse git's request (a server may send anything there):
+   * values that are not text, and those beyond the bound, are dropped. */
+  if (g_str_equal (key, "wwwauth[]"))
+    {
+      if (value[0] == '\0')
+        g_ptr_array_set_size (self->wwwauth, 0);
+      else if (is_text (value) && self->wwwauth->len < LANYARD_GIT_CREDENTIAL_MAX_ARRAY)
+        g_ptr_array_add (self->wwwauth, g_strdup (value));
+      return TRUE;
+    }
+  if (g_str_equal (key, "capability[]"))
     {
       if (!is_text (value))
         goto not_text;
-      return add_to_array (g_str_equal (key, "wwwauth[]") ? self->wwwauth : self->capabilities, key, value, error);
+      return add_to_array (self->capabilities, key, value, error);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -174,19 +185,8 @@ lanyard_git_credential_request_parse (const char *data,
   self->wwwauth = g_ptr_array_new_with_free_func (g_free);
   self->capabilities = g_ptr_array_new_with_free_func (g_free);
 
-  if (length > LANYARD_GIT_CREDENTIAL_MAX_INPUT)
-    {
-      g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,
-                   _ ("git's request is longer than %d bytes"), LANYARD_GIT_CREDENTIAL_MAX_INPUT);
-      return NULL;
-    }
-  if (length > 0 && memchr (data, '\0', length) != NULL)
-    {
-      g_set_error_literal (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_INVALID,
-                           _ ("git's request holds a NUL byte"));
-      return NULL;
-    }
-
+  /* The bounds and the NUL apply to the request, up to its empty line:
+   * what follows is not read. */
   while (position < length)
     {
       const char *start = data + position;
@@ -201,6 +201,18 @@ lanyard_git_credential_request_parse (const char *data,
       /* The end of the request. */
       if (line_length == 0)
         break;
+      if (position > LANYARD_GIT_CREDENTIAL_MAX_INPUT)
+        {
+          g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,
+                       _ ("git's request is longer than %d bytes"), LANYARD_GIT_CREDENTIAL_MAX_INPUT);
+          return NULL;
+        }
+      if (memchr (start, '\0', line_length) != NULL)
+        {
+          g_set_error_literal (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_INVALID,
+                               _ ("git's request holds a NUL byte"));
+          return NULL;
+        }
       if (++number > LANYARD_GIT_CREDENTIAL_MAX_LINES)
         {
           g_set_error (error, LANYARD_GIT_CREDENTIAL_ERROR, LANYARD_GIT_CREDENTIAL_ERROR_TOO_LARGE,
@@ -269,19 +281,44 @@ normalize_host (const char *scheme,
   return g_steal_pointer (&lower);
 }
 
+/* Whether git's path names a place below a prefix by its segments alone:
+ * git decodes percent-escapes before it hands the path over, so
+ * `gitlab/%2e%2e/evil` arrives as `gitlab/../evil`, which a server
+ * resolves outside "gitlab". Paths with `.`, `..` or empty segments, or
+ * any `%` (left after decoding, or encoded twice), are refused. */
+static gboolean
+is_plain_path (const char *path)
+{
+  g_auto(GStrv) segments = NULL;
+
+  if (strchr (path, '%') != NULL)
+    return FALSE;
+  segments = g_strsplit (path, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    if (segments[i][0] == '\0' || g_str_equal (segments[i], ".") || g_str_equal (segments[i], ".."))
+      return FALSE;
+  return TRUE;
+}
+
 /**
- * lanyard_git_credential_request_is_for:
+ * lanyard_git_credential_request_match:
  * @web_url: where a provider serves git repositories (ListProviders'
  *   `web-url`), such as `https://gitlab.example.com:8443/gitlab`
+ * @depth: (out) (optional): how specific the match is, the number of
+ *   path segments of @web_url (0 for a whole host)
  *
  * Whether git asks about what @web_url serves: the same scheme, the same
  * host and port (a port that is the scheme's default is none, case does
- * not matter), and, when git sends the path (`credential.useHttpPath`)
- * and @web_url has one, a path below it.
+ * not matter), and, when @web_url has a path, a path from git below it.
+ * A provider under a path shares its host with others, so git's request
+ * without a path (no `credential.useHttpPath`) is not enough to tell:
+ * %LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH. A path from git with `.`,
+ * `..` or empty segments, or a `%`, matches nothing.
  */
-gboolean
-lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
-                                       const char                        *web_url)
+LanyardGitCredentialMatch
+lanyard_git_credential_request_match (const LanyardGitCredentialRequest *self,
+                                      const char                        *web_url,
+                                      guint                             *depth)
 {
   g_autoptr(GUri) uri = g_uri_parse (web_url, G_URI_FLAGS_NONE, NULL);
   g_autofree char *host = NULL;
@@ -290,9 +327,11 @@ lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
   g_autofree char *prefix = NULL;
   gsize            n;
 
+  if (depth != NULL)
+    *depth = 0;
   if (uri == NULL || g_uri_get_host (uri) == NULL || self->protocol == NULL || self->host == NULL ||
       g_ascii_strcasecmp (g_uri_get_scheme (uri), self->protocol) != 0)
-    return FALSE;
+    return LANYARD_GIT_CREDENTIAL_MATCH_NONE;
 
   /* GUri gives an IPv6 address without its brackets. */
   host = strchr (g_uri_get_host (uri), ':') != NULL ? g_strdup_printf ("[%s]", g_uri_get_host (uri))
@@ -307,15 +346,37 @@ lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
     expected = normalize_host (g_uri_get_scheme (uri), host);
   asked = normalize_host (self->protocol, self->host);
   if (!g_str_equal (expected, asked))
-    return FALSE;
+    return LANYARD_GIT_CREDENTIAL_MATCH_NONE;
+  if (self->path != NULL && !is_plain_path (self->path))
+    return LANYARD_GIT_CREDENTIAL_MATCH_NONE;
 
   /* git sends the path without its leading slash. */
   prefix = g_strdup (g_uri_get_path (uri));
   g_strstrip (prefix);
   while ((n = strlen (prefix)) > 0 && prefix[n - 1] == '/')
     prefix[n - 1] = '\0';
-  if (self->path == NULL || prefix[0] == '\0')
-    return TRUE;
+  if (prefix[0] == '\0')
+    return LANYARD_GIT_CREDENTIAL_MATCH_YES;
+  if (self->path == NULL)
+    return LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH;
   n = strlen (prefix + 1);
-  return strncmp (self->path, prefix + 1, n) == 0 && (self->path[n] == '\0' || self->path[n] == '/');
+  if (strncmp (self->path, prefix + 1, n) != 0 || (self->path[n] != '\0' && self->path[n] != '/'))
+    return LANYARD_GIT_CREDENTIAL_MATCH_NONE;
+  if (depth != NULL)
+    for (const char *c = prefix; *c != '\0'; c++)
+      if (*c == '/')
+        (*depth)++;
+  return LANYARD_GIT_CREDENTIAL_MATCH_YES;
+}
+
+/**
+ * lanyard_git_credential_request_is_for:
+ *
+ * Returns: whether lanyard_git_credential_request_match() says yes
+ */
+gboolean
+lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
+                                       const char                        *web_url)
+{
+  return lanyard_git_credential_request_match (self, web_url, NULL) == LANYARD_GIT_CREDENTIAL_MATCH_YES;
 }

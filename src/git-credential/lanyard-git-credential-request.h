@@ -39,7 +39,8 @@ GQuark lanyard_git_credential_error_quark (void);
  *   `credential.<url>.username`)
  * @password: (nullable): for `erase`, the password that was refused (a
  *   secret: wiped when the request is freed)
- * @wwwauth: the server's `WWW-Authenticate` challenges (`wwwauth[]`), in order
+ * @wwwauth: the server's `WWW-Authenticate` challenges (`wwwauth[]`), in
+ *   order: those that are text, the first 64 (never a reason to refuse)
  * @capabilities: what this git understands (`capability[]`), such as `authtype`
  * @authtype: (nullable): for `erase` with the `authtype` capability
  * @credential: (nullable): for `erase` with the `authtype` capability (a
@@ -69,9 +70,26 @@ LanyardGitCredentialRequest *lanyard_git_credential_request_parse (const char *d
                                                                    GError    **error);
 gboolean                     lanyard_git_credential_request_has_capability (const LanyardGitCredentialRequest *self,
                                                                             const char                        *capability);
-gboolean                     lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
-                                                                    const char                        *web_url);
-void                         lanyard_git_credential_request_free (LanyardGitCredentialRequest *self);
+/**
+ * LanyardGitCredentialMatch:
+ * @LANYARD_GIT_CREDENTIAL_MATCH_NONE: git asks about something else
+ * @LANYARD_GIT_CREDENTIAL_MATCH_YES: git asks about what the provider serves
+ * @LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH: the host is the provider's,
+ *   but the provider is under a path and git sent none
+ */
+typedef enum
+{
+  LANYARD_GIT_CREDENTIAL_MATCH_NONE,
+  LANYARD_GIT_CREDENTIAL_MATCH_YES,
+  LANYARD_GIT_CREDENTIAL_MATCH_NEEDS_PATH,
+} LanyardGitCredentialMatch;
+
+LanyardGitCredentialMatch lanyard_git_credential_request_match (const LanyardGitCredentialRequest *self,
+                                                                const char                        *web_url,
+                                                                guint                             *depth);
+gboolean                  lanyard_git_credential_request_is_for (const LanyardGitCredentialRequest *self,
+                                                                 const char                        *web_url);
+void                      lanyard_git_credential_request_free (LanyardGitCredentialRequest *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardGitCredentialRequest, lanyard_git_credential_request_free)
 

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 #define LANYARD_CLIENT_CALL_TIMEOUT_MS (180 * 1000)
 
 LanyardLinkedAccount *_lanyard_linked_account_new (LanyardLibDBusAccount *proxy);
-void                  _lanyard_linked_account_set_gone (LanyardLinkedAccount *self);
+void                  _lanyard_linked_account_set_gone (LanyardLinkedAccount *self,
+                                                        gboolean              daemon_left);
 const char           *_lanyard_linked_account_get_object_path (LanyardLinkedAccount *self);
 void                  _lanyard_client_error_from_dbus (GError **error);
 const char           *_lanyard_gettext (const char *msgid) G_GNUC_FORMAT (1);

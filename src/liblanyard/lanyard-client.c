@@ -42,9 +42,14 @@
  * ```
  *
  * The daemon is started (D-Bus activation) when it is not running. When
- * it stops later, the account list empties and
- * [property@Lanyard.Client:daemon-running] turns %FALSE; it fills again
- * when the daemon comes back.
+ * it stops later, the account list empties, the current identity turns
+ * %NULL (notified once), [property@Lanyard.Client:daemon-running] turns
+ * %FALSE, and calls on the accounts it had fail with
+ * %LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE; on the session bus the list
+ * fills again when the daemon comes back. A daemon reached on its private
+ * socket (Lanyard in a Flatpak) does not come back on that connection:
+ * the client stops being the process's, and the next
+ * [func@Lanyard.Client.get_default_async] connects again.
  */
 struct _LanyardClient
 {
@@ -235,10 +240,34 @@ object_removed_cb (GDBusObjectManager *objects,
   account = find_by_path (self, path, &position);
   if (account != NULL)
     {
-      _lanyard_linked_account_set_gone (account);
+      _lanyard_linked_account_set_gone (account, !lanyard_client_get_daemon_running (self));
       g_list_store_remove (self->accounts, position);
     }
   update_current (self);
+}
+
+/* The daemon went away (its name has no owner, or its private socket
+ * closed): its accounts are gone, for that reason. The identity first,
+ * so that it is notified once (to %NULL), not once for each account
+ * removed after it. */
+static void
+daemon_left (LanyardClient *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  set_manager (self, NULL);
+  if (self->current != NULL)
+    {
+      g_clear_object (&self->current);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CURRENT_IDENTITY]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LanyardLinkedAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      _lanyard_linked_account_set_gone (account, TRUE);
+    }
+  g_list_store_remove_all (self->accounts);
 }
 
 static void
@@ -253,7 +282,39 @@ name_owner_cb (GObject    *objects,
   if (running == self->running)
     return;
   self->running = running;
+  /* GDBus says the owner left before it removes the objects. */
+  if (!running)
+    daemon_left (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DAEMON_RUNNING]);
+}
+
+static void
+default_client_gone (gpointer data,
+                     GObject *where_the_object_was);
+
+/* The daemon's private socket closed: a peer connection does not come
+ * back (the daemon's next start makes a new socket), so this client no
+ * longer is the process's: the next lanyard_client_get_default_async()
+ * connects again. */
+static void
+connection_closed_cb (GDBusConnection *connection,
+                      gboolean         remote_peer_vanished,
+                      GError          *error,
+                      gpointer         user_data)
+{
+  LanyardClient *self = user_data;
+
+  daemon_left (self);
+  if (default_client == self)
+    {
+      g_object_weak_unref (G_OBJECT (self), default_client_gone, NULL);
+      default_client = NULL;
+    }
+  if (self->running)
+    {
+      self->running = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DAEMON_RUNNING]);
+    }
 }
 
 static void
@@ -263,6 +324,8 @@ lanyard_client_dispose (GObject *object)
 
   if (self->objects != NULL)
     g_signal_handlers_disconnect_by_data (self->objects, self);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
   /* Not set_manager (): nobody is told of a change while the client goes. */
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
@@ -368,6 +431,8 @@ client_new (GDBusConnection    *connection,
   g_signal_connect (objects, "object-added", G_CALLBACK (object_added_cb), self);
   g_signal_connect (objects, "object-removed", G_CALLBACK (object_removed_cb), self);
   g_signal_connect (objects, "notify::name-owner", G_CALLBACK (name_owner_cb), self);
+  if (peer)
+    g_signal_connect (connection, "closed", G_CALLBACK (connection_closed_cb), self);
   return self;
 }
 
@@ -429,6 +494,65 @@ adopt (LanyardClient *client)
   return client;
 }
 
+/* A waiting caller's cancellable is connected to this, and the handler's
+ * id kept on its task. */
+#define CANCEL_HANDLER_KEY "lanyard-cancel-handler"
+
+static void
+stop_watching_cancel (GTask *task)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (task), CANCEL_HANDLER_KEY));
+
+  if (handler != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), handler);
+}
+
+/* A waiting caller cancelled: answered now, in its own context, while
+ * the shared connection goes on for the others. */
+static gboolean
+waiting_cancelled_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  /* Answered meanwhile, or already. */
+  if (waiting_tasks == NULL || !g_ptr_array_find (waiting_tasks, task, NULL))
+    return G_SOURCE_REMOVE;
+  stop_watching_cancel (task);
+  g_object_ref (task);
+  g_ptr_array_remove (waiting_tasks, task);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* In whichever thread cancelled: not in the handler itself, where the
+ * handler cannot be disconnected. */
+static void
+waiting_cancel_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, waiting_cancelled_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (idle, g_task_get_context (task));
+}
+
+static void
+wait_for_client (GTask *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_ptr_array_add (waiting_tasks, task);
+  if (cancellable != NULL)
+    {
+      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (waiting_cancel_cb), task, NULL);
+
+      if (handler != 0)
+        g_object_set_data (G_OBJECT (task), CANCEL_HANDLER_KEY, GSIZE_TO_POINTER (handler));
+    }
+}
+
 static void
 answer_waiting (LanyardClient *client,
                 const GError  *error)
@@ -438,6 +562,8 @@ answer_waiting (LanyardClient *client,
   for (guint i = 0; i < tasks->len; i++)
     {
       GTask *task = g_ptr_array_index (tasks, i);
+
+      stop_watching_cancel (task);
 
       if (client != NULL)
         g_task_return_pointer (task, g_object_ref (client), g_object_unref);
@@ -493,7 +619,9 @@ connected_cb (GObject      *source,
  * @user_data: (closure): data for @callback
  *
  * Gets the process's client, connecting to Lanyard's daemon (and starting
- * it) the first time. Call it from the main thread.
+ * it) the first time. Call it from the main thread. Cancelling
+ * @cancellable answers this caller at once with %G_IO_ERROR_CANCELLED;
+ * the connection goes on for other callers waiting for it.
  */
 void
 lanyard_client_get_default_async (GCancellable       *cancellable,
@@ -515,11 +643,12 @@ lanyard_client_get_default_async (GCancellable       *cancellable,
   /* One connection for every caller that asks meanwhile. */
   if (waiting_tasks != NULL)
     {
-      g_ptr_array_add (waiting_tasks, task);
+      wait_for_client (task);
       return;
     }
   waiting_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (waiting_tasks, task);
+  wait_for_client (task);
+  /* Not the caller's cancellable: others may wait for the same. */
   lanyard_client_connect_async (NULL, connected_cb, NULL);
 }
 
@@ -538,7 +667,7 @@ lanyard_client_get_default_finish (GAsyncResult *result,
                                    GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_get_default_async, NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, lanyard_client_get_default_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #define G_LOG_DOMAIN "liblanyard"
+/* explicit_bzero(): a wipe the compiler may not drop as a dead store. */
+#define _DEFAULT_SOURCE
 
 #include "lanyard-linked-account.h"
 
@@ -29,6 +31,7 @@ struct _LanyardLinkedAccount
   GObject                parent_instance;
   LanyardLibDBusAccount *proxy;
   gboolean               gone; /* unlinked, or the daemon went away */
+  gboolean               daemon_left; /* gone because the daemon went away */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardLinkedAccount, lanyard_linked_account, G_TYPE_OBJECT)
@@ -273,13 +276,18 @@ _lanyard_linked_account_new (LanyardLibDBusAccount *proxy)
   return self;
 }
 
-/* The object left the bus: the account was unlinked (or the daemon
- * stopped; a new object comes when it is back). Calls fail at once, in
- * words, rather than with GDBus's "no such interface". */
+/* The object left the bus: the account was unlinked, or (@daemon_left)
+ * the daemon stopped, and a new object comes when it is back. Calls fail
+ * at once, in words, rather than with GDBus's "no such interface", and
+ * with the error that says which. */
 void
-_lanyard_linked_account_set_gone (LanyardLinkedAccount *self)
+_lanyard_linked_account_set_gone (LanyardLinkedAccount *self,
+                                  gboolean              daemon_left)
 {
+  if (self->gone)
+    return;
   self->gone = TRUE;
+  self->daemon_left = daemon_left;
 }
 
 static gboolean
@@ -288,9 +296,15 @@ return_if_gone (LanyardLinkedAccount *self,
 {
   if (!self->gone)
     return FALSE;
-  g_task_return_new_error (task, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND,
-                           /* Translators: %s is an account key, such as github:583231 */
-                           _ ("The account %s is no longer linked in Lanyard."), lanyard_linked_account_get_key (self));
+  if (self->daemon_left)
+    g_task_return_new_error (task, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_DAEMON_UNAVAILABLE,
+                             /* Translators: %s is an account key, such as github:583231 */
+                             _ ("Lanyard’s account service stopped; the account %s is back when it runs again."),
+                             lanyard_linked_account_get_key (self));
+  else
+    g_task_return_new_error (task, LANYARD_CLIENT_ERROR, LANYARD_CLIENT_ERROR_NOT_FOUND,
+                             /* Translators: %s is an account key, such as github:583231 */
+                             _ ("The account %s is no longer linked in Lanyard."), lanyard_linked_account_get_key (self));
   return TRUE;
 }
 
@@ -513,7 +527,7 @@ access_token_free (AccessToken *access)
 {
   /* The token is a secret: wiped before it is freed. */
   if (access->token != NULL)
-    memset (access->token, 0, strlen (access->token));
+    explicit_bzero (access->token, strlen (access->token));
   g_free (access->token);
   g_free (access);
 }
@@ -608,6 +622,7 @@ lanyard_linked_account_get_access_token_finish (LanyardLinkedAccount *self,
 
   g_return_val_if_fail (LANYARD_IS_LINKED_ACCOUNT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, lanyard_linked_account_get_access_token_async), NULL);
 
   access = g_task_propagate_pointer (G_TASK (result), error);
   if (access == NULL)
@@ -692,6 +707,7 @@ lanyard_linked_account_request_access_finish (LanyardLinkedAccount *self,
 {
   g_return_val_if_fail (LANYARD_IS_LINKED_ACCOUNT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, lanyard_linked_account_request_access_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

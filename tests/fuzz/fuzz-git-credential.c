@@ -72,5 +72,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   (void) lanyard_git_credential_request_is_for (request, "https://github.com");
   (void) lanyard_git_credential_request_is_for (request, "https://gitlab.example.com:8443/gitlab/");
   (void) lanyard_git_credential_request_is_for (request, "http://[::1]:8080");
+  {
+    guint depth = 0;
+
+    (void) lanyard_git_credential_request_match (request, "https://example.com/gitlab", &depth);
+    g_assert_cmpuint (depth, <=, 1);
+  }
+  /* A path with a "%" (or "." and ".." segments) is never a match. */
+  if (request->path != NULL && strchr (request->path, '%') != NULL)
+    g_assert_false (lanyard_git_credential_request_is_for (request, "https://github.com"));
   return 0;
 }
